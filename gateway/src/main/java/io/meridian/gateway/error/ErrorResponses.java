@@ -1,0 +1,80 @@
+package io.meridian.gateway.error;
+
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes Meridian's JSON error document:
+ * {@code {"error":"<code>","message":"<what was wrong>","field":"<field or header>"|null,"status":<int>}}.
+ *
+ * <p>The same shape comes from the gateway and the task servers, so a client handles one format
+ * whoever answered. Built by hand: it is four fields, and the error path must not depend on
+ * object-mapper configuration that might itself be what failed.
+ */
+public final class ErrorResponses {
+
+    private ErrorResponses() {
+    }
+
+    /** Completes the exchange with a JSON error; a response already committed is left alone. */
+    public static Mono<Void> write(ServerWebExchange exchange, HttpStatusCode status, String code, String message,
+            @Nullable String field) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        byte[] body = json(status.value(), code, message, field).getBytes(StandardCharsets.UTF_8);
+        response.setStatusCode(status);
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.setContentLength(body.length);
+        headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
+        DataBuffer buffer = response.bufferFactory().wrap(body);
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    /** The error document as text. */
+    public static String json(int status, String code, String message, @Nullable String field) {
+        StringBuilder out = new StringBuilder(96 + message.length());
+        out.append("{\"error\":");
+        quote(out, code);
+        out.append(",\"message\":");
+        quote(out, message);
+        out.append(",\"field\":");
+        if (field == null) {
+            out.append("null");
+        } else {
+            quote(out, field);
+        }
+        return out.append(",\"status\":").append(status).append('}').toString();
+    }
+
+    static void quote(StringBuilder out, String text) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,98 @@
+package io.meridian.gateway.error;
+
+import io.meridian.gateway.client.InvalidClientAddressException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every error the gateway itself reports, as JSON. Runs before Spring Boot's default handler,
+ * which would render HTML or a body with framework internals.
+ *
+ * <p>Client mistakes are 4xx with a message that names what was wrong; failures to reach a
+ * region are 502/504; anything unexpected is a 500 whose body says nothing of the internals
+ * (the stack trace goes to the log, once).
+ */
+@Component
+@Order(-2)
+class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(JsonErrorWebExceptionHandler.class);
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        if (ex instanceof InvalidClientAddressException invalid) {
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_header", invalid.getMessage(),
+                    invalid.header());
+        }
+        if (ex instanceof MethodNotAllowedException notAllowed) {
+            exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
+            return ErrorResponses.write(exchange, notAllowed.getStatusCode(), "method_not_allowed",
+                    "method " + notAllowed.getHttpMethod() + " is not allowed here; allowed: "
+                            + notAllowed.getSupportedMethods(), null);
+        }
+        if (ex instanceof ResponseStatusException status) {
+            return ErrorResponses.write(exchange, status.getStatusCode(), code(status.getStatusCode()),
+                    message(status), null);
+        }
+        if (isConnectFailure(ex)) {
+            return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "region_unavailable",
+                    "the selected region could not be reached", null);
+        }
+        if (ex instanceof TimeoutException) {
+            return ErrorResponses.write(exchange, HttpStatus.GATEWAY_TIMEOUT, "region_timeout",
+                    "the selected region did not answer in time", null);
+        }
+        log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+        return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                "the gateway failed to handle this request", null);
+    }
+
+    private static boolean isConnectFailure(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t.getClass().getName().endsWith("ConnectTimeoutException")
+                    || t.getClass().getName().endsWith("PrematureCloseException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String code(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "too_many_requests";
+            case 502 -> "bad_gateway";
+            case 503 -> "unavailable";
+            case 504 -> "region_timeout";
+            default -> status.is4xxClientError() ? "client_error" : "server_error";
+        };
+    }
+
+    private static String message(ResponseStatusException ex) {
+        if (ex.getStatusCode().value() == 404) {
+            return "no route for this path; Meridian serves /process and /v1/**";
+        }
+        String reason = ex.getReason();
+        if (reason != null && !reason.isBlank()) {
+            return reason;
+        }
+        HttpStatus known = HttpStatus.resolve(ex.getStatusCode().value());
+        return known == null ? "request failed" : known.getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+    }
+}

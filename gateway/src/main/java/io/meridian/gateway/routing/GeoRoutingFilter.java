@@ -1,0 +1,112 @@
+package io.meridian.gateway.routing;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
+import io.meridian.gateway.client.ClientIp;
+import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.gateway.error.ErrorResponses;
+import io.meridian.region.Region;
+import java.net.URI;
+import java.util.List;
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends a request to the region nearest its client.
+ *
+ * <p>Runs right after {@link RouteToRequestUrlFilter} and replaces the route's placeholder URI
+ * with the chosen region's endpoint, keeping the raw (still encoded) path and query. Adds
+ * {@value #REGION_HEADER} and {@value #COUNTRY_HEADER} to the answer. The region receives the
+ * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
+ * {@value #COUNTRY_HEADER}.
+ */
+public final class GeoRoutingFilter implements GatewayFilter, Ordered {
+
+    /** Runs after the route URL is set, before the Netty routing filter forwards. */
+    public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
+
+    /** Response header naming the region that served. */
+    public static final String REGION_HEADER = "X-Meridian-Region";
+
+    /** Response header with the client's country (ISO 3166-1 alpha-2) or {@code unknown}. */
+    public static final String COUNTRY_HEADER = "X-Meridian-Client-Country";
+
+    /** Request header that tells the region the client address the gateway resolved. */
+    public static final String CLIENT_IP_HEADER = "X-Meridian-Client-IP";
+
+    /** Exchange attribute holding the {@link RoutingDecision}. */
+    public static final String DECISION_ATTR = GeoRoutingFilter.class.getName() + ".decision";
+
+    private final ClientIpResolver clientIpResolver;
+    private final RegionRouter router;
+    private final long maxBodyBytes;
+
+    public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes) {
+        this.clientIpResolver = clientIpResolver;
+        this.router = router;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        long length = request.getHeaders().getContentLength();
+        if (length > maxBodyBytes) {
+            return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+                    "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes", "body");
+        }
+        List<String> forwarded = request.getHeaders().getOrEmpty(clientIpResolver.header().headerName());
+        ClientIp client = clientIpResolver.resolve(request.getRemoteAddress(), forwarded);
+        RoutingDecision decision = router.decide(client);
+        Region region = decision.selected();
+        String country = decision.location().countryCode();
+        String countryValue = country == null ? "unknown" : country;
+        exchange.getAttributes().put(DECISION_ATTR, decision);
+        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target(region.primaryEndpoint(), request.getURI()));
+        // The region gets the one client address the gateway vouches for and the country it was
+        // located in. Client-written X-Forwarded-For and Forwarded chains are not passed on
+        // (Spring Cloud Gateway strips them when it trusts no proxy, its default).
+        ServerHttpRequest forwardedRequest = request.mutate().headers(headers -> {
+            headers.set(CLIENT_IP_HEADER, client.address().getHostAddress());
+            headers.set(COUNTRY_HEADER, countryValue);
+        }).build();
+        ServerHttpResponse response = exchange.getResponse();
+        response.beforeCommit(() -> {
+            // Replaces whatever the region sent under the same names: the gateway's view is the answer.
+            response.getHeaders().set(REGION_HEADER, region.id());
+            response.getHeaders().set(COUNTRY_HEADER, countryValue);
+            return Mono.empty();
+        });
+        exchange = exchange.mutate().request(forwardedRequest).build();
+        return chain.filter(exchange);
+    }
+
+    /** The endpoint's scheme, host, port and base path, followed by the request's raw path and query. */
+    static URI target(URI endpoint, URI request) {
+        StringBuilder url = new StringBuilder(96);
+        url.append(endpoint.getScheme()).append("://").append(endpoint.getRawAuthority());
+        String basePath = endpoint.getRawPath();
+        if (basePath != null) {
+            url.append(basePath);
+        }
+        String path = request.getRawPath();
+        url.append(path == null || path.isEmpty() ? "/" : path);
+        String query = request.getRawQuery();
+        if (query != null) {
+            url.append('?').append(query);
+        }
+        return URI.create(url.toString());
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}

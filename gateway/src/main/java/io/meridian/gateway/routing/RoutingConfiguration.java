@@ -1,0 +1,40 @@
+package io.meridian.gateway.routing;
+
+import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.geoip.GeoIpLocator;
+import io.meridian.region.ProximityRanking;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Meridian's routes: {@code /process} and {@code /v1/**} go to the nearest region. The route URI
+ * is a placeholder that {@link GeoRoutingFilter} always replaces.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoutingConfiguration {
+
+    static final String ROUTE_ID = "meridian-regions";
+
+    @Bean
+    @ConditionalOnMissingBean
+    RegionRouter regionRouter(GeoIpLocator locator, ProximityRanking ranking, ProxyProperties properties) {
+        return new RegionRouter(locator, ranking, properties.rankingCacheSize());
+    }
+
+    @Bean
+    GeoRoutingFilter geoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, ProxyProperties properties) {
+        return new GeoRoutingFilter(clientIpResolver, router, properties.maxBodySize().toBytes());
+    }
+
+    @Bean
+    RouteLocator meridianRoutes(RouteLocatorBuilder builder, GeoRoutingFilter geoRoutingFilter) {
+        return builder.routes()
+                .route(ROUTE_ID, r -> r.path("/process", "/v1/**")
+                        .filters(f -> f.filter(geoRoutingFilter))
+                        .uri("http://meridian.regions.invalid"))
+                .build();
+    }
+}

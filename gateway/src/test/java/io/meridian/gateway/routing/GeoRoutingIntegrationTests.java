@@ -1,0 +1,238 @@
+package io.meridian.gateway.routing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Collections;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The gateway against three WireMock regions, with the bundled GeoIP database and loopback as
+ * the trusted proxy, so that X-Forwarded-For plays clients from anywhere.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "meridian.trusted-proxies=127.0.0.0/8,::1/128",
+        "meridian.locate.enabled=true",
+        "meridian.geoip.reload-interval=0s"})
+class GeoRoutingIntegrationTests {
+
+    static final WireMockRegions regions = new WireMockRegions();
+
+    @DynamicPropertySource
+    static void regions(DynamicPropertyRegistry registry) {
+        regions.register(registry);
+    }
+
+    @AfterAll
+    static void stopRegions() {
+        regions.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient client;
+
+    @BeforeEach
+    void setUp() {
+        regions.resetToHealthy();
+        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    WebTestClient.ResponseSpec process(String clientIp, String body) {
+        return client.post().uri("/process")
+                .header("X-Forwarded-For", clientIp)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
+    }
+
+    @ParameterizedTest(name = "{0} ({1}) -> {2}")
+    @CsvSource({
+            "80.133.1.1,         DE, eu-central",
+            "2003:e0::1,         DE, eu-central",
+            "90.1.1.1,           FR, eu-central",
+            "95.24.1.1,          RU, eu-central",
+            "165.21.1.1,         SG, ap-southeast",
+            "126.1.1.1,          JP, ap-southeast",
+            "1.128.1.1,          AU, ap-southeast",
+            "8.8.8.8,            US, us-east",
+            "2001:4860:4860::8888, US, us-east",
+            "177.1.1.1,          BR, us-east",
+    })
+    void routesEachClientToItsNearestRegion(String ip, String country, String region) {
+        process(ip, "{\"query\":\"Hello CPU\"}")
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(GeoRoutingFilter.REGION_HEADER, region)
+                .expectHeader().valueEquals(GeoRoutingFilter.COUNTRY_HEADER, country)
+                .expectBody().jsonPath("$.region").isEqualTo(region);
+
+        regions.get(region).verify(1, postRequestedFor(urlEqualTo("/process"))
+                .withRequestBody(equalToJson("{\"query\":\"Hello CPU\"}")));
+        assertThat(regions.totalRequests()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"10.1.2.3", "192.168.0.7", "172.16.5.5", "100.64.0.1", "169.254.1.1", "192.0.2.10",
+            "198.51.100.1", "203.0.113.200", "fd00::1", "fe80::1", "2001:db8::1", "224.0.0.1"})
+    void privateAndReservedAddressesGoToTheDefaultRegion(String ip) {
+        process(ip, "{\"query\":\"hi\"}")
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(GeoRoutingFilter.REGION_HEADER, "us-east")
+                .expectHeader().valueEquals(GeoRoutingFilter.COUNTRY_HEADER, "unknown");
+    }
+
+    @Test
+    void keepsThePathQueryAndMethodOfTheRequest() {
+        client.get().uri(java.net.URI.create("http://127.0.0.1:" + port + "/v1/tasks/eu-central-abc?wait=2s&x=%2F"))
+                .header("X-Forwarded-For", "80.133.1.1")
+                .exchange()
+                .expectStatus().isOk();
+
+        assertThat(regions.get("eu-central").getAllServeEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getRequest().getMethod().getName()).isEqualTo("GET");
+            assertThat(event.getRequest().getUrl()).isEqualTo("/v1/tasks/eu-central-abc?wait=2s&x=%2F");
+        });
+    }
+
+    @Test
+    void theRegionSeesOnlyTheClientAddressTheGatewayVouchesFor() {
+        client.post().uri("/process")
+                .header("X-Forwarded-For", "6.6.6.6, 80.133.1.1")
+                .header("Forwarded", "for=6.6.6.6")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"query\":\"hi\"}")
+                .exchange()
+                .expectStatus().isOk();
+
+        regions.get("eu-central").verify(postRequestedFor(urlEqualTo("/process"))
+                .withHeader(GeoRoutingFilter.CLIENT_IP_HEADER, equalTo("80.133.1.1"))
+                .withHeader(GeoRoutingFilter.COUNTRY_HEADER, equalTo("DE"))
+                .withoutHeader("X-Forwarded-For")
+                .withoutHeader("Forwarded"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"evil.example", "localhost", "8.8.8.8/8", "fe80::1%eth0", "1.2.3.4.5", "<script>alert(1)</script>",
+            "' OR 1=1 --", "[8.8.8.8]"})
+    void hostileForwardingHeadersAreRejectedWithAJsonError(String value) {
+        process(value, "{\"query\":\"hi\"}")
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("invalid_header")
+                .jsonPath("$.field").isEqualTo("X-Forwarded-For")
+                .jsonPath("$.status").isEqualTo(400);
+
+        assertThat(regions.totalRequests()).isZero();
+    }
+
+    @Test
+    void aHeaderWithThousandsOfHopsIsRejected() {
+        process(String.join(",", Collections.nCopies(1_000, "10.0.0.1")), "{\"query\":\"hi\"}")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.message").isEqualTo("X-Forwarded-For has more than 64 entries");
+    }
+
+    @Test
+    void anOversizedBodyIsRejectedBeforeItIsForwarded() {
+        byte[] body = new byte[1024 * 1024 + 1];
+        client.post().uri("/process")
+                .header("X-Forwarded-For", "8.8.8.8")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange()
+                .expectStatus().isEqualTo(413)
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("payload_too_large")
+                .jsonPath("$.field").isEqualTo("body");
+
+        assertThat(regions.totalRequests()).isZero();
+    }
+
+    @Test
+    void anUnknownPathIsAJson404() {
+        client.get().uri("/admin/secrets").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody().jsonPath("$.error").isEqualTo("not_found");
+    }
+
+    @Test
+    void aRegionThatCannotBeReachedIsAJson502() {
+        regions.get("ap-southeast").stop();
+        try {
+            process("165.21.1.1", "{\"query\":\"hi\"}")
+                    .expectStatus().isEqualTo(502)
+                    .expectBody()
+                    .jsonPath("$.error").isEqualTo("region_unavailable");
+        } finally {
+            regions.get("ap-southeast").start();
+        }
+    }
+
+    @Test
+    void theRegionsOwnErrorsPassThroughUnchanged() {
+        regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/process")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"malformed_json\",\"message\":\"bad\",\"field\":null,\"status\":400}")));
+
+        process("8.8.8.8", "{not json")
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo("malformed_json");
+    }
+
+    @Test
+    void locateExplainsTheDecision() {
+        client.get().uri("/meridian/locate?ip=80.133.1.1").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.country").isEqualTo("DE")
+                .jsonPath("$.source").isEqualTo("COUNTRY_REFERENCE_POINT")
+                .jsonPath("$.selected").isEqualTo("eu-central")
+                .jsonPath("$.regions[0].id").isEqualTo("eu-central")
+                .jsonPath("$.regions[1].id").isEqualTo("us-east")
+                .jsonPath("$.regions[2].id").isEqualTo("ap-southeast")
+                .jsonPath("$.regions[0].distanceKm").value(km -> assertThat(((Number) km).doubleValue()).isBetween(0.0, 600.0));
+    }
+
+    @Test
+    void locateWithoutAnAddressExplainsTheCallersOwnRequest() {
+        client.get().uri("/meridian/locate").header("X-Forwarded-For", "165.21.1.1").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.ip").isEqualTo("165.21.1.1")
+                .jsonPath("$.selected").isEqualTo("ap-southeast");
+        client.get().uri("/meridian/locate?ip=10.0.0.1").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.reservedRange").isEqualTo("private")
+                .jsonPath("$.selected").isEqualTo("us-east")
+                .jsonPath("$.regions[0].distanceKm").doesNotExist();
+    }
+
+    @Test
+    void locateRejectsAnythingButAnAddress() {
+        client.get().uri("/meridian/locate?ip=example.com").exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("invalid_parameter")
+                .jsonPath("$.field").isEqualTo("ip");
+    }
+}

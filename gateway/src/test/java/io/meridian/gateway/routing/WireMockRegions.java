@@ -1,0 +1,83 @@
+package io.meridian.gateway.routing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * Three WireMock servers standing in for the task servers of us-east, eu-central and
+ * ap-southeast. Each answers every request like a task server would, naming its region.
+ */
+final class WireMockRegions implements AutoCloseable {
+
+    static final String[][] REGIONS = {
+            {"us-east", "40.7128", "-74.0060", "us"},
+            {"eu-central", "50.1109", "8.6821", "eu"},
+            {"ap-southeast", "1.3521", "103.8198", "apac"},
+    };
+
+    final Map<String, WireMockServer> servers = new LinkedHashMap<>();
+
+    WireMockRegions() {
+        for (String[] region : REGIONS) {
+            // A fixed port, so that a region stopped by a test comes back where the gateway expects it.
+            WireMockServer server = new WireMockServer(wireMockConfig().port(freePort()).bindAddress("127.0.0.1"));
+            server.start();
+            servers.put(region[0], server);
+        }
+        resetToHealthy();
+    }
+
+    /** Every region answers 200 with a task-server-shaped body naming itself. */
+    void resetToHealthy() {
+        servers.forEach((id, server) -> {
+            server.resetAll();
+            server.stubFor(any(anyUrl()).willReturn(aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("X-Meridian-Region", id)
+                    .withBody("{\"region\":\"" + id + "\",\"answer\":\"ok\",\"model\":\"simulated\",\"backend\":\"simulated\"}")));
+        });
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    WireMockServer get(String id) {
+        return servers.get(id);
+    }
+
+    void register(DynamicPropertyRegistry registry) {
+        for (int i = 0; i < REGIONS.length; i++) {
+            String[] region = REGIONS[i];
+            WireMockServer server = servers.get(region[0]);
+            String prefix = "meridian.regions[" + i + "].";
+            registry.add(prefix + "id", () -> region[0]);
+            registry.add(prefix + "latitude", () -> region[1]);
+            registry.add(prefix + "longitude", () -> region[2]);
+            registry.add(prefix + "zone", () -> region[3]);
+            registry.add(prefix + "endpoints[0]", () -> "http://127.0.0.1:" + server.port());
+        }
+        registry.add("meridian.default-region", () -> "us-east");
+    }
+
+    int totalRequests() {
+        return servers.values().stream().mapToInt(s -> s.getAllServeEvents().size()).sum();
+    }
+
+    @Override
+    public void close() {
+        servers.values().forEach(WireMockServer::stop);
+    }
+}

@@ -1,0 +1,36 @@
+package io.meridian.taskserver.llm;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * A model server that answers one prompt with one completion.
+ *
+ * <p>Implementations never block the subscribing thread: a blocking client must hop to its own
+ * bounded scheduler. They do not enforce a deadline either; the caller owns the time budget (see
+ * {@link ModelTimeoutException}) and cancels the returned {@code Mono} when it runs out.
+ */
+public interface ChatBackend {
+
+    /**
+     * The backend's name as reported to clients and in health: {@code simulated}, {@code ollama}.
+     *
+     * @return a short lowercase name, constant for the life of the backend
+     */
+    String name();
+
+    /**
+     * The model that answers when a request names none.
+     *
+     * @return a model name as the backend understands it, e.g. {@code qwen3}
+     */
+    String defaultModel();
+
+    /**
+     * Asks the model.
+     *
+     * @param request the query and, optionally, the model to use
+     * @return a {@code Mono} that emits exactly one completion, or fails with a
+     *         {@link ModelFailureException}
+     */
+    Mono<Completion> complete(CompletionRequest request);
+}

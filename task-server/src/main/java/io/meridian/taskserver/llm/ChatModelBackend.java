@@ -1,0 +1,121 @@
+package io.meridian.taskserver.llm;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.util.StringUtils;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Adapts a Spring AI {@link ChatModel} (Ollama today, any OpenAI-compatible server later).
+ *
+ * <p>{@link ChatModel#call} blocks until the model server answers, which can take a minute, so it
+ * runs on {@code scheduler}: a bounded scheduler on virtual threads, never the event loop. The
+ * bound is the number of calls that may wait on the model server at once; more calls queue. When
+ * the caller cancels (its deadline passed), the scheduler interrupts the waiting thread, which
+ * aborts the HTTP exchange.
+ *
+ * <p>The model is passed per call as chat options derived from the model's defaults, so other
+ * {@code spring.ai.<provider>.chat.*} options still apply. Any failure, including an answer
+ * without text, becomes a {@link ModelFailureException}; the upstream detail goes to the log and
+ * the exception's cause, not to the client.
+ *
+ * <p>This backend owns {@code scheduler} and disposes it on {@link #close()}.
+ */
+final class ChatModelBackend implements ChatBackend, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatModelBackend.class);
+
+    private final String name;
+
+    private final ChatModel chatModel;
+
+    private final String defaultModel;
+
+    private final Scheduler scheduler;
+
+    ChatModelBackend(String name, ChatModel chatModel, String defaultModel, Scheduler scheduler) {
+        this.name = name;
+        this.chatModel = chatModel;
+        this.defaultModel = defaultModel;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String defaultModel() {
+        return defaultModel;
+    }
+
+    @Override
+    public Mono<Completion> complete(CompletionRequest request) {
+        String model = request.model() != null ? request.model() : defaultModel;
+        Mono<ChatResponse> response = Mono.defer(() -> {
+            AtomicBoolean abandoned = new AtomicBoolean();
+            return Mono.fromCallable(() -> chatModel.call(prompt(request.query(), model)))
+                    .subscribeOn(scheduler)
+                    .doOnCancel(() -> abandoned.set(true)) // runs before subscribeOn interrupts the call
+                    // An abandoned call still ends, in the exception its interrupt caused; nobody waits
+                    // for it, so swallow it rather than have Reactor report it as dropped.
+                    .onErrorResume(error -> abandoned.get(), error -> {
+                        log.debug("Model backend '{}': abandoned call ended with {}", name, error.toString());
+                        return Mono.never();
+                    });
+        });
+        return response
+                .map(answer -> toCompletion(answer, model))
+                .switchIfEmpty(Mono.error(() -> new ModelFailureException(name, noTextMessage())))
+                .onErrorMap(error -> !(error instanceof ModelFailureException), this::failure);
+    }
+
+    private Prompt prompt(String query, String model) {
+        ChatOptions options = chatModel.getOptions().mutate().model(model).build();
+        return new Prompt(new UserMessage(query), options);
+    }
+
+    private Completion toCompletion(ChatResponse response, String requestedModel) {
+        Generation generation = response.getResult();
+        String text = generation != null ? generation.getOutput().getText() : null;
+        if (text == null) {
+            throw new ModelFailureException(name, noTextMessage());
+        }
+        ChatResponseMetadata metadata = response.getMetadata();
+        String model = StringUtils.hasText(metadata.getModel()) ? metadata.getModel() : requestedModel;
+        Usage usage = metadata.getUsage();
+        return new Completion(text, model, name,
+                TokenUsage.of(orZero(usage.getPromptTokens()), orZero(usage.getCompletionTokens())));
+    }
+
+    private String noTextMessage() {
+        return "model backend '" + name + "' answered without text";
+    }
+
+    private static int orZero(@Nullable Integer count) {
+        return count != null ? count : 0;
+    }
+
+    private ModelFailureException failure(Throwable error) {
+        log.warn("Model backend '{}' failed: {}", name, error.toString());
+        log.debug("Model backend '{}' failure", name, error);
+        return new ModelFailureException(name, "model backend '" + name + "' failed to answer", error);
+    }
+
+    @Override
+    public void close() {
+        scheduler.dispose();
+    }
+}

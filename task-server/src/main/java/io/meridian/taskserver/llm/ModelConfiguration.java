@@ -1,0 +1,54 @@
+package io.meridian.taskserver.llm;
+
+import io.meridian.taskserver.TaskServerProperties;
+import java.util.concurrent.ThreadFactory;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Creates the one {@link ChatBackend} that {@code meridian.model.backend} names.
+ *
+ * <p>The choice is a switch over the bound {@link ModelProperties.Backend} rather than bean
+ * conditions, so that a misspelt backend fails start-up with a binding error naming the property.
+ * The Spring AI side follows the same setting: {@code application.yml} sets
+ * {@code spring.ai.model.chat} to {@code ${meridian.model.backend}}, so Spring AI's Ollama chat
+ * auto-configuration creates its {@code OllamaChatModel} only when the backend is {@code ollama}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ModelProperties.class)
+class ModelConfiguration {
+
+    /** Name of the Ollama backend, as clients see it. */
+    static final String OLLAMA = "ollama";
+
+    @Bean
+    @ConditionalOnMissingBean(ChatBackend.class)
+    ChatBackend chatBackend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel) {
+        return switch (model.backend()) {
+            case SIMULATED -> new SimulatedChatBackend(server.region(), model.simulated());
+            // getObject: without a ChatModel (spring.ai.model.chat overridden) start-up fails naming the type.
+            case OLLAMA -> new ChatModelBackend(OLLAMA, chatModel.getObject(), model.ollama().model(),
+                    virtualThreadScheduler("ollama-call", model.ollama().maxConcurrentCalls()));
+        };
+    }
+
+    /**
+     * A bounded scheduler that runs each task on a new virtual thread, at most {@code maxConcurrent}
+     * at a time, queueing the rest without limit (callers bound the wait with their deadline).
+     * Reactor builds this scheduler only through its {@link Schedulers.Factory} hook; the default
+     * factory methods are used unchanged.
+     */
+    static Scheduler virtualThreadScheduler(String name, int maxConcurrent) {
+        ThreadFactory threads = Thread.ofVirtual().name(name + "-", 0).factory();
+        Scheduler scheduler = new Schedulers.Factory() { }
+                .newThreadPerTaskBoundedElastic(maxConcurrent, Integer.MAX_VALUE, threads);
+        scheduler.init();
+        return scheduler;
+    }
+}

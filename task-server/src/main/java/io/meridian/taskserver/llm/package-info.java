@@ -1,0 +1,18 @@
+/**
+ * Model backends: one interface ({@link io.meridian.taskserver.llm.ChatBackend}) in front of the
+ * model servers a region can use, selected by {@code meridian.model.backend}.
+ *
+ * <ul>
+ *   <li>{@code simulated} (default): answers after a configured, non-blocking delay and says in
+ *       every answer that no model was called; for demos and load tests.
+ *   <li>{@code ollama}: Spring AI's {@code OllamaChatModel}; its blocking call runs on a bounded
+ *       set of virtual threads, never on an event-loop thread.
+ * </ul>
+ *
+ * <p>Callers see two failures: {@link io.meridian.taskserver.llm.ModelFailureException} (the model
+ * server erred or answered nonsense) and {@link io.meridian.taskserver.llm.ModelTimeoutException}.
+ */
+@NullMarked
+package io.meridian.taskserver.llm;
+
+import org.jspecify.annotations.NullMarked;

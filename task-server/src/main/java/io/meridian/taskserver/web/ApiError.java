@@ -1,0 +1,56 @@
+package io.meridian.taskserver.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of every error answer, whatever failed and on whichever path:
+ * {@code {"error":"query_too_long","message":"query must be at most 32000 characters, but had
+ * 40000","field":"query","status":400}}. A stack trace or an exception class name never appears.
+ *
+ * @param error   machine-readable code, stable across releases: one of the constants of this type,
+ *                or a lowercase, underscore-separated HTTP reason phrase for other statuses
+ * @param message what was wrong, for a human
+ * @param field   the request field at fault, or {@code null} when the fault is not in one field
+ *                (always present in the JSON)
+ * @param status  the HTTP status of the answer
+ */
+public record ApiError(
+        String error,
+        String message,
+        @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String field,
+        int status) {
+
+    /** 400: the body is not JSON at all, or is empty. */
+    public static final String MALFORMED_JSON = "malformed_json";
+
+    /** 400: the body is JSON but a field is missing, blank or of the wrong type. */
+    public static final String INVALID_REQUEST = "invalid_request";
+
+    /** 400: the query is longer than {@code meridian.task-server.max-query-length}. */
+    public static final String QUERY_TOO_LONG = "query_too_long";
+
+    /** 404: no endpoint at this path. */
+    public static final String NOT_FOUND = "not_found";
+
+    /** 405: the endpoint exists but not for this method; the {@code Allow} header lists those it takes. */
+    public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+
+    /** 406: the endpoint cannot answer in a media type the {@code Accept} header allows. */
+    public static final String NOT_ACCEPTABLE = "not_acceptable";
+
+    /** 413: the body is larger than {@code meridian.task-server.max-request-size}. */
+    public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+
+    /** 415: the body is not {@code application/json}. */
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+
+    /** 500: a defect; details are in the server log, never in the answer. */
+    public static final String INTERNAL_ERROR = "internal_error";
+
+    /** 502: the model server failed or answered something that is not a completion. */
+    public static final String MODEL_ERROR = "model_error";
+
+    /** 504: the model did not answer within {@code meridian.model.timeout}. */
+    public static final String MODEL_TIMEOUT = "model_timeout";
+}

@@ -1,0 +1,207 @@
+package io.meridian.taskserver.web;
+
+import io.meridian.taskserver.llm.ModelFailureException;
+import io.meridian.taskserver.llm.ModelTimeoutException;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.core.Ordered;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns every failure, on every path (actuator included), into an {@link ApiError} JSON answer.
+ * It replaces Spring Boot's default error handler, whose body has another shape.
+ *
+ * <p>Client faults (4xx) say precisely what was wrong; server faults never leak internals: a model
+ * failure names the backend only, and an unexpected exception answers 500 {@code internal_error}
+ * with a fixed message while the stack trace goes to the log.
+ */
+final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ordered {
+
+    /** Order of this handler: ahead of Spring's own status handlers (order 0). */
+    static final int ORDER = -1;
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorWebExceptionHandler.class);
+
+    private static final int MAX_ECHOED_LENGTH = 200;
+
+    private final JsonMapper jsonMapper;
+
+    private final int maxRequestBytes;
+
+    ApiErrorWebExceptionHandler(JsonMapper jsonMapper, int maxRequestBytes) {
+        this.jsonMapper = jsonMapper;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.error(failure);
+        }
+        ServerHttpRequest request = exchange.getRequest();
+        ApiError error = toApiError(request, failure);
+        logFailure(request, error, failure);
+
+        response.setStatusCode(HttpStatus.valueOf(error.status()));
+        HttpHeaders headers = response.getHeaders();
+        if (failure instanceof ErrorResponse errorResponse) {
+            headers.addAll(errorResponse.getHeaders()); // Allow on 405, Accept on 415
+        }
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        byte[] body = jsonMapper.writeValueAsBytes(error);
+        headers.setContentLength(body.length);
+        return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+    }
+
+    ApiError toApiError(ServerHttpRequest request, Throwable failure) {
+        if (failure instanceof InvalidRequestException invalid) {
+            return new ApiError(invalid.code(), invalid.getMessage(), invalid.field(), 400);
+        }
+        if (failure instanceof ModelTimeoutException timeout) {
+            return new ApiError(ApiError.MODEL_TIMEOUT, messageOf(timeout), null, 504);
+        }
+        if (failure instanceof ModelFailureException model) {
+            return new ApiError(ApiError.MODEL_ERROR, messageOf(model), null, 502);
+        }
+        if (causeOf(failure, DataBufferLimitException.class) != null) {
+            return new ApiError(ApiError.PAYLOAD_TOO_LARGE,
+                    "request body must be at most " + maxRequestBytes + " bytes", null, 413);
+        }
+        if (failure instanceof ServerWebInputException input && isMalformedBody(input)) {
+            return new ApiError(ApiError.MALFORMED_JSON, "request body is not valid JSON: " + jsonProblem(input),
+                    null, 400);
+        }
+        if (failure instanceof ErrorResponse errorResponse) {
+            return fromStatus(request, failure, errorResponse.getStatusCode().value());
+        }
+        return new ApiError(ApiError.INTERNAL_ERROR, "an unexpected error occurred; it has been logged", null, 500);
+    }
+
+    private ApiError fromStatus(ServerHttpRequest request, Throwable failure, int status) {
+        String where = request.getMethod().name() + " " + echo(request.getPath().value());
+        return switch (status) {
+            case 404 -> new ApiError(ApiError.NOT_FOUND, "no endpoint at " + where, null, 404);
+            case 405 -> new ApiError(ApiError.METHOD_NOT_ALLOWED, "method " + request.getMethod().name()
+                    + " is not allowed here; use " + allowed(failure), null, 405);
+            case 406 -> new ApiError(ApiError.NOT_ACCEPTABLE,
+                    "cannot answer " + where + " in a media type the Accept header allows; ask for application/json",
+                    null, 406);
+            case 413 -> new ApiError(ApiError.PAYLOAD_TOO_LARGE,
+                    "request body must be at most " + maxRequestBytes + " bytes", null, 413);
+            case 415 -> new ApiError(ApiError.UNSUPPORTED_MEDIA_TYPE,
+                    "content type " + contentType(failure) + " is not supported; send application/json", null, 415);
+            default -> otherStatus(failure, status);
+        };
+    }
+
+    private static ApiError otherStatus(Throwable failure, int status) {
+        HttpStatus known = HttpStatus.resolve(status);
+        String phrase = known != null ? known.getReasonPhrase() : "error";
+        String code = phrase.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        if (status >= 500) {
+            return new ApiError(code, phrase, null, status);
+        }
+        String reason = failure instanceof ServerWebInputException input ? input.getReason() : null;
+        return new ApiError(code, reason != null ? reason : phrase, null, status);
+    }
+
+    private static boolean isMalformedBody(ServerWebInputException input) {
+        return causeOf(input, DecodingException.class) != null || causeOf(input, JacksonException.class) != null;
+    }
+
+    private static String jsonProblem(Throwable failure) {
+        JacksonException jackson = causeOf(failure, JacksonException.class);
+        if (jackson == null) {
+            return "it could not be decoded";
+        }
+        String problem = firstLine(jackson.getOriginalMessage());
+        TokenStreamLocation location = jackson.getLocation();
+        if (location != null && location.getLineNr() > 0) {
+            problem += " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        }
+        return problem;
+    }
+
+    private static String allowed(Throwable failure) {
+        if (failure instanceof MethodNotAllowedException notAllowed && !notAllowed.getSupportedMethods().isEmpty()) {
+            return String.join(", ", notAllowed.getSupportedMethods().stream().map(m -> m.name()).sorted().toList());
+        }
+        return "another method";
+    }
+
+    private static String contentType(Throwable failure) {
+        if (failure instanceof UnsupportedMediaTypeStatusException unsupported
+                && unsupported.getContentType() != null) {
+            return "'" + echo(unsupported.getContentType().toString()) + "'";
+        }
+        return "(none)";
+    }
+
+    private static String messageOf(Throwable failure) {
+        String message = failure.getMessage();
+        return message != null ? message : failure.getClass().getSimpleName();
+    }
+
+    private static String firstLine(@Nullable String text) {
+        if (text == null || text.isBlank()) {
+            return "it could not be parsed";
+        }
+        int newline = text.indexOf('\n');
+        return echo(newline < 0 ? text : text.substring(0, newline));
+    }
+
+    /** Bounds what is echoed from the request, so an error answer cannot be made arbitrarily large. */
+    private static String echo(String text) {
+        return text.length() <= MAX_ECHOED_LENGTH ? text : text.substring(0, MAX_ECHOED_LENGTH) + "...";
+    }
+
+    private static <T extends Throwable> @Nullable T causeOf(Throwable failure, Class<T> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static void logFailure(ServerHttpRequest request, ApiError error, Throwable failure) {
+        if (error.status() == 500) {
+            log.error("Unexpected failure on {} {}", request.getMethod(), request.getPath(), failure);
+        }
+        else if (error.status() >= 500) {
+            log.warn("{} {} answered {} {}: {}", request.getMethod(), request.getPath(), error.status(),
+                    error.error(), error.message());
+        }
+        else if (log.isDebugEnabled()) {
+            log.debug("{} {} answered {} {}: {}", request.getMethod(), request.getPath(), error.status(),
+                    error.error(), error.message());
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}

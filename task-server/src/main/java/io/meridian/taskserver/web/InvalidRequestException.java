@@ -1,0 +1,45 @@
+package io.meridian.taskserver.web;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A client sent a request that cannot be served as it is; answered with 400 and an {@link ApiError}
+ * carrying this exception's code, message and field.
+ */
+public class InvalidRequestException extends RuntimeException {
+
+    private final String code;
+
+    private final @Nullable String field;
+
+    /**
+     * Creates the exception.
+     *
+     * @param code    one of the {@link ApiError} codes, e.g. {@link ApiError#INVALID_REQUEST}
+     * @param message what was wrong, naming the field and the rule, fit to show to a client
+     * @param field   the request field at fault, or {@code null}
+     */
+    public InvalidRequestException(String code, String message, @Nullable String field) {
+        super(message);
+        this.code = code;
+        this.field = field;
+    }
+
+    /**
+     * The machine-readable code.
+     *
+     * @return the {@link ApiError#error()} to answer with
+     */
+    public String code() {
+        return code;
+    }
+
+    /**
+     * The request field at fault.
+     *
+     * @return the field name, or {@code null} when the fault is not in one field
+     */
+    public @Nullable String field() {
+        return field;
+    }
+}

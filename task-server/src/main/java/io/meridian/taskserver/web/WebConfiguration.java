@@ -1,0 +1,50 @@
+package io.meridian.taskserver.web;
+
+import io.meridian.taskserver.TaskServerProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The error contract, the request body limit and the region header.
+ *
+ * <p>The body limit, {@code meridian.task-server.max-request-size}, is enforced twice: a declared
+ * {@code Content-Length} above it is refused before the body is read ({@link
+ * RequestSizeLimitFilter}), and the server codecs, which decode a body whole, refuse to buffer more
+ * than it. Leave {@code spring.http.codecs.max-in-memory-size} unset: it would compete for the
+ * codec limit.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration implements WebFluxConfigurer {
+
+    private final TaskServerProperties server;
+
+    WebConfiguration(TaskServerProperties server) {
+        this.server = server;
+    }
+
+    @Override
+    public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
+        configurer.defaultCodecs().maxInMemorySize(server.maxRequestBytes());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ErrorWebExceptionHandler.class)
+    ApiErrorWebExceptionHandler apiErrorWebExceptionHandler(JsonMapper jsonMapper) {
+        return new ApiErrorWebExceptionHandler(jsonMapper, server.maxRequestBytes());
+    }
+
+    @Bean
+    RegionHeaderFilter regionHeaderFilter() {
+        return new RegionHeaderFilter(server.region());
+    }
+
+    @Bean
+    RequestSizeLimitFilter requestSizeLimitFilter() {
+        return new RequestSizeLimitFilter(server.maxRequestBytes());
+    }
+}

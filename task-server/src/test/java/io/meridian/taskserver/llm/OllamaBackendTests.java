@@ -1,0 +1,181 @@
+package io.meridian.taskserver.llm;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.meridian.taskserver.testsupport.OllamaWire;
+import io.meridian.taskserver.testsupport.TestRegion;
+import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.RegionHeaderFilter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.ai.ollama.OllamaChatModel;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * {@code POST /process} on the {@code ollama} backend, end to end through Spring AI's Ollama client
+ * to a WireMock server that speaks Ollama's {@code /api/chat} wire format.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        TestRegion.PROPERTY,
+        "meridian.model.backend=ollama",
+        "meridian.model.ollama.model=" + OllamaBackendTests.CONFIGURED_MODEL,
+        "meridian.model.timeout=" + OllamaBackendTests.TIMEOUT_MS + "ms" })
+@AutoConfigureWebTestClient
+class OllamaBackendTests {
+
+    static final String CONFIGURED_MODEL = "qwen3:4b";
+
+    // Generous: the first call of a fresh context warms up the HTTP client and JSON mapping.
+    static final int TIMEOUT_MS = 3000;
+
+    @RegisterExtension
+    static final WireMockExtension ollama = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
+
+    @DynamicPropertySource
+    static void ollamaBaseUrl(DynamicPropertyRegistry registry) {
+        registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
+    }
+
+    @Autowired
+    private WebTestClient client;
+
+    @Autowired
+    private ApplicationContext context;
+
+    private WebTestClient.ResponseSpec process(String json) {
+        return client.post().uri("/process").contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
+    }
+
+    @Test
+    void usesSpringAisOllamaChatModel() {
+        assertThat(context.getBean(ChatBackend.class)).isInstanceOf(ChatModelBackend.class);
+        assertThat(context.getBeansOfType(OllamaChatModel.class)).hasSize(1);
+    }
+
+    @Test
+    void answersWithOllamasTextModelAndTokenUsage() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(okJson(OllamaWire.chatAnswer("qwen3:4b", "Paris.", 14, 3))));
+
+        process("{\"query\": \"What is the capital of France?\"}")
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(RegionHeaderFilter.HEADER, TestRegion.ID)
+                .expectBody()
+                .jsonPath("$.region").isEqualTo(TestRegion.ID)
+                .jsonPath("$.answer").isEqualTo("Paris.")
+                .jsonPath("$.model").isEqualTo("qwen3:4b")
+                .jsonPath("$.backend").isEqualTo("ollama")
+                .jsonPath("$.usage.promptTokens").isEqualTo(14)
+                .jsonPath("$.usage.completionTokens").isEqualTo(3)
+                .jsonPath("$.usage.totalTokens").isEqualTo(17)
+                .jsonPath("$.latencyMs").isNumber();
+    }
+
+    @Test
+    void sendsTheConfiguredModelAndTheUsersQueryWithoutStreaming() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(okJson(OllamaWire.chatAnswer(CONFIGURED_MODEL, "Paris.", 14, 3))));
+
+        process("{\"query\": \"What is the capital of France?\"}").expectStatus().isOk();
+
+        ollama.verify(1, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.model", equalTo(CONFIGURED_MODEL)))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("false")))
+                .withRequestBody(matchingJsonPath("$.messages.length()", equalTo("1")))
+                .withRequestBody(matchingJsonPath("$.messages[0].role", equalTo("user")))
+                .withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("What is the capital of France?"))));
+    }
+
+    @Test
+    void sendsTheModelTheRequestNamesAndEchoesTheModelOllamaReports() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(okJson(OllamaWire.chatAnswer("llama3.2:latest", "Hi!", 5, 2))));
+
+        process("{\"query\": \"Say hi\", \"model\": \"llama3.2\"}")
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.model").isEqualTo("llama3.2:latest");
+
+        ollama.verify(postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.model", equalTo("llama3.2"))));
+    }
+
+    @Test
+    void answers502WhenOllamaFailsAndDoesNotRetry() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(aResponse().withStatus(500)
+                        .withBody("{\"error\":\"llama runner process has terminated\"}")));
+
+        String message = assertApiError(process("{\"query\": \"hello\"}"), 502, ApiError.MODEL_ERROR, null);
+
+        assertThat(message).isEqualTo("model backend 'ollama' failed to answer");
+        ollama.verify(1, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH)));
+    }
+
+    @Test
+    void answers502WhenOllamaDoesNotKnowTheModel() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(aResponse().withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"model \\\"nope\\\" not found, try pulling it first\"}")));
+
+        assertApiError(process("{\"query\": \"hello\", \"model\": \"nope\"}"), 502, ApiError.MODEL_ERROR, null);
+    }
+
+    @Test
+    void answers502WhenOllamaAnswersWithSomethingThatIsNotJson() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("<html>proxy error</html>")));
+
+        assertApiError(process("{\"query\": \"hello\"}"), 502, ApiError.MODEL_ERROR, null);
+    }
+
+    @Test
+    void answers502WhenOllamasAnswerHasNoMessage() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(okJson("{\"model\": \"qwen3:4b\", \"done\": true}")));
+
+        assertApiError(process("{\"query\": \"hello\"}"), 502, ApiError.MODEL_ERROR, null);
+    }
+
+    @Test
+    void answers504WhenOllamaIsSlowerThanTheTimeout() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(okJson(OllamaWire.chatAnswer(CONFIGURED_MODEL, "too late", 1, 2))
+                        .withFixedDelay(TIMEOUT_MS * 5)));
+
+        String message = assertApiError(process("{\"query\": \"hello\"}"), 504, ApiError.MODEL_TIMEOUT, null);
+
+        assertThat(message).contains("ollama").contains(TIMEOUT_MS + " ms");
+    }
+
+    @Test
+    void healthNamesTheOllamaBackendAndItsModel() {
+        client.get().uri("/actuator/health").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.components.region.details.region").isEqualTo(TestRegion.ID)
+                .jsonPath("$.components.region.details.backend").isEqualTo("ollama")
+                .jsonPath("$.components.region.details.model").isEqualTo(CONFIGURED_MODEL);
+    }
+}

@@ -1,0 +1,40 @@
+package io.meridian.taskserver.testsupport;
+
+/**
+ * Bodies in Ollama's {@code /api/chat} wire format (non-streaming), as an Ollama server sends them.
+ */
+public final class OllamaWire {
+
+    /** Ollama's chat endpoint. */
+    public static final String CHAT_PATH = "/api/chat";
+
+    private OllamaWire() {
+    }
+
+    /**
+     * A complete, non-streaming chat answer.
+     *
+     * @param model            the model that answered
+     * @param content          the answer text
+     * @param promptEvalCount  tokens in the prompt
+     * @param evalCount        tokens in the answer
+     * @return the JSON body
+     */
+    public static String chatAnswer(String model, String content, int promptEvalCount, int evalCount) {
+        return """
+                {
+                  "model": "%s",
+                  "created_at": "2025-05-01T10:15:30.123456789Z",
+                  "message": {"role": "assistant", "content": "%s"},
+                  "done": true,
+                  "done_reason": "stop",
+                  "total_duration": 4883583458,
+                  "load_duration": 1334875,
+                  "prompt_eval_count": %d,
+                  "prompt_eval_duration": 342546000,
+                  "eval_count": %d,
+                  "eval_duration": 4535599000
+                }
+                """.formatted(model, content, promptEvalCount, evalCount);
+    }
+}
