@@ -23,7 +23,7 @@ class CountryReferencePointsTests {
     void russiasPointIsInEuropeanRussiaWhereItsUsersAre() {
         GeoPoint russia = points.pointOf("RU").orElseThrow();
 
-        assertThat(russia.longitude()).isBetween(30.0, 60.0); // the Urals are at 60°E; the centroid of the land is near 99°E
+        assertThat(russia.longitude()).isBetween(30.0, 60.0); // the Urals are at 60°E; the geographic centre of the land is near 94°E
         assertThat(russia.latitude()).isBetween(50.0, 62.0);
     }
 

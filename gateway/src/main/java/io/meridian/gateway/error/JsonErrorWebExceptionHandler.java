@@ -1,8 +1,10 @@
 package io.meridian.gateway.error;
 
 import io.meridian.gateway.client.InvalidClientAddressException;
+import io.meridian.gateway.routing.BodyTooLargeException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -35,6 +37,10 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
             return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_header", invalid.getMessage(),
                     invalid.header());
         }
+        if (findCause(ex, BodyTooLargeException.class) instanceof BodyTooLargeException tooLarge) {
+            return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+                    tooLarge.getMessage(), "body");
+        }
         if (ex instanceof MethodNotAllowedException notAllowed) {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
             return ErrorResponses.write(exchange, notAllowed.getStatusCode(), "method_not_allowed",
@@ -56,6 +62,15 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
                 "the gateway failed to handle this request", null);
+    }
+
+    private static @Nullable Throwable findCause(Throwable ex, Class<? extends Throwable> type) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static boolean isConnectFailure(Throwable ex) {

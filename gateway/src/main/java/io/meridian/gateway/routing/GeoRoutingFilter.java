@@ -12,10 +12,15 @@ import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -77,6 +82,9 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             headers.set(CLIENT_IP_HEADER, client.address().getHostAddress());
             headers.set(COUNTRY_HEADER, countryValue);
         }).build();
+        if (length < 0 && request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
+            forwardedRequest = new LimitedBodyRequest(forwardedRequest, maxBodyBytes);
+        }
         ServerHttpResponse response = exchange.getResponse();
         response.beforeCommit(() -> {
             // Replaces whatever the region sent under the same names: the gateway's view is the answer.
@@ -86,6 +94,31 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         });
         exchange = exchange.mutate().request(forwardedRequest).build();
         return chain.filter(exchange);
+    }
+
+    /** Counts a streamed body and fails it with {@link BodyTooLargeException} past the limit. */
+    static final class LimitedBodyRequest extends ServerHttpRequestDecorator {
+
+        private final long limit;
+
+        LimitedBodyRequest(ServerHttpRequest delegate, long limit) {
+            super(delegate);
+            this.limit = limit;
+        }
+
+        @Override
+        public Flux<DataBuffer> getBody() {
+            long[] seen = {0};
+            return super.getBody().handle((buffer, sink) -> {
+                seen[0] += buffer.readableByteCount();
+                if (seen[0] > limit) {
+                    DataBufferUtils.release(buffer);
+                    sink.error(new BodyTooLargeException(limit));
+                } else {
+                    sink.next(buffer);
+                }
+            });
+        }
     }
 
     /** The endpoint's scheme, host, port and base path, followed by the request's raw path and query. */

@@ -166,6 +166,68 @@ class GeoRoutingIntegrationTests {
     }
 
     @Test
+    void aStreamedBodyIsCutOffAtTheLimit() {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'a');
+        reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> body = reactor.core.publisher.Flux
+                .range(0, 20)
+                .map(i -> org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance.wrap(chunk.clone()));
+
+        client.post().uri("/process")
+                .header("X-Forwarded-For", "8.8.8.8")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body, org.springframework.core.io.buffer.DataBuffer.class)
+                .exchange()
+                .expectStatus().isEqualTo(413)
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("payload_too_large")
+                .jsonPath("$.message").isEqualTo("request body exceeds the limit of 1048576 bytes");
+    }
+
+    @Test
+    void aStreamedBodyUnderTheLimitIsForwarded() {
+        reactor.core.publisher.Flux<org.springframework.core.io.buffer.DataBuffer> body = reactor.core.publisher.Flux
+                .just("{\"query\":", "\"chunked\"}")
+                .map(s -> org.springframework.core.io.buffer.DefaultDataBufferFactory.sharedInstance
+                        .wrap(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        client.post().uri("/process")
+                .header("X-Forwarded-For", "8.8.8.8")
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body, org.springframework.core.io.buffer.DataBuffer.class)
+                .exchange()
+                .expectStatus().isOk();
+
+        regions.get("us-east").verify(postRequestedFor(urlEqualTo("/process"))
+                .withRequestBody(equalToJson("{\"query\":\"chunked\"}")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            illegal header name  | Bad Header: x                  | 400 | malformed_request
+            control character    | X-Test: a\u0001b               | 400 | malformed_request
+            header over 16 KB    | X-Big: %s                      | 431 | headers_too_large
+            """)
+    void malformedHttpIsAnsweredWithAJsonError(String name, String headerLine, int status, String code) throws Exception {
+        String line = headerLine.replace("\\u0001", "\u0001").formatted("a".repeat(20_000));
+        String raw = "POST /process HTTP/1.1\r\nHost: localhost\r\n" + line + "\r\nContent-Length: 0\r\n\r\n";
+
+        String response = RawHttp.exchange(port, raw);
+
+        assertThat(response).startsWith("HTTP/1.1 " + status);
+        assertThat(response).contains("content-type: application/json");
+        assertThat(response).contains("\"error\":\"" + code + "\"");
+        assertThat(regions.totalRequests()).isZero();
+    }
+
+    @Test
+    void anOverlongRequestLineIsAJson414() throws Exception {
+        String raw = "GET /process?" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+        assertThat(RawHttp.exchange(port, raw)).startsWith("HTTP/1.1 414").contains("\"error\":\"request_line_too_long\"");
+    }
+
+    @Test
     void anUnknownPathIsAJson404() {
         client.get().uri("/admin/secrets").exchange()
                 .expectStatus().isNotFound()
