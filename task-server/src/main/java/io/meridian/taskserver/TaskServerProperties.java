@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  *                       refused with 400 query_too_long.
  * @param maxRequestSize Largest accepted request body. A larger one is refused with 413
  *                       payload_too_large, before it is read when its Content-Length says so.
+ * @param capacity       Requests this server works on at once. It is reported in the health answer
+ *                       so the gateway spills over to the next region before this one is full; past
+ *                       it, new requests are refused at once with 503 overloaded and Retry-After.
  */
 @ConfigurationProperties(TaskServerProperties.PREFIX)
 @Validated
@@ -33,7 +36,8 @@ public record TaskServerProperties(
                         + "(a letter, then letters, digits or '-'), but was '${validatedValue}'")
         String region,
         @DefaultValue("32000") @Positive int maxQueryLength,
-        @DefaultValue("1MB") DataSize maxRequestSize) {
+        @DefaultValue("1MB") DataSize maxRequestSize,
+        @DefaultValue("256") @Positive int capacity) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.task-server";

@@ -2,30 +2,53 @@ package io.meridian.taskserver.health;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.llm.ChatBackend;
+import io.meridian.taskserver.load.LoadTracker;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code region} health component: always up, with details {@code region}, {@code backend} and
- * {@code model} (the backend's default model). It reports identity, not reachability: a model
- * server that is down makes requests fail with 502, not this server unready.
+ * The {@code region} health component, part of readiness: always up, with what the gateway needs
+ * to route: {@code region}, {@code backend}, {@code model} (the backend's default), {@code version}
+ * (the build's, when known), {@code protocolVersion} (of the gateway-to-region API), and the load,
+ * {@code inFlight} against {@code capacity}. It reports identity and load, not the model server's
+ * reachability: a model server that is down makes requests fail with 502, not this server unready.
  */
 @Component
 class RegionHealthIndicator implements HealthIndicator {
 
-    private final Health health;
+    /** Version of the API between gateway and task servers; a different major version is incompatible. */
+    static final int PROTOCOL_VERSION = 1;
 
-    RegionHealthIndicator(TaskServerProperties server, ChatBackend backend) {
-        this.health = Health.up()
-                .withDetail("region", server.region())
-                .withDetail("backend", backend.name())
-                .withDetail("model", backend.defaultModel())
-                .build();
+    private final TaskServerProperties server;
+    private final ChatBackend backend;
+    private final LoadTracker load;
+    private final @Nullable String version;
+
+    RegionHealthIndicator(TaskServerProperties server, ChatBackend backend, LoadTracker load,
+            ObjectProvider<BuildProperties> build) {
+        this.server = server;
+        this.backend = backend;
+        this.load = load;
+        BuildProperties properties = build.getIfAvailable();
+        this.version = properties == null ? null : properties.getVersion();
     }
 
     @Override
     public Health health() {
-        return health;
+        Health.Builder health = Health.up()
+                .withDetail("region", server.region())
+                .withDetail("backend", backend.name())
+                .withDetail("model", backend.defaultModel())
+                .withDetail("protocolVersion", PROTOCOL_VERSION)
+                .withDetail("inFlight", load.inFlight())
+                .withDetail("capacity", load.capacity());
+        if (version != null) {
+            health.withDetail("version", version);
+        }
+        return health.build();
     }
 }

@@ -6,6 +6,8 @@ import io.meridian.taskserver.llm.Completion;
 import io.meridian.taskserver.llm.CompletionRequest;
 import io.meridian.taskserver.llm.ModelProperties;
 import io.meridian.taskserver.llm.ModelTimeoutException;
+import io.meridian.taskserver.load.LoadTracker;
+import io.meridian.taskserver.load.OverloadedException;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.time.Clock;
@@ -36,7 +38,11 @@ class ProcessController {
 
     private final Clock clock;
 
-    ProcessController(ChatBackend backend, TaskServerProperties server, ModelProperties model, Clock clock) {
+    private final LoadTracker load;
+
+    ProcessController(ChatBackend backend, TaskServerProperties server, ModelProperties model, Clock clock,
+            LoadTracker load) {
+        this.load = load;
         this.backend = backend;
         this.region = server.region();
         this.maxQueryLength = server.maxQueryLength();
@@ -55,11 +61,17 @@ class ProcessController {
     }
 
     private Mono<ProcessResponse> answer(ProcessRequest request) {
-        long started = clock.millis();
-        return backend.complete(new CompletionRequest(request.query(), request.model()))
-                .timeout(timeout)
-                .onErrorMap(TimeoutException.class, e -> new ModelTimeoutException(backend.name(), timeout))
-                .map(completion -> response(completion, clock.millis() - started));
+        return Mono.defer(() -> {
+            if (!load.tryAcquire()) {
+                return Mono.error(new OverloadedException(load.capacity()));
+            }
+            long started = clock.millis();
+            return backend.complete(new CompletionRequest(request.query(), request.model()))
+                    .timeout(timeout)
+                    .onErrorMap(TimeoutException.class, e -> new ModelTimeoutException(backend.name(), timeout))
+                    .map(completion -> response(completion, clock.millis() - started))
+                    .doFinally(signal -> load.release());
+        });
     }
 
     private ProcessResponse response(Completion completion, long latencyMs) {

@@ -51,6 +51,9 @@ public record ApiError(
     /** 502: the model server failed or answered something that is not a completion. */
     public static final String MODEL_ERROR = "model_error";
 
+    /** 503: the server is at capacity and did not accept the request; {@code Retry-After} says when to retry. */
+    public static final String OVERLOADED = "overloaded";
+
     /** 504: the model did not answer within {@code meridian.model.timeout}. */
     public static final String MODEL_TIMEOUT = "model_timeout";
 }

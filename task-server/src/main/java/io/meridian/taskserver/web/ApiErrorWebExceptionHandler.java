@@ -2,6 +2,7 @@ package io.meridian.taskserver.web;
 
 import io.meridian.taskserver.llm.ModelFailureException;
 import io.meridian.taskserver.llm.ModelTimeoutException;
+import io.meridian.taskserver.load.OverloadedException;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,6 +67,9 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
         if (failure instanceof ErrorResponse errorResponse) {
             headers.addAll(errorResponse.getHeaders()); // Allow on 405, Accept on 415
         }
+        if (failure instanceof OverloadedException) {
+            headers.set(HttpHeaders.RETRY_AFTER, "1");
+        }
         headers.setContentType(MediaType.APPLICATION_JSON);
         byte[] body = jsonMapper.writeValueAsBytes(error);
         headers.setContentLength(body.length);
@@ -75,6 +79,9 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
     ApiError toApiError(ServerHttpRequest request, Throwable failure) {
         if (failure instanceof InvalidRequestException invalid) {
             return new ApiError(invalid.code(), invalid.getMessage(), invalid.field(), 400);
+        }
+        if (failure instanceof OverloadedException overloaded) {
+            return new ApiError(ApiError.OVERLOADED, overloaded.getMessage(), null, 503);
         }
         if (failure instanceof ModelTimeoutException timeout) {
             return new ApiError(ApiError.MODEL_TIMEOUT, messageOf(timeout), null, 504);

@@ -40,6 +40,17 @@ class HealthEndpointTests {
     }
 
     @Test
+    void readinessReportsLoadCapacityAndVersionsForTheGateway() {
+        client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.components.region.details.inFlight").isEqualTo(0)
+                .jsonPath("$.components.region.details.capacity").isEqualTo(256)
+                .jsonPath("$.components.region.details.protocolVersion").isEqualTo(1)
+                .jsonPath("$.components.region.details.version").isNotEmpty();
+    }
+
+    @Test
     void livenessGroupIsUp() {
         client.get().uri("/actuator/health/liveness").exchange()
                 .expectStatus().isOk()
