@@ -1,6 +1,9 @@
 package io.meridian.gateway.error;
 
 import io.meridian.gateway.client.InvalidClientAddressException;
+import io.meridian.gateway.residency.NoRegionInZoneException;
+import io.meridian.gateway.residency.ResidencyPolicy;
+import io.meridian.gateway.residency.ResidencyViolationException;
 import io.meridian.gateway.routing.BodyTooLargeException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -9,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -36,6 +40,15 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         if (ex instanceof InvalidClientAddressException invalid) {
             return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_header", invalid.getMessage(),
                     invalid.header());
+        }
+        if (ex instanceof ResidencyViolationException residency) {
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_residency", residency.getMessage(),
+                    ResidencyPolicy.HEADER);
+        }
+        if (ex instanceof NoRegionInZoneException noRegion) {
+            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
+            return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "no_region_in_zone",
+                    noRegion.getMessage(), ResidencyPolicy.HEADER);
         }
         if (findCause(ex, BodyTooLargeException.class) instanceof BodyTooLargeException tooLarge) {
             return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",

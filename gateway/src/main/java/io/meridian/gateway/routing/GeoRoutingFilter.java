@@ -5,6 +5,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 import io.meridian.gateway.client.ClientIp;
 import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
+import io.meridian.gateway.residency.NoRegionInZoneException;
+import io.meridian.gateway.residency.ResidencyPolicy;
+import io.meridian.region.RankedRegion;
 import io.meridian.region.Region;
 import java.net.URI;
 import java.util.List;
@@ -27,8 +30,10 @@ import reactor.core.publisher.Mono;
  * Sends a request to the region nearest its client.
  *
  * <p>Runs right after {@link RouteToRequestUrlFilter} and replaces the route's placeholder URI
- * with the chosen region's endpoint, keeping the raw (still encoded) path and query. Adds
- * {@value #REGION_HEADER} and {@value #COUNTRY_HEADER} to the answer. The region receives the
+ * with the chosen region's endpoint, keeping the raw (still encoded) path and query, and leaves the
+ * {@link RoutingDecision} in {@link #DECISION_ATTR} for the forwarding filter, which tries its
+ * candidates in turn and names the region that served in {@value #REGION_HEADER}. Adds
+ * {@value #COUNTRY_HEADER} to the answer. The region receives the
  * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
  * {@value #COUNTRY_HEADER}.
  */
@@ -50,13 +55,18 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     public static final String DECISION_ATTR = GeoRoutingFilter.class.getName() + ".decision";
 
     private final ClientIpResolver clientIpResolver;
+    private final ResidencyPolicy residency;
     private final RegionRouter router;
     private final long maxBodyBytes;
+    private final TaskAffinity taskAffinity;
 
-    public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes) {
+    public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
+            TaskAffinity taskAffinity, ResidencyPolicy residency) {
+        this.residency = residency;
         this.clientIpResolver = clientIpResolver;
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
+        this.taskAffinity = taskAffinity;
     }
 
     @Override
@@ -67,9 +77,31 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
                     "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes", "body");
         }
+        TaskAffinity.Target task = taskAffinity.target(request.getMethod(), request.getPath().pathWithinApplication().value());
+        if (task instanceof TaskAffinity.MalformedId malformed) {
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_task_id", "task id '" + malformed.id()
+                    + "' is not of the form <region>.<id>, e.g. eu-central.01JD3X9K2M (6 to 64 of A-Z a-z 0-9 _ -)", "id");
+        }
+        if (task instanceof TaskAffinity.UnknownRegion unknown) {
+            return ErrorResponses.write(exchange, HttpStatus.NOT_FOUND, "unknown_region", "task id '" + unknown.id()
+                    + "' names region '" + unknown.regionId() + "', which this gateway does not serve", "id");
+        }
         List<String> forwarded = request.getHeaders().getOrEmpty(clientIpResolver.header().headerName());
         ClientIp client = clientIpResolver.resolve(request.getRemoteAddress(), forwarded);
         RoutingDecision decision = router.decide(client);
+        if (task instanceof TaskAffinity.TaskRegion owner) {
+            // The task's region or nothing: any other region could only answer "no such task".
+            decision = new RoutingDecision(decision.client(), decision.location(), owner.candidates());
+        }
+        String zone = residency.zoneFor(request.getHeaders().getFirst(ResidencyPolicy.HEADER),
+                decision.location().countryCode());
+        if (zone != null) {
+            List<RankedRegion> confined = ResidencyPolicy.confine(decision.candidates(), zone);
+            if (confined.isEmpty()) {
+                throw new NoRegionInZoneException(zone);
+            }
+            decision = new RoutingDecision(decision.client(), decision.location(), confined, zone);
+        }
         Region region = decision.selected();
         String country = decision.location().countryCode();
         String countryValue = country == null ? "unknown" : country;
@@ -87,8 +119,8 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         }
         ServerHttpResponse response = exchange.getResponse();
         response.beforeCommit(() -> {
-            // Replaces whatever the region sent under the same names: the gateway's view is the answer.
-            response.getHeaders().set(REGION_HEADER, region.id());
+            // Replaces whatever the region sent under the same name: the gateway's view is the answer.
+            // The region header is the forwarding filter's to set: only it knows who finally served.
             response.getHeaders().set(COUNTRY_HEADER, countryValue);
             return Mono.empty();
         });
@@ -122,7 +154,7 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     }
 
     /** The endpoint's scheme, host, port and base path, followed by the request's raw path and query. */
-    static URI target(URI endpoint, URI request) {
+    public static URI target(URI endpoint, URI request) {
         StringBuilder url = new StringBuilder(96);
         url.append(endpoint.getScheme()).append("://").append(endpoint.getRawAuthority());
         String basePath = endpoint.getRawPath();

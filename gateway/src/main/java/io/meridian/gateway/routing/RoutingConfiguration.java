@@ -1,8 +1,10 @@
 package io.meridian.gateway.routing;
 
 import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.geoip.GeoIpLocator;
 import io.meridian.region.ProximityRanking;
+import io.meridian.region.RegionCatalog;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -25,8 +27,10 @@ class RoutingConfiguration {
     }
 
     @Bean
-    GeoRoutingFilter geoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, ProxyProperties properties) {
-        return new GeoRoutingFilter(clientIpResolver, router, properties.maxBodySize().toBytes());
+    GeoRoutingFilter geoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, ProxyProperties properties,
+            RegionCatalog catalog, ResidencyPolicy residency) {
+        return new GeoRoutingFilter(clientIpResolver, router, properties.maxBodySize().toBytes(), new TaskAffinity(catalog),
+                residency);
     }
 
     @Bean

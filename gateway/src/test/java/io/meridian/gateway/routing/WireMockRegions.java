@@ -22,6 +22,9 @@ final class WireMockRegions implements AutoCloseable {
             {"ap-southeast", "1.3521", "103.8198", "apac"},
     };
 
+    /** Where the gateway's active health checks ask each region for its readiness. */
+    static final String HEALTH_PATH = "/actuator/health/readiness";
+
     final Map<String, WireMockServer> servers = new LinkedHashMap<>();
 
     WireMockRegions() {
@@ -72,8 +75,16 @@ final class WireMockRegions implements AutoCloseable {
         registry.add("meridian.default-region", () -> "us-east");
     }
 
+    /** Requests the regions received from clients, not counting the gateway's health checks. */
     int totalRequests() {
-        return servers.values().stream().mapToInt(s -> s.getAllServeEvents().size()).sum();
+        return servers.values().stream().mapToInt(WireMockRegions::clientRequests).sum();
+    }
+
+    /** Requests one region received from clients, not counting the gateway's health checks. */
+    static int clientRequests(WireMockServer server) {
+        return (int) server.getAllServeEvents().stream()
+                .filter(event -> !event.getRequest().getUrl().startsWith(HEALTH_PATH))
+                .count();
     }
 
     @Override

@@ -1,0 +1,67 @@
+package io.meridian.gateway.failover;
+
+import io.meridian.gateway.affinity.AffinityProperties;
+import io.meridian.gateway.affinity.TwoChoicesPicker;
+import io.meridian.gateway.health.HealthRegistry;
+import io.meridian.gateway.routing.ProxyProperties;
+import io.meridian.region.RegionCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+@Configuration(proxyBeanMethods = false)
+class FailoverConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RegionGuards regionGuards(RegionCatalog catalog, CircuitBreakerProperties circuit, BulkheadProperties bulkhead) {
+        return new RegionGuards(catalog, circuit, bulkhead, Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CandidateSelector candidateSelector(HealthRegistry health, RegionGuards guards) {
+        return new HealthAwareCandidateSelector(health, guards);
+    }
+
+    @Bean
+    EndpointLoad endpointLoad() {
+        return new EndpointLoad();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EndpointPicker endpointPicker(HealthRegistry health, EndpointLoad load, AffinityProperties affinity) {
+        return new AffinityEndpointPicker(health, load, affinity.virtualNodes(), affinity.loadFactor(),
+                new TwoChoicesPicker(bound -> ThreadLocalRandom.current().nextInt(bound)));
+    }
+
+    @Bean
+    FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, ProxyProperties proxy,
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters, CandidateSelector selector, EndpointPicker picker,
+            RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
+            EndpointLoad endpointLoad) {
+        // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
+        // request never lands on a connection the region is closing ("prematurely closed").
+        ConnectionProvider pool = ConnectionProvider.builder("meridian-regions")
+                .maxIdleTime(properties.maxIdleTime())
+                .evictInBackground(properties.maxIdleTime())
+                .build();
+        HttpClient client = HttpClient.create(pool)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
+        RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
+        FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
+        return new FailoverForwardingFilter(client, () -> headersFilters.getIfAvailable(List::of), selector, picker, guards,
+                budget, health, metrics, Clock.systemUTC(), properties, proxy.maxBodySize().toBytes(), endpointLoad);
+    }
+}

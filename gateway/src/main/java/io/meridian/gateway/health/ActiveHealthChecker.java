@@ -1,0 +1,108 @@
+package io.meridian.gateway.health;
+
+import io.meridian.region.Region;
+import io.meridian.region.RegionCatalog;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Asks every region endpoint for its readiness on a fixed interval and feeds the answers to the
+ * {@link HealthRegistry}.
+ *
+ * <p>Design note: all checks run on Reactor Netty's event loop through a non-blocking client, so
+ * a hundred endpoints cost a hundred small requests per interval and no threads. A check passes on
+ * a 2xx answer within the timeout; its body is read (bounded by the codec's in-memory limit) for
+ * the optional load report. Rounds do not overlap: the next one starts only after the slowest
+ * check of the previous round has answered or timed out ({@code concatMap} over interval ticks,
+ * ticks that arrive meanwhile are dropped).
+ */
+final class ActiveHealthChecker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ActiveHealthChecker.class);
+
+    private final List<URI> endpoints;
+    private final HealthRegistry registry;
+    private final HealthProperties properties;
+    private final WebClient client;
+    private volatile @Nullable Disposable schedule;
+
+    ActiveHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties) {
+        List<URI> all = new ArrayList<>();
+        for (Region region : catalog.regions()) {
+            all.addAll(region.endpoints());
+        }
+        this.endpoints = List.copyOf(all);
+        this.registry = registry;
+        this.properties = properties;
+        HttpClient http = HttpClient.create()
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())
+                .responseTimeout(properties.timeout());
+        this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+    }
+
+    /** Checks every endpoint once and completes when all answers are recorded. */
+    Mono<Void> checkAll() {
+        return Flux.fromIterable(endpoints).flatMap(this::check).then();
+    }
+
+    Mono<Void> check(URI endpoint) {
+        URI url = URI.create(endpoint + properties.path());
+        return client.get().uri(url)
+                .exchangeToMono(response -> response.bodyToMono(String.class)
+                        .defaultIfEmpty("")
+                        .map(body -> new Result(response.statusCode().is2xxSuccessful(), LoadReport.parse(body))))
+                .timeout(properties.timeout())
+                .onErrorResume(ex -> Mono.just(new Result(false, null)))
+                .doOnNext(result -> {
+                    boolean wasHealthy = registry.isHealthy(endpoint);
+                    registry.recordCheck(endpoint, result.up, result.load);
+                    boolean healthy = registry.isHealthy(endpoint);
+                    if (wasHealthy != healthy) {
+                        log.info("Region endpoint {} is now {}", endpoint, healthy ? "up" : "down");
+                    }
+                })
+                .then();
+    }
+
+    @Override
+    public void start() {
+        Duration interval = properties.interval();
+        if (!properties.enabled() || interval.isZero()) {
+            return;
+        }
+        schedule = Flux.interval(interval, interval, Schedulers.parallel())
+                .onBackpressureDrop()
+                .concatMap(tick -> checkAll(), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = schedule;
+        if (running != null) {
+            running.dispose();
+            schedule = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return schedule != null;
+    }
+
+    private record Result(boolean up, @Nullable LoadReport load) {
+    }
+}

@@ -1,0 +1,22 @@
+package io.meridian.gateway.health;
+
+import io.meridian.region.RegionCatalog;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class HealthConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    HealthRegistry healthRegistry(RegionCatalog catalog, HealthProperties properties) {
+        return new HealthRegistry(catalog, properties, Clock.systemUTC());
+    }
+
+    @Bean
+    ActiveHealthChecker activeHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties) {
+        return new ActiveHealthChecker(catalog, registry, properties);
+    }
+}

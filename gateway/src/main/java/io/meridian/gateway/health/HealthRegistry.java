@@ -1,0 +1,146 @@
+package io.meridian.gateway.health;
+
+import io.meridian.region.Region;
+import io.meridian.region.RegionCatalog;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway's current view of every region endpoint: up or down, and its last load report.
+ *
+ * <p>Design note: an endpoint starts up (a gateway that has not checked yet must still route) and
+ * changes state only after {@code unhealthyThreshold} consecutive failed checks, or
+ * {@code healthyThreshold} consecutive good ones, so one lost probe does not flap a region. A
+ * connection refused on live traffic is different: it is certain, so {@link #markDown(URI)} takes the
+ * endpoint down at once, and only the active checks bring it back. Load reports carry a time and
+ * are ignored once older than {@code staleAfter}: a region that stopped answering its probes must
+ * not keep looking empty (or full) forever. Reads are lock-free (volatile fields per endpoint);
+ * writers are the single check loop and passive detection, and a lost race between them only
+ * delays a transition by one check.
+ */
+public final class HealthRegistry {
+
+    private final Map<URI, EndpointState> endpoints;
+    private final int healthyThreshold;
+    private final int unhealthyThreshold;
+    private final Duration staleAfter;
+    private final Clock clock;
+    private final boolean enabled;
+
+    public HealthRegistry(RegionCatalog catalog, HealthProperties properties, Clock clock) {
+        Map<URI, EndpointState> states = new LinkedHashMap<>();
+        for (Region region : catalog.regions()) {
+            for (URI endpoint : region.endpoints()) {
+                states.put(endpoint, new EndpointState());
+            }
+        }
+        this.endpoints = Map.copyOf(states);
+        this.healthyThreshold = properties.healthyThreshold();
+        this.unhealthyThreshold = properties.unhealthyThreshold();
+        Duration interval = properties.interval().isZero() ? properties.timeout() : properties.interval();
+        this.staleAfter = interval.plus(properties.timeout()).multipliedBy(3);
+        this.clock = clock;
+        this.enabled = properties.enabled();
+    }
+
+    /** Whether the endpoint counts as up; unknown endpoints and a disabled registry say yes. */
+    public boolean isHealthy(URI endpoint) {
+        EndpointState state = endpoints.get(endpoint);
+        return !enabled || state == null || state.healthy;
+    }
+
+    /** Whether at least one of the region's endpoints is up. */
+    public boolean isHealthy(Region region) {
+        for (URI endpoint : region.endpoints()) {
+            if (isHealthy(endpoint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The region's load as its endpoints last reported it: in-flight and queue depth summed over the
+     * endpoints with a fresh report, capacity likewise; {@link LoadReport#NONE} when none is fresh.
+     */
+    public LoadReport load(Region region) {
+        Instant now = clock.instant();
+        Integer inFlight = null;
+        Integer capacity = null;
+        Integer queueDepth = null;
+        String version = null;
+        for (URI endpoint : region.endpoints()) {
+            EndpointState state = endpoints.get(endpoint);
+            Report report = state == null ? null : state.report;
+            if (report == null || report.at.plus(staleAfter).isBefore(now)) {
+                continue;
+            }
+            LoadReport load = report.load;
+            inFlight = add(inFlight, load.inFlight());
+            capacity = add(capacity, load.capacity());
+            queueDepth = add(queueDepth, load.queueDepth());
+            version = version == null ? load.version() : version;
+        }
+        return new LoadReport(inFlight, capacity, queueDepth, version);
+    }
+
+    private static @Nullable Integer add(@Nullable Integer sum, @Nullable Integer value) {
+        if (value == null) {
+            return sum;
+        }
+        return sum == null ? value : sum + value;
+    }
+
+    /** Records one active check: {@code load} is the endpoint's report when it answered ready. */
+    public void recordCheck(URI endpoint, boolean up, @Nullable LoadReport load) {
+        EndpointState state = endpoints.get(endpoint);
+        if (state == null) {
+            return;
+        }
+        if (load != null) {
+            state.report = new Report(load, clock.instant());
+        }
+        if (up) {
+            state.failures = 0;
+            state.successes++;
+            if (!state.healthy && state.successes >= healthyThreshold) {
+                state.healthy = true;
+            }
+        } else {
+            state.successes = 0;
+            state.failures++;
+            if (state.healthy && state.failures >= unhealthyThreshold) {
+                state.healthy = false;
+            }
+        }
+    }
+
+    /** Live traffic could not connect to the endpoint: it is down until active checks say otherwise. */
+    public void markDown(URI endpoint) {
+        EndpointState state = endpoints.get(endpoint);
+        if (state != null && enabled) {
+            state.successes = 0;
+            state.healthy = false;
+        }
+    }
+
+    /** Whether health is tracked at all. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    private record Report(LoadReport load, Instant at) {
+    }
+
+    private static final class EndpointState {
+        volatile boolean healthy = true;
+        volatile int successes;
+        volatile int failures;
+        volatile @Nullable Report report;
+    }
+}

@@ -1,0 +1,32 @@
+package io.meridian.gateway.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.meridian.gateway.client.ClientIpResolver;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = RateLimitProperties.PREFIX + ".enabled", matchIfMissing = true)
+class RateLimitConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RateLimiter rateLimiter(RateLimitProperties properties) {
+        LocalRateLimiter local = new LocalRateLimiter(properties.requestsPerSecond(), properties.burst(),
+                properties.maxClients(), Ticker.systemTicker());
+        if (properties.redisUrl().isBlank()) {
+            return local;
+        }
+        return new RedisRateLimiter(properties.redisUrl(), properties.requestsPerSecond(), properties.burst(),
+                Duration.ofMillis(250), local, Clock.systemUTC());
+    }
+
+    @Bean
+    RateLimitFilter rateLimitFilter(RateLimiter limiter, ClientIpResolver resolver, RateLimitProperties properties) {
+        return new RateLimitFilter(limiter, resolver, properties.requestsPerSecond(), properties.burst());
+    }
+}

@@ -1,0 +1,97 @@
+package io.meridian.gateway.ratelimit;
+
+import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.gateway.error.ErrorResponses;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Applies the per-client token buckets to {@code /process} and {@code /v1/**}, before any region is
+ * chosen, and says where the client stands in the {@code RateLimit-Policy} and {@code RateLimit}
+ * headers (IETF draft-ietf-httpapi-ratelimit-headers). A refused request gets 429 with
+ * {@code Retry-After} and a JSON error.
+ *
+ * <p>Security note: the client is its API key when it sends one, hashed (SHA-256) before it is used
+ * as a bucket name, so keys never reach Redis or logs in clear; otherwise its address as resolved
+ * through the trusted proxies, so a client cannot escape its bucket by writing X-Forwarded-For.
+ */
+public final class RateLimitFilter implements GlobalFilter, Ordered {
+
+    /** Early: a refused request costs no GeoIP lookup and no region capacity. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+    private final RateLimiter limiter;
+    private final ClientIpResolver clientIpResolver;
+    private final String policy;
+
+    public RateLimitFilter(RateLimiter limiter, ClientIpResolver clientIpResolver, double requestsPerSecond, int burst) {
+        this.limiter = limiter;
+        this.clientIpResolver = clientIpResolver;
+        long window = Math.max(1, Math.round(burst / requestsPerSecond));
+        this.policy = "\"client\";q=" + burst + ";w=" + window;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        String path = request.getPath().value();
+        if (!path.equals("/process") && !path.startsWith("/v1/")) {
+            return chain.filter(exchange);
+        }
+        String client = identity(request);
+        return limiter.acquire(client).flatMap(decision -> {
+            HttpHeaders headers = exchange.getResponse().getHeaders();
+            headers.set("RateLimit-Policy", policy);
+            headers.set("RateLimit", "\"client\";r=" + decision.remaining() + ";t=" + decision.resetSeconds());
+            if (decision.allowed()) {
+                return chain.filter(exchange);
+            }
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+            return ErrorResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+                    "too many requests from this client; retry in " + decision.retryAfterSeconds() + " s", null);
+        });
+    }
+
+    String identity(ServerHttpRequest request) {
+        String key = apiKey(request.getHeaders());
+        if (key != null) {
+            return "key:" + sha256(key);
+        }
+        return "ip:" + clientIpResolver.resolve(request.getRemoteAddress(),
+                request.getHeaders().getOrEmpty(clientIpResolver.header().headerName())).address().getHostAddress();
+    }
+
+    private static @Nullable String apiKey(HttpHeaders headers) {
+        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) && authorization.length() > 7) {
+            return authorization.substring(7).strip();
+        }
+        String key = headers.getFirst("X-API-Key");
+        return key == null || key.isBlank() ? null : key.strip();
+    }
+
+    private static String sha256(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}

@@ -1,0 +1,30 @@
+package io.meridian.gateway.ratelimit;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Per-client token buckets on {@code /process} and {@code /v1/**}. A client is its API key when the
+ * request carries one ({@code Authorization: Bearer …} or {@code X-API-Key}), else its address.
+ *
+ * @param enabled           whether requests are limited at all
+ * @param requestsPerSecond the rate at which a client's bucket refills
+ * @param burst             the bucket's size: how many requests a client may send at once after a pause
+ * @param redisUrl          {@code redis://host:port} to share buckets between gateway replicas; empty keeps them
+ *                          in this gateway's memory. While Redis is unreachable each gateway limits on its own.
+ * @param maxClients        buckets kept in memory (least recently used ones are dropped)
+ */
+@Validated
+@ConfigurationProperties(RateLimitProperties.PREFIX)
+public record RateLimitProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("20") @DecimalMin("0.001") double requestsPerSecond,
+        @DefaultValue("40") @Min(1) int burst,
+        @DefaultValue("") String redisUrl,
+        @DefaultValue("1000000") @Min(1) long maxClients) {
+
+    public static final String PREFIX = "meridian.rate-limit";
+}

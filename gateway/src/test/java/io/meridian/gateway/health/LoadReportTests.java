@@ -1,0 +1,41 @@
+package io.meridian.gateway.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class LoadReportTests {
+
+    @Test
+    void readsTheRegionDetailsOfATaskServersReadinessAnswer() {
+        String body = """
+                {"status":"UP","components":{"readinessState":{"status":"UP"},"region":{"status":"UP","details":{
+                "region":"us-east","backend":"simulated","model":"simulated","version":"0.1.0-SNAPSHOT",
+                "protocolVersion":1,"inFlight":3,"capacity":64,"queueDepth":0}}}}""";
+
+        assertThat(LoadReport.parse(body)).isEqualTo(new LoadReport(3, 64, 0, "0.1.0-SNAPSHOT"));
+    }
+
+    @Test
+    void toleratesMissingAndMistypedFields() {
+        String body = """
+                {"status":"UP","components":{"region":{"details":{"inFlight":"many","capacity":64}}}}""";
+
+        assertThat(LoadReport.parse(body)).isEqualTo(new LoadReport(null, 64, null, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "{\"status\":\"UP\"}", "[1,2]", "{\"components\":{\"region\":{\"details\":7}}}"})
+    void anAnswerWithoutDetailsReportsNothing(String body) {
+        assertThat(LoadReport.parse(body)).isEqualTo(LoadReport.NONE);
+    }
+
+    @Test
+    void isFullOnlyWhenInFlightReachesCapacity() {
+        assertThat(new LoadReport(63, 64, 0, null).full()).isFalse();
+        assertThat(new LoadReport(64, 64, 0, null).full()).isTrue();
+        assertThat(new LoadReport(null, 64, 0, null).full()).isFalse();
+    }
+}

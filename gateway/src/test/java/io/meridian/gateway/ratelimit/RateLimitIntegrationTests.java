@@ -1,0 +1,87 @@
+package io.meridian.gateway.ratelimit;
+
+import io.meridian.gateway.routing.WireMockRegionsAccess;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "meridian.trusted-proxies=127.0.0.1",
+        "meridian.geoip.reload-interval=0s",
+        "meridian.rate-limit.requests-per-second=0.1",
+        "meridian.rate-limit.burst=3"})
+class RateLimitIntegrationTests {
+
+    static final WireMockRegionsAccess regions = new WireMockRegionsAccess();
+
+    @DynamicPropertySource
+    static void regions(DynamicPropertyRegistry registry) {
+        regions.register(registry);
+    }
+
+    @AfterAll
+    static void stopRegions() {
+        regions.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient.ResponseSpec send(String clientIp, String apiKey) {
+        WebTestClient.RequestBodySpec request = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(20)).build()
+                .post().uri("/process")
+                .header("X-Forwarded-For", clientIp)
+                .contentType(MediaType.APPLICATION_JSON);
+        if (apiKey != null) {
+            request = request.header("Authorization", "Bearer " + apiKey);
+        }
+        return request.bodyValue("{\"query\":\"hi\"}").exchange();
+    }
+
+    @Test
+    void aClientOverItsBurstGets429WithRetryAfterAndRateLimitHeaders() {
+        for (int i = 0; i < 3; i++) {
+            send("8.8.8.8", null).expectStatus().isOk()
+                    .expectHeader().valueEquals("RateLimit-Policy", "\"client\";q=3;w=30")
+                    .expectHeader().valueEquals("RateLimit", "\"client\";r=" + (2 - i) + ";t=" + (10 * (i + 1)));
+        }
+
+        send("8.8.8.8", null)
+                .expectStatus().isEqualTo(429)
+                .expectHeader().valueEquals("Retry-After", "10")
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("rate_limited")
+                .jsonPath("$.status").isEqualTo(429);
+
+        send("9.9.9.9", null).expectStatus().isOk();
+    }
+
+    @Test
+    void anApiKeyIsItsOwnClientWhateverAddressItComesFrom() {
+        String key = "mk_test_" + System.nanoTime();
+        send("1.0.0.1", key).expectStatus().isOk();
+        send("1.0.0.2", key).expectStatus().isOk();
+        send("1.0.0.3", key).expectStatus().isOk();
+
+        send("1.0.0.4", key).expectStatus().isEqualTo(429);
+        send("1.0.0.4", null).expectStatus().isOk();
+    }
+
+    @Test
+    void aClientCannotEscapeItsBucketByRewritingForwardingHeadersBehindAnUntrustedPeer() {
+        // The peer 127.0.0.1 is trusted here, so the resolved client is the header's last entry;
+        // prepending addresses does not change it.
+        for (int i = 0; i < 3; i++) {
+            send("6.6.6." + i + ", 4.4.4.4", null).expectStatus().isOk();
+        }
+        send("7.7.7.7, 4.4.4.4", null).expectStatus().isEqualTo(429);
+    }
+}

@@ -1,0 +1,119 @@
+package io.meridian.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On the real local stack, under steady load from German clients: eu-central is killed with
+ * SIGKILL and started again. Every request carrying an Idempotency-Key must still succeed, served
+ * by the next-nearest region while eu-central is down, and traffic must return to eu-central once
+ * it is back.
+ */
+class RegionFailoverIT {
+
+    static LocalStack stack;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Outcome(long atNanos, int status, String region) {
+    }
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        stack = LocalStack.start();
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static Outcome send(long origin) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/process"))
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Forwarded-For", "80.133.1.1")
+                .header("Idempotency-Key", UUID.randomUUID().toString())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"Hello CPU\"}"))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Outcome(System.nanoTime() - origin, response.statusCode(),
+                    response.headers().firstValue("X-Meridian-Region").orElse("?"));
+        } catch (Exception ex) {
+            return new Outcome(System.nanoTime() - origin, -1, ex.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    void keyedRequestsSurviveARegionBeingKilledAndComeBackWhenItReturns() throws Exception {
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        long origin = System.nanoTime();
+        ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+        for (int c = 0; c < 4; c++) {
+            clients.submit(() -> {
+                while (running.get()) {
+                    outcomes.add(send(origin));
+                }
+            });
+        }
+        try {
+            TimeUnit.SECONDS.sleep(3); // steady state before the failure
+            long killedAt = System.nanoTime() - origin;
+            assertThat(stack.run("kill", "eu-central")).contains("eu-central killed");
+            TimeUnit.SECONDS.sleep(4);
+            long restartAt = System.nanoTime() - origin;
+            assertThat(stack.run("start", "eu-central")).contains("eu-central ready");
+            long readyAt = System.nanoTime() - origin;
+            TimeUnit.SECONDS.sleep(4);
+            running.set(false);
+            clients.shutdown();
+            assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+            List<Outcome> all = List.copyOf(outcomes);
+            List<Outcome> failed = all.stream().filter(o -> o.status() != 200).toList();
+            assertThat(failed).as("keyed requests that failed out of %d", all.size()).isEmpty();
+
+            assertThat(all.stream().filter(o -> o.atNanos() < killedAt)).as("before the kill")
+                    .isNotEmpty().allSatisfy(o -> assertThat(o.region()).isEqualTo("eu-central"));
+            List<Outcome> whileDown = all.stream()
+                    .filter(o -> o.atNanos() > killedAt + TimeUnit.SECONDS.toNanos(1) && o.atNanos() < restartAt).toList();
+            assertThat(whileDown).as("while eu-central is down").isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.region()).isEqualTo("us-east"));
+            List<Outcome> afterReturn = all.stream()
+                    .filter(o -> o.atNanos() > readyAt + TimeUnit.SECONDS.toNanos(3)).toList();
+            assertThat(afterReturn).as("after eu-central is back").isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.region()).isEqualTo("eu-central"));
+
+            long lastEu = all.stream().filter(o -> o.atNanos() > killedAt && o.region().equals("eu-central"))
+                    .mapToLong(Outcome::atNanos).max().orElse(killedAt);
+            long backEu = all.stream().filter(o -> o.atNanos() > readyAt && o.region().equals("eu-central"))
+                    .mapToLong(Outcome::atNanos).min().orElse(-1);
+            System.out.printf("failover run: %d requests, 0 failed; last eu-central answer %d ms after the kill;"
+                            + " first eu-central answer %d ms after it was ready again%n",
+                    all.size(), TimeUnit.NANOSECONDS.toMillis(lastEu - killedAt),
+                    backEu < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(backEu - readyAt));
+        } finally {
+            running.set(false);
+            clients.shutdownNow();
+        }
+    }
+}
