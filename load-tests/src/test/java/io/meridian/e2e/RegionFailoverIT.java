@@ -45,10 +45,18 @@ class RegionFailoverIT {
         }
     }
 
+    static final java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A German client (Deutsche Telekom's 80.128.0.0/11), a different one each time, so no rate limit applies. */
+    static String germanClient() {
+        int n = clients.incrementAndGet();
+        return "80.133." + (n / 250 % 250) + "." + (n % 250 + 1);
+    }
+
     static Outcome send(long origin) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/process"))
                 .timeout(Duration.ofSeconds(30))
-                .header("X-Forwarded-For", "80.133.1.1")
+                .header("X-Forwarded-For", germanClient())
                 .header("Idempotency-Key", UUID.randomUUID().toString())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"Hello CPU\"}"))

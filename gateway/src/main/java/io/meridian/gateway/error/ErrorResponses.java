@@ -2,10 +2,11 @@ package io.meridian.gateway.error;
 
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -19,6 +20,9 @@ import reactor.core.publisher.Mono;
  * object-mapper configuration that might itself be what failed.
  */
 public final class ErrorResponses {
+
+    /** Bodies up to this size are read and discarded before an error answer; larger ones close the connection. */
+    static final long DRAIN_LIMIT = 64 * 1024;
 
     private ErrorResponses() {
     }
@@ -36,8 +40,23 @@ public final class ErrorResponses {
         headers.setContentType(MediaType.APPLICATION_JSON);
         headers.setContentLength(body.length);
         headers.set(HttpHeaders.CACHE_CONTROL, "no-store");
-        DataBuffer buffer = response.bufferFactory().wrap(body);
-        return response.writeWith(Mono.just(buffer));
+        ServerHttpRequest request = exchange.getRequest();
+        long length = request.getHeaders().getContentLength();
+        boolean streamed = length < 0 && request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
+        Mono<Void> write = response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+        if (streamed || length > DRAIN_LIMIT) {
+            // Not worth reading just to throw away: end the connection after this answer instead.
+            headers.set(HttpHeaders.CONNECTION, "close");
+            return write;
+        }
+        if (length <= 0) {
+            return write;
+        }
+        // Read the small body we are refusing before answering: an unread request body left on a
+        // kept-alive connection can stall the next request that arrives on it.
+        return request.getBody().doOnNext(DataBufferUtils::release).then()
+                .onErrorResume(ex -> Mono.empty())
+                .then(write);
     }
 
     /** The error document as text. */

@@ -1,14 +1,10 @@
 package io.meridian.gateway.ratelimit;
 
-import io.meridian.gateway.routing.WireMockRegionsAccess;
+import io.meridian.gateway.routing.RegionsIntegrationTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -16,22 +12,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.geoip.reload-interval=0s",
         "meridian.rate-limit.requests-per-second=0.1",
         "meridian.rate-limit.burst=3"})
-class RateLimitIntegrationTests {
-
-    static final WireMockRegionsAccess regions = new WireMockRegionsAccess();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
+class RateLimitIntegrationTests extends RegionsIntegrationTest {
 
     WebTestClient.ResponseSpec send(String clientIp, String apiKey) {
         WebTestClient.RequestBodySpec request = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)

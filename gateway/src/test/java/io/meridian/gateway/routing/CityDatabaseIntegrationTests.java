@@ -3,17 +3,12 @@ package io.meridian.gateway.routing;
 import io.meridian.geoip.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The gateway on a MaxMind GeoLite2-City-schema database (written by the test with MaxMind's
@@ -22,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "meridian.trusted-proxies=127.0.0.1",
         "meridian.geoip.reload-interval=0s"})
-class CityDatabaseIntegrationTests {
+class CityDatabaseIntegrationTests extends RegionsIntegrationTest {
 
     static final WireMockRegions regions = new WireMockRegions();
     static final Path database;
@@ -44,25 +39,8 @@ class CityDatabaseIntegrationTests {
     }
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        regions.register(registry);
+    static void database(DynamicPropertyRegistry registry) {
         registry.add("meridian.geoip.database", database::toString);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void setUp() {
-        regions.resetToHealthy();
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
     }
 
     @ParameterizedTest(name = "{1}: {2}")

@@ -20,15 +20,11 @@ import io.meridian.region.RegionCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -41,24 +37,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.geoip.reload-interval=0s",
         "meridian.health.interval=0s",
         "meridian.failover.attempt-timeout=400ms"})
-class FailoverIntegrationTests {
+class FailoverIntegrationTests extends RegionsIntegrationTest {
 
     static final String GERMANY = "80.133.1.1";
-
-    static final WireMockRegions regions = new WireMockRegions();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     HealthRegistry health;
@@ -72,21 +53,12 @@ class FailoverIntegrationTests {
     @Autowired
     MeterRegistry meters;
 
-    WebTestClient client;
-
     @BeforeEach
     void setUp() {
-        regions.servers.values().forEach(server -> {
-            if (!server.isRunning()) {
-                server.start();
-            }
-        });
-        regions.resetToHealthy();
         for (Region region : catalog.regions()) {
             guards.circuit(region).reset();
             region.endpoints().forEach(endpoint -> health.recordCheck(endpoint, true, LoadReport.NONE));
         }
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build();
     }
 
     WebTestClient.RequestHeadersSpec<?> post(String idempotencyKey) {

@@ -6,19 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.Collections;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -32,30 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         // Geo routing only: every region counts as healthy, so a region one test stops cannot
         // change where the next test's clients go. Failover has its own tests.
         "meridian.health.enabled=false"})
-class GeoRoutingIntegrationTests {
-
-    static final WireMockRegions regions = new WireMockRegions();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void setUp() {
-        regions.resetToHealthy();
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
-    }
+class GeoRoutingIntegrationTests extends RegionsIntegrationTest {
 
     WebTestClient.ResponseSpec process(String clientIp, String body) {
         return client.post().uri("/process")

@@ -2,15 +2,9 @@ package io.meridian.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Residency rules against WireMock regions: confined requests stay in their zone, even failing. */
@@ -19,30 +13,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.geoip.reload-interval=0s",
         "meridian.health.enabled=false",
         "meridian.residency.countries.eu=DE,FR"})
-class ResidencyIntegrationTests {
-
-    static final WireMockRegions regions = new WireMockRegions();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void setUp() {
-        regions.resetToHealthy();
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
-    }
+class ResidencyIntegrationTests extends RegionsIntegrationTest {
 
     WebTestClient.ResponseSpec process(String ip, String zone) {
         WebTestClient.RequestBodySpec spec = client.post().uri("/process")

@@ -3,13 +3,9 @@ package io.meridian.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** A gateway whose retry budget allows no retry at all: a failed region is where the request ends. */
@@ -19,22 +15,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.health.enabled=false",
         "meridian.failover.retry-budget.ratio=0",
         "meridian.failover.retry-budget.min-retries=0"})
-class RetryBudgetIntegrationTests {
-
-    static final WireMockRegions regions = new WireMockRegions();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
+class RetryBudgetIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void aSpentRetryBudgetStopsFailover() {

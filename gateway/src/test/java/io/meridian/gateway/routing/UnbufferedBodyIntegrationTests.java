@@ -10,14 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Bodies over {@code max-buffered-body} are streamed to one region and not kept for a re-send. */
@@ -26,29 +21,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.geoip.reload-interval=0s",
         "meridian.health.enabled=false",
         "meridian.failover.max-buffered-body=16B"})
-class UnbufferedBodyIntegrationTests {
+class UnbufferedBodyIntegrationTests extends RegionsIntegrationTest {
 
     static final String BODY = "{\"query\":\"a query longer than sixteen bytes\"}";
-
-    static final WireMockRegions regions = new WireMockRegions();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @BeforeEach
-    void setUp() {
-        regions.resetToHealthy();
-    }
 
     WebTestClient.ResponseSpec postWithIdempotencyKey() {
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(10)).build()

@@ -1,34 +1,15 @@
 package io.meridian.gateway.routing;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** With the default configuration no proxy is trusted: a client cannot move itself with a header. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "meridian.geoip.reload-interval=0s")
-class UntrustedPeerIntegrationTests {
-
-    static final WireMockRegions regions = new WireMockRegions();
-
-    @DynamicPropertySource
-    static void regions(DynamicPropertyRegistry registry) {
-        regions.register(registry);
-    }
-
-    @AfterAll
-    static void stopRegions() {
-        regions.close();
-    }
-
-    @LocalServerPort
-    int port;
+class UntrustedPeerIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void forwardingHeadersFromAnUntrustedPeerAreIgnored() {

@@ -14,7 +14,18 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * Three WireMock servers standing in for the task servers of us-east, eu-central and
  * ap-southeast. Each answers every request like a task server would, naming its region.
  */
-final class WireMockRegions implements AutoCloseable {
+public final class WireMockRegions implements AutoCloseable {
+
+    private static WireMockRegions shared;
+
+    /** One set of regions for the whole test JVM, stopped when it exits; each test resets it. */
+    public static synchronized WireMockRegions shared() {
+        if (shared == null) {
+            shared = new WireMockRegions();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
 
     static final String[][] REGIONS = {
             {"us-east", "40.7128", "-74.0060", "us"},
@@ -40,6 +51,9 @@ final class WireMockRegions implements AutoCloseable {
     /** Every region answers 200 with a task-server-shaped body naming itself. */
     void resetToHealthy() {
         servers.forEach((id, server) -> {
+            if (!server.isRunning()) {
+                server.start(); // same port: a test that stopped it may not have restarted it
+            }
             server.resetAll();
             server.stubFor(any(anyUrl()).willReturn(aResponse()
                     .withStatus(200)
