@@ -16,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +28,13 @@ import org.junit.jupiter.api.Test;
  * by the next-nearest region while eu-central is down, and traffic must return to eu-central once
  * it is back.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegionFailoverIT {
 
     static LocalStack stack;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Outcome(long atNanos, int status, String region) {
+    record Outcome(long atNanos, int status, String region, long tookMillis) {
     }
 
     @BeforeAll
@@ -54,6 +58,7 @@ class RegionFailoverIT {
     }
 
     static Outcome send(long origin) {
+        long sent = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/process"))
                 .timeout(Duration.ofSeconds(30))
                 .header("X-Forwarded-For", germanClient())
@@ -64,17 +69,16 @@ class RegionFailoverIT {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Outcome(System.nanoTime() - origin, response.statusCode(),
-                    response.headers().firstValue("X-Meridian-Region").orElse("?"));
+                    response.headers().firstValue("X-Meridian-Region").orElse("?"),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
         } catch (Exception ex) {
-            return new Outcome(System.nanoTime() - origin, -1, ex.getClass().getSimpleName());
+            return new Outcome(System.nanoTime() - origin, -1, ex.getClass().getSimpleName(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
         }
     }
 
-    @Test
-    void keyedRequestsSurviveARegionBeingKilledAndComeBackWhenItReturns() throws Exception {
-        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean running = new AtomicBoolean(true);
-        long origin = System.nanoTime();
+    /** Runs {@code clients} loops sending keyed requests until {@code running} is cleared. */
+    static ExecutorService load(List<Outcome> outcomes, AtomicBoolean running, long origin) {
         ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
         for (int c = 0; c < 4; c++) {
             clients.submit(() -> {
@@ -83,6 +87,16 @@ class RegionFailoverIT {
                 }
             });
         }
+        return clients;
+    }
+
+    @Test
+    @Order(1)
+    void keyedRequestsSurviveARegionBeingKilledAndComeBackWhenItReturns() throws Exception {
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        long origin = System.nanoTime();
+        ExecutorService clients = load(outcomes, running, origin);
         try {
             TimeUnit.SECONDS.sleep(3); // steady state before the failure
             long killedAt = System.nanoTime() - origin;
@@ -122,6 +136,54 @@ class RegionFailoverIT {
         } finally {
             running.set(false);
             clients.shutdownNow();
+        }
+    }
+
+    /**
+     * A frozen region (SIGSTOP) still accepts connections but never answers: requests caught in it
+     * fail over after the attempt timeout, and the health checks take it out of rotation within a
+     * few seconds, after which requests no longer wait for it at all.
+     */
+    @Test
+    @Order(2)
+    void aFrozenRegionIsBypassedAndReturnsWhenThawed() throws Exception {
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean running = new AtomicBoolean(true);
+        long origin = System.nanoTime();
+        ExecutorService clients = load(outcomes, running, origin);
+        try {
+            TimeUnit.SECONDS.sleep(2);
+            long frozenAt = System.nanoTime() - origin;
+            assertThat(stack.run("freeze", "eu-central")).contains("eu-central frozen");
+            TimeUnit.SECONDS.sleep(12);
+            long thawedAt = System.nanoTime() - origin;
+            assertThat(stack.run("thaw", "eu-central")).contains("eu-central thawed");
+            TimeUnit.SECONDS.sleep(5);
+            running.set(false);
+            clients.shutdown();
+            assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+            List<Outcome> all = List.copyOf(outcomes);
+            assertThat(all.stream().filter(o -> o.status() != 200).toList())
+                    .as("keyed requests that failed out of %d", all.size()).isEmpty();
+            // Sent once the health checks had time to notice (2 failed checks of 500 ms, 1 s apart):
+            long noticed = frozenAt + TimeUnit.SECONDS.toNanos(4);
+            List<Outcome> bypassed = all.stream()
+                    .filter(o -> o.atNanos() - TimeUnit.MILLISECONDS.toNanos(o.tookMillis()) > noticed && o.atNanos() < thawedAt)
+                    .toList();
+            assertThat(bypassed).isNotEmpty().allSatisfy(o -> {
+                assertThat(o.region()).isEqualTo("us-east");
+                assertThat(o.tookMillis()).isLessThan(2_000);
+            });
+            List<Outcome> afterThaw = all.stream().filter(o -> o.atNanos() > thawedAt + TimeUnit.SECONDS.toNanos(3)).toList();
+            assertThat(afterThaw).isNotEmpty().allSatisfy(o -> assertThat(o.region()).isEqualTo("eu-central"));
+            long slowest = all.stream().mapToLong(Outcome::tookMillis).max().orElse(0);
+            System.out.printf("freeze run: %d requests, 0 failed; slowest %d ms (caught in the frozen region until the"
+                    + " attempt timeout)%n", all.size(), slowest);
+        } finally {
+            running.set(false);
+            clients.shutdownNow();
+            stack.run("thaw", "eu-central");
         }
     }
 }

@@ -63,6 +63,6 @@ public record FailoverProperties(
      */
     public record RetryBudget(
             @DefaultValue("0.2") @DecimalMin("0.0") @DecimalMax("1.0") double ratio,
-            @DefaultValue("3") @Min(0) int minRetries) {
+            @DefaultValue("10") @Min(0) int minRetries) {
     }
 }
