@@ -125,7 +125,8 @@ class RegionFailoverIT {
             assertThat(afterReturn).as("after eu-central is back").isNotEmpty()
                     .allSatisfy(o -> assertThat(o.region()).isEqualTo("eu-central"));
 
-            long lastEu = all.stream().filter(o -> o.atNanos() > killedAt && o.region().equals("eu-central"))
+            long lastEu = all.stream()
+                    .filter(o -> o.atNanos() > killedAt && o.atNanos() < restartAt && o.region().equals("eu-central"))
                     .mapToLong(Outcome::atNanos).max().orElse(killedAt);
             long backEu = all.stream().filter(o -> o.atNanos() > readyAt && o.region().equals("eu-central"))
                     .mapToLong(Outcome::atNanos).min().orElse(-1);

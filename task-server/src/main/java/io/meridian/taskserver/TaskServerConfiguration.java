@@ -11,7 +11,10 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(TaskServerProperties.class)
 class TaskServerConfiguration {
 
-    /** The clock that stamps latencies; tests replace it to control time. */
+    /**
+     * The clock of task times, retry back-off, task timeouts, autoscaling and expiry; tests replace
+     * it to control time.
+     */
     @Bean
     @ConditionalOnMissingBean
     Clock clock() {

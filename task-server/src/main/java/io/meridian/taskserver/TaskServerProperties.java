@@ -23,7 +23,7 @@ import org.springframework.validation.annotation.Validated;
  *                       refused with 400 query_too_long.
  * @param maxRequestSize Largest accepted request body. A larger one is refused with 413
  *                       payload_too_large, before it is read when its Content-Length says so.
- * @param capacity       Requests this server works on at once. It is reported in the health answer
+ * @param capacity       Tasks this server holds at once, queued or running. It is reported in the health answer
  *                       so the gateway spills over to the next region before this one is full; past
  *                       it, new requests are refused at once with 503 overloaded and Retry-After.
  */

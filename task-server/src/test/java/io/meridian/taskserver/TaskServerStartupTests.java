@@ -67,13 +67,35 @@ class TaskServerStartupTests {
     }
 
     @Test
+    void refusesToStartWithMoreMinimumThanMaximumWorkersNamingBoth(CapturedOutput output) {
+        assertThatThrownBy(() -> start(TestRegion.PROPERTY_ARG, "--meridian.queues.simple.min-workers=9"))
+                .isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("meridian.queues.simple.min-workers must not exceed max-workers (8), but was 9")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void refusesToStartWithTwoQueuesOfTheSameName(CapturedOutput output) {
+        assertThatThrownBy(() -> start(TestRegion.PROPERTY_ARG, "--meridian.queues.complex.name=simple"))
+                .isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("meridian.queues.simple.name and meridian.queues.complex.name must differ")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void startsOnOllamaWithoutOllamaAndAnswers502UntilItIsThere() throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
+        // One attempt: the failure is final at once, so /process answers it instead of a retry's 202.
         try (ConfigurableApplicationContext context = start(TestRegion.PROPERTY_ARG, "--meridian.model.backend=ollama",
-                "--spring.ai.ollama.base-url=http://127.0.0.1:" + closedPort)) {
+                "--spring.ai.ollama.base-url=http://127.0.0.1:" + closedPort,
+                "--meridian.queues.simple.max-attempts=1")) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
             WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
 

@@ -3,6 +3,9 @@ package io.meridian.taskserver.health;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.load.LoadTracker;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.TaskQueue;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
@@ -14,7 +17,8 @@ import org.springframework.stereotype.Component;
  * The {@code region} health component, part of readiness: always up, with what the gateway needs
  * to route: {@code region}, {@code backend}, {@code model} (the backend's default), {@code version}
  * (the build's, when known), {@code protocolVersion} (of the gateway-to-region API), and the load,
- * {@code inFlight} against {@code capacity}. It reports identity and load, not the model server's
+ * {@code inFlight} (tasks accepted and not finished) against {@code capacity}, and {@code queueDepth}
+ * (tasks waiting in all queues, retries included). It reports identity and load, not the model server's
  * reachability: a model server that is down makes requests fail with 502, not this server unready.
  */
 @Component
@@ -28,9 +32,15 @@ class RegionHealthIndicator implements HealthIndicator {
     private final LoadTracker load;
     private final @Nullable String version;
 
-    RegionHealthIndicator(TaskServerProperties server, ChatBackend backend, LoadTracker load,
-            ObjectProvider<BuildProperties> build) {
+    private final Queues queues;
+
+    private final TaskQueue queue;
+
+    RegionHealthIndicator(TaskServerProperties server, ChatBackend backend, LoadTracker load, Queues queues,
+            TaskQueue queue, ObjectProvider<BuildProperties> build) {
         this.server = server;
+        this.queues = queues;
+        this.queue = queue;
         this.backend = backend;
         this.load = load;
         BuildProperties properties = build.getIfAvailable();
@@ -45,10 +55,15 @@ class RegionHealthIndicator implements HealthIndicator {
                 .withDetail("model", backend.defaultModel())
                 .withDetail("protocolVersion", PROTOCOL_VERSION)
                 .withDetail("inFlight", load.inFlight())
-                .withDetail("capacity", load.capacity());
+                .withDetail("capacity", load.capacity())
+                .withDetail("queueDepth", queueDepth());
         if (version != null) {
             health.withDetail("version", version);
         }
         return health.build();
+    }
+
+    private int queueDepth() {
+        return queues.all().stream().map(QueueSettings::name).mapToInt(name -> queue.stats(name).depth()).sum();
     }
 }

@@ -18,8 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param backend   Model backend that answers: simulated or ollama. Spring AI's chat model
  *                  auto-configuration follows it (spring.ai.model.chat is set to the same value), so
  *                  with simulated no Ollama client is created.
- * @param timeout   How long a synchronous call waits for the model before answering 504
- *                  model_timeout.
+ * @param timeout   Longest a task's attempt may wait for the model before it fails with
+ *                  model_timeout (and is retried), for each queue that sets no task-timeout.
  * @param simulated Settings of the simulated backend.
  * @param ollama    Settings of the ollama backend.
  */

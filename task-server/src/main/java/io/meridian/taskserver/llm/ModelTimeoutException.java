@@ -3,8 +3,8 @@ package io.meridian.taskserver.llm;
 import java.time.Duration;
 
 /**
- * The model did not answer within the caller's time budget ({@code meridian.model.timeout} for the
- * synchronous API). Clients see 504 {@code model_timeout}.
+ * The model did not answer within the caller's time budget (a queue's task timeout, by default
+ * {@code meridian.model.timeout}). Clients see 504 {@code model_timeout} when it ends a task.
  */
 public class ModelTimeoutException extends RuntimeException {
 

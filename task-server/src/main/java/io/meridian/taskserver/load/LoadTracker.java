@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
- * Counts the requests this server is working on and refuses work beyond its capacity.
+ * Counts the tasks this server has accepted and not yet finished (queued or running) and refuses
+ * work beyond its capacity.
  *
  * <p>Design note: admission is one compare-and-set loop on a counter, so a full server answers in
  * microseconds instead of queueing without bound; the gateway reads {@link #inFlight()} and

@@ -4,7 +4,7 @@ package io.meridian.taskserver.load;
 public class OverloadedException extends RuntimeException {
 
     public OverloadedException(int capacity) {
-        super("this region is at its capacity of " + capacity + " requests in flight; retry shortly or elsewhere",
+        super("this region is at its capacity of " + capacity + " unfinished tasks; retry shortly or elsewhere",
                 null, false, false);
     }
 }

@@ -1,4 +1,4 @@
-/** How busy this task server is: requests in flight against its capacity, and shedding beyond it. */
+/** How busy this task server is: tasks accepted and not finished against its capacity, and shedding beyond it. */
 @NullMarked
 package io.meridian.taskserver.load;
 

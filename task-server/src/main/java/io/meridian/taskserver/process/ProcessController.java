@@ -1,81 +1,104 @@
 package io.meridian.taskserver.process;
 
 import io.meridian.taskserver.TaskServerProperties;
-import io.meridian.taskserver.llm.ChatBackend;
-import io.meridian.taskserver.llm.Completion;
-import io.meridian.taskserver.llm.CompletionRequest;
-import io.meridian.taskserver.llm.ModelProperties;
-import io.meridian.taskserver.llm.ModelTimeoutException;
-import io.meridian.taskserver.load.LoadTracker;
-import io.meridian.taskserver.load.OverloadedException;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskProperties;
+import io.meridian.taskserver.task.TaskRequest;
+import io.meridian.taskserver.task.TaskResult;
+import io.meridian.taskserver.task.TaskService;
+import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
-import java.time.Clock;
+import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /process}: validates the query, asks the backend and waits at most
- * {@code meridian.model.timeout} for the answer. Failures become {@link ApiError} answers in the
- * {@code web} package.
+ * {@code POST /process}: the synchronous call. It queues a task like {@code POST /v1/tasks} and
+ * waits up to {@code meridian.tasks.sync-wait} for it: 200 with the answer when it succeeded in
+ * time, the task's error (502 {@code model_error}, 504 {@code model_timeout}, 500) when it failed
+ * for good, and 202 with the task's id and links when it is still queued, running or waiting for a
+ * retry, so that the client can fetch the result later instead of losing the work.
  */
 @RestController
 class ProcessController {
 
-    private final ChatBackend backend;
+    private final TaskService tasks;
 
     private final String region;
 
     private final int maxQueryLength;
 
-    private final Duration timeout;
+    private final List<String> kinds;
 
-    private final Clock clock;
+    private final Duration syncWait;
 
-    private final LoadTracker load;
-
-    ProcessController(ChatBackend backend, TaskServerProperties server, ModelProperties model, Clock clock,
-            LoadTracker load) {
-        this.load = load;
-        this.backend = backend;
+    ProcessController(TaskService tasks, TaskServerProperties server, TaskProperties taskProperties,
+            Queues queues) {
+        this.tasks = tasks;
         this.region = server.region();
         this.maxQueryLength = server.maxQueryLength();
-        this.timeout = model.timeout();
-        this.clock = clock;
+        this.kinds = queues.all().stream().map(QueueSettings::name).toList();
+        this.syncWait = taskProperties.syncWait();
     }
 
     @PostMapping(path = "/process", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ProcessResponse> process(@RequestBody(required = false) Mono<JsonNode> body) {
+    Mono<ResponseEntity<?>> process(@RequestBody(required = false) Mono<JsonNode> body,
+            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey) {
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
-                .map(json -> ProcessRequest.from(json, maxQueryLength))
-                .flatMap(this::answer);
+                .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
+                .map(request -> tasks.submit(request, idempotencyKey).task())
+                .flatMap(task -> tasks.await(task.id(), syncWait))
+                .map(this::answer);
     }
 
-    private Mono<ProcessResponse> answer(ProcessRequest request) {
-        return Mono.defer(() -> {
-            if (!load.tryAcquire()) {
-                return Mono.error(new OverloadedException(load.capacity()));
+    private ResponseEntity<?> answer(Task task) {
+        return switch (task.status()) {
+            case SUCCEEDED -> ResponseEntity.ok(response(task, Objects.requireNonNull(task.result())));
+            case FAILED, DEAD_LETTERED -> throw failure(task);
+            case CANCELLED -> throw new ApiException(ApiError.TASK_FINISHED, 409,
+                    "task " + task.id() + " was cancelled before it answered", null, null);
+            case QUEUED, RUNNING -> {
+                TaskView.Accepted accepted = TaskView.Accepted.of(task);
+                yield ResponseEntity.accepted().location(URI.create(accepted.links().self())).body(accepted);
             }
-            long started = clock.millis();
-            return backend.complete(new CompletionRequest(request.query(), request.model()))
-                    .timeout(timeout)
-                    .onErrorMap(TimeoutException.class, e -> new ModelTimeoutException(backend.name(), timeout))
-                    .map(completion -> response(completion, clock.millis() - started))
-                    .doFinally(signal -> load.release());
-        });
+        };
     }
 
-    private ProcessResponse response(Completion completion, long latencyMs) {
-        return new ProcessResponse(region, completion.text(), completion.model(), completion.backend(),
-                completion.usage(), latencyMs);
+    private ProcessResponse response(Task task, TaskResult result) {
+        Duration latency = Duration.between(task.createdAt(), Objects.requireNonNull(task.finishedAt()));
+        return new ProcessResponse(region, result.answer(), result.model(), result.backend(), result.usage(),
+                latency.toMillis());
+    }
+
+    private static ApiException failure(Task task) {
+        TaskError error = task.lastError();
+        if (error == null) {
+            return new ApiException(ApiError.INTERNAL_ERROR, 500, "task " + task.id() + " failed", null, null);
+        }
+        int status = switch (error.error()) {
+            case TaskError.MODEL_ERROR -> 502;
+            case TaskError.MODEL_TIMEOUT -> 504;
+            default -> 500;
+        };
+        return new ApiException(error.error(), status, error.message(), null, null);
     }
 }

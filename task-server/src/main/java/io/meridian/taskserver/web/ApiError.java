@@ -33,6 +33,15 @@ public record ApiError(
     /** 404: no endpoint at this path. */
     public static final String NOT_FOUND = "not_found";
 
+    /** 404: no task with this id in this region (never created, expired, or held by another region). */
+    public static final String TASK_NOT_FOUND = "task_not_found";
+
+    /** 409: the task is already finished, so it cannot be cancelled or waited for. */
+    public static final String TASK_FINISHED = "task_finished";
+
+    /** 429: the task's queue holds its maximum of waiting tasks; {@code Retry-After} says when to retry. */
+    public static final String QUEUE_FULL = "queue_full";
+
     /** 405: the endpoint exists but not for this method; the {@code Allow} header lists those it takes. */
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
 

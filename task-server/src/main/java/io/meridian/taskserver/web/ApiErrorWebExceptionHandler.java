@@ -70,6 +70,9 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
         if (failure instanceof OverloadedException) {
             headers.set(HttpHeaders.RETRY_AFTER, "1");
         }
+        if (failure instanceof ApiException api && api.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, api.retryAfter().toSeconds())));
+        }
         headers.setContentType(MediaType.APPLICATION_JSON);
         byte[] body = jsonMapper.writeValueAsBytes(error);
         headers.setContentLength(body.length);
@@ -79,6 +82,9 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
     ApiError toApiError(ServerHttpRequest request, Throwable failure) {
         if (failure instanceof InvalidRequestException invalid) {
             return new ApiError(invalid.code(), invalid.getMessage(), invalid.field(), 400);
+        }
+        if (failure instanceof ApiException api) {
+            return new ApiError(api.code(), messageOf(api), api.field(), api.status());
         }
         if (failure instanceof OverloadedException overloaded) {
             return new ApiError(ApiError.OVERLOADED, overloaded.getMessage(), null, 503);

@@ -36,7 +36,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         TestRegion.PROPERTY,
         "meridian.model.backend=ollama",
         "meridian.model.ollama.model=" + OllamaBackendTests.CONFIGURED_MODEL,
-        "meridian.model.timeout=" + OllamaBackendTests.TIMEOUT_MS + "ms" })
+        "meridian.model.timeout=" + OllamaBackendTests.TIMEOUT_MS + "ms",
+        // One attempt: a failure is final at once, so /process answers it rather than a retry's 202.
+        "meridian.queues.simple.max-attempts=1" })
 @AutoConfigureWebTestClient
 class OllamaBackendTests {
 

@@ -1,6 +1,7 @@
 /**
- * Fixtures shared by the task server's tests: the region they run as, the error-answer assertion
- * and Ollama's wire format.
+ * Fixtures shared by the task server's tests: the region they run as, the error-answer assertion,
+ * Ollama's wire format, a clock tests move, a scripted model backend, ready-made queues and tasks,
+ * and a way to wait for a task's state.
  */
 @NullMarked
 package io.meridian.taskserver.testsupport;

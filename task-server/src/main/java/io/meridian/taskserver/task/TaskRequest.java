@@ -1,14 +1,16 @@
-package io.meridian.taskserver.process;
+package io.meridian.taskserver.task;
 
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A validated {@code POST /process} body: {@code {"query": "...", "model": "..."}}.
+ * A validated task request, the body of {@code POST /v1/tasks} and {@code POST /process}:
+ * {@code {"query": "...", "kind": "simple", "model": "..."}}.
  *
  * <p>The body is read as a JSON tree and checked by hand rather than bound to this record, because
  * data binding would coerce {@code {"query": 42}} into the string {@code "42"}; here every wrong
@@ -17,10 +19,12 @@ import tools.jackson.databind.JsonNode;
  *
  * @param query the user's text: not blank, at most {@code meridian.task-server.max-query-length}
  *              characters
- * @param model the model to ask, or {@code null} for the backend's default. Any model the model
+ * @param kind  the queue the client asked for (one of the queues' names), or {@code null} to let
+ *              the classifier pick
+ * @param model the model to ask, or {@code null} for the queue's model. Any model the model
  *              server has can be named: the model server, not this field, decides what exists
  */
-public record ProcessRequest(String query, @Nullable String model) {
+public record TaskRequest(String query, @Nullable String kind, @Nullable String model) {
 
     private static final int MAX_MODEL_LENGTH = 200;
 
@@ -33,10 +37,11 @@ public record ProcessRequest(String query, @Nullable String model) {
      *
      * @param body           the body as a JSON tree
      * @param maxQueryLength the longest accepted query, in characters (code points)
+     * @param kinds          the queue names a client may ask for
      * @return the request
      * @throws InvalidRequestException naming the field and the rule, if the body is not acceptable
      */
-    public static ProcessRequest from(JsonNode body, int maxQueryLength) {
+    public static TaskRequest from(JsonNode body, int maxQueryLength, Collection<String> kinds) {
         if (!body.isObject()) {
             throw new InvalidRequestException(ApiError.INVALID_REQUEST,
                     "request body must be a JSON object such as {\"query\": \"...\"}, but was " + describe(body), null);
@@ -58,7 +63,24 @@ public record ProcessRequest(String query, @Nullable String model) {
             throw new InvalidRequestException(ApiError.QUERY_TOO_LONG,
                     "query must be at most " + maxQueryLength + " characters, but had " + length, "query");
         }
-        return new ProcessRequest(query, model(body.get("model")));
+        return new TaskRequest(query, kind(body.get("kind"), kinds), model(body.get("model")));
+    }
+
+    private static @Nullable String kind(@Nullable JsonNode kindNode, Collection<String> kinds) {
+        if (kindNode == null || kindNode.isNull()) {
+            return null;
+        }
+        if (!kindNode.isString()) {
+            throw new InvalidRequestException(ApiError.INVALID_REQUEST,
+                    "kind must be a JSON string, but was " + describe(kindNode), "kind");
+        }
+        String kind = kindNode.stringValue();
+        if (!kinds.contains(kind)) {
+            String shown = kind.length() > MAX_MODEL_LENGTH ? kind.substring(0, MAX_MODEL_LENGTH) + "..." : kind;
+            throw new InvalidRequestException(ApiError.INVALID_REQUEST, "kind must be one of "
+                    + kinds.stream().map(k -> "'" + k + "'").toList() + ", but was '" + shown + "'", "kind");
+        }
+        return kind;
     }
 
     private static @Nullable String model(@Nullable JsonNode modelNode) {

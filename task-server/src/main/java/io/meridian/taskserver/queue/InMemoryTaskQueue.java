@@ -1,0 +1,409 @@
+package io.meridian.taskserver.queue;
+
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskResult;
+import io.meridian.taskserver.task.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded {@link TaskQueue}: every queue and task of the region in this JVM's memory.
+ *
+ * <p>Design note: one lock guards everything (the task table, each queue's ready set and retry
+ * set, the idempotency keys, the expiry order). Every operation is a few hash or tree operations
+ * under it, microseconds against model calls of seconds, so one lock costs nothing measurable and
+ * makes each transition and its notification atomic, which is what the contract's fencing and
+ * ordering promises need. A queue is a FIFO of ready tasks (a {@link LinkedHashSet}, so that a
+ * cancelled task leaves it in O(1)) plus a set of tasks waiting for a retry time, ordered by that
+ * time; a task whose time has come joins the tail of the FIFO, behind newer work, so one poison
+ * task cannot starve a queue. Expiry is driven by the injected clock: lazily on lookup and in
+ * bulk by {@link #expire()}.
+ *
+ * <p>Trade-off: nothing survives the JVM. Tasks accepted by a replica that stops are gone with it,
+ * and a replica's queues are its own; the Redis Streams backend removes both limits. Finished
+ * tasks are held for the whole result TTL, so memory grows with throughput times TTL; the bound
+ * on waiting tasks ({@code max-depth}) does not bound them.
+ */
+final class InMemoryTaskQueue implements TaskQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(InMemoryTaskQueue.class);
+
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private final Clock clock;
+
+    private final Duration resultTtl;
+
+    private final Map<String, Lane> lanes = new LinkedHashMap<>();
+
+    private final Map<TaskId, Task> tasks = new HashMap<>();
+
+    private final Map<String, TaskId> idempotencyKeys = new HashMap<>();
+
+    private final PriorityQueue<Due> finished = new PriorityQueue<>(Due.ORDER);
+
+    private final List<Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
+
+    InMemoryTaskQueue(Queues queues, Duration resultTtl, Clock clock) {
+        this.clock = clock;
+        this.resultTtl = resultTtl;
+        for (QueueSettings queue : queues.all()) {
+            lanes.put(queue.name(), new Lane(queue.name(), queue.maxDepth()));
+        }
+    }
+
+    @Override
+    public Submission submit(Task task) {
+        if (task.status() != TaskStatus.QUEUED || task.attempts() != 0) {
+            throw new IllegalArgumentException("only a newly accepted task can be submitted, but " + task.id()
+                    + " was " + task.status() + " after " + task.attempts() + " attempts");
+        }
+        lock.lock();
+        try {
+            Lane lane = lane(task.queue());
+            String key = task.idempotencyKey();
+            if (key != null) {
+                Optional<Task> held = findByIdempotencyKey(key);
+                if (held.isPresent()) {
+                    return new Submission(held.get(), false);
+                }
+            }
+            if (tasks.containsKey(task.id())) {
+                throw new IllegalArgumentException("task " + task.id() + " was already submitted");
+            }
+            if (lane.depth() >= lane.maxDepth) {
+                throw new QueueFullException(lane.name, lane.maxDepth);
+            }
+            tasks.put(task.id(), task);
+            if (key != null) {
+                idempotencyKeys.put(key, task.id());
+            }
+            lane.ready.add(task.id());
+            publish(task);
+            return new Submission(task, true);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> find(TaskId id) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(held(id));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> findByIdempotencyKey(String idempotencyKey) {
+        lock.lock();
+        try {
+            TaskId id = idempotencyKeys.get(idempotencyKey);
+            return id == null ? Optional.empty() : Optional.ofNullable(held(id));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> claim(String queue) {
+        lock.lock();
+        try {
+            Lane lane = lane(queue);
+            Instant now = clock.instant();
+            lane.promoteDue(now);
+            Iterator<TaskId> oldest = lane.ready.iterator();
+            if (!oldest.hasNext()) {
+                return Optional.empty();
+            }
+            TaskId id = oldest.next();
+            oldest.remove();
+            lane.running++;
+            return Optional.of(change(tasks.get(id).started(now)));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> heartbeat(TaskId id, int attempt) {
+        lock.lock();
+        try {
+            Task task = runningAttempt(id, attempt);
+            if (task == null) {
+                return Optional.empty();
+            }
+            Task alive = task.heartbeat(clock.instant());
+            tasks.put(id, alive);
+            return Optional.of(alive);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> succeed(TaskId id, int attempt, TaskResult result) {
+        lock.lock();
+        try {
+            Task task = runningAttempt(id, attempt);
+            if (task == null) {
+                return Optional.empty();
+            }
+            Lane lane = lane(task.queue());
+            lane.running--;
+            lane.completed++;
+            return Optional.of(finish(task.succeeded(result, clock.instant())));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> retry(TaskId id, int attempt, TaskError error, Instant retryAt) {
+        lock.lock();
+        try {
+            Task task = runningAttempt(id, attempt);
+            if (task == null) {
+                return Optional.empty();
+            }
+            Lane lane = lane(task.queue());
+            lane.running--;
+            lane.retried++;
+            lane.waiting.add(new Due(retryAt, id));
+            return Optional.of(change(task.retrying(error, retryAt, clock.instant())));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Task> fail(TaskId id, int attempt, TaskStatus finalStatus, TaskError error) {
+        if (finalStatus != TaskStatus.FAILED && finalStatus != TaskStatus.DEAD_LETTERED) {
+            throw new IllegalArgumentException("a failed task ends FAILED or DEAD_LETTERED, not " + finalStatus);
+        }
+        lock.lock();
+        try {
+            Task task = runningAttempt(id, attempt);
+            if (task == null) {
+                return Optional.empty();
+            }
+            Lane lane = lane(task.queue());
+            lane.running--;
+            if (finalStatus == TaskStatus.FAILED) {
+                lane.failed++;
+            }
+            else {
+                lane.deadLettered++;
+            }
+            return Optional.of(finish(task.ended(finalStatus, error, clock.instant())));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Cancellation> cancel(TaskId id) {
+        lock.lock();
+        try {
+            Task task = held(id);
+            if (task == null) {
+                return Optional.empty();
+            }
+            if (task.status().isTerminal()) {
+                return Optional.of(new Cancellation(task, false));
+            }
+            Lane lane = lane(task.queue());
+            if (task.status() == TaskStatus.RUNNING) {
+                lane.running--;
+            }
+            else if (!lane.ready.remove(id) && task.nextAttemptAt() != null) {
+                lane.waiting.remove(new Due(task.nextAttemptAt(), id));
+            }
+            lane.cancelled++;
+            return Optional.of(new Cancellation(finish(task.ended(TaskStatus.CANCELLED, null, clock.instant())), true));
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int expire() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            int expired = 0;
+            while (!finished.isEmpty() && isExpired(finished.peek().at, now)) {
+                forget(finished.poll().id);
+                expired++;
+            }
+            return expired;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public QueueStats stats(String queue) {
+        lock.lock();
+        try {
+            Lane lane = lane(queue);
+            return new QueueStats(lane.name, lane.depth(), lane.ready(clock.instant()), lane.running, lane.completed,
+                    lane.failed, lane.retried, lane.deadLettered, lane.cancelled);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Subscription subscribe(Consumer<Task> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private Lane lane(String queue) {
+        Lane lane = lanes.get(queue);
+        if (lane == null) {
+            throw new IllegalArgumentException("no queue named '" + queue + "'; the queues are " + lanes.keySet());
+        }
+        return lane;
+    }
+
+    /** The task unless it has expired, in which case it is forgotten now. */
+    private @Nullable Task held(TaskId id) {
+        Task task = tasks.get(id);
+        if (task != null && task.finishedAt() != null && isExpired(task.finishedAt(), clock.instant())) {
+            forget(id);
+            return null;
+        }
+        return task;
+    }
+
+    private @Nullable Task runningAttempt(TaskId id, int attempt) {
+        Task task = held(id);
+        return task != null && task.status() == TaskStatus.RUNNING && task.attempts() == attempt ? task : null;
+    }
+
+    private boolean isExpired(Instant finishedAt, Instant now) {
+        return !now.isBefore(finishedAt.plus(resultTtl));
+    }
+
+    private void forget(TaskId id) {
+        Task task = tasks.remove(id);
+        if (task != null && task.idempotencyKey() != null) {
+            idempotencyKeys.remove(task.idempotencyKey(), id);
+        }
+        // Its entry in the expiry order, if still there, finds no task later and is skipped.
+    }
+
+    private Task finish(Task task) {
+        finished.add(new Due(task.finishedAt(), task.id()));
+        return change(task);
+    }
+
+    private Task change(Task task) {
+        tasks.put(task.id(), task);
+        publish(task);
+        return task;
+    }
+
+    private void publish(Task task) {
+        for (Consumer<Task> listener : listeners) {
+            try {
+                listener.accept(task);
+            }
+            catch (RuntimeException failure) {
+                // One broken subscriber must not stop a transition or the other subscribers.
+                log.error("Task listener failed on {} ({})", task.id(), task.status(), failure);
+            }
+        }
+    }
+
+    /** A task due at a time: its retry time in a queue, or its finish time in the expiry order. */
+    private record Due(Instant at, TaskId id) {
+
+        static final Comparator<Due> ORDER = Comparator.comparing(Due::at)
+                .thenComparing(due -> due.id().toString());
+    }
+
+    /** One queue's share of the state. Guarded by the queue's lock. */
+    private static final class Lane {
+
+        final String name;
+
+        final int maxDepth;
+
+        final LinkedHashSet<TaskId> ready = new LinkedHashSet<>();
+
+        final TreeSet<Due> waiting = new TreeSet<>(Due.ORDER);
+
+        int running;
+
+        long completed;
+
+        long failed;
+
+        long retried;
+
+        long deadLettered;
+
+        long cancelled;
+
+        Lane(String name, int maxDepth) {
+            this.name = name;
+            this.maxDepth = maxDepth;
+        }
+
+        int depth() {
+            return ready.size() + waiting.size();
+        }
+
+        int ready(Instant now) {
+            int due = 0;
+            for (Due retry : waiting) {
+                if (retry.at().isAfter(now)) {
+                    break;
+                }
+                due++;
+            }
+            return ready.size() + due;
+        }
+
+        void promoteDue(Instant now) {
+            while (!waiting.isEmpty() && !waiting.first().at().isAfter(now)) {
+                ready.add(waiting.pollFirst().id());
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.meridian.taskserver.queue;
+
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskResult;
+import io.meridian.taskserver.task.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The region's queues and the tasks in them: where tasks wait, who runs them, and what became of
+ * them until their results expire.
+ *
+ * <p>The contract every backend honours (the in-memory one and, later, Redis Streams):
+ * <ul>
+ *   <li><b>Bounded.</b> {@link #submit} refuses a task at once with {@link QueueFullException}
+ *       when its queue holds {@link QueueSettings#maxDepth()} waiting tasks. Retries of accepted
+ *       tasks are never refused.
+ *   <li><b>Nothing accepted is lost.</b> A task leaves the backend only by expiring, which happens
+ *       {@code meridian.tasks.result-ttl} after it finished, by the backend's clock.
+ *   <li><b>Nothing runs twice by accident.</b> {@link #claim} hands a task to one worker and
+ *       numbers the attempt; {@link #succeed}, {@link #retry}, {@link #fail} and {@link #heartbeat}
+ *       take that number as a fencing token and do nothing (answering empty) unless the task is
+ *       still running that very attempt, so a cancelled or reclaimed attempt cannot overwrite what
+ *       happened since.
+ *   <li><b>Final is final.</b> A task in a {@linkplain TaskStatus#isTerminal() final status} never
+ *       changes again.
+ *   <li><b>Idempotent submits.</b> A task whose {@link Task#idempotencyKey()} names a task still
+ *       held is not added; the held one is returned instead.
+ *   <li><b>Observable.</b> Each status change is passed to every {@linkplain #subscribe
+ *       subscriber}, in the order the changes happened for any one task. Heartbeats are not
+ *       status changes and are not passed on.
+ * </ul>
+ *
+ * <p>How Redis Streams maps onto it: one stream per queue, read by one consumer group
+ * ({@code XADD} on submit, {@code XREADGROUP} on claim, {@code XACK} when an attempt ends); a
+ * sorted set of retry times; a hash per task with {@code EXPIRE} at the result TTL; {@code SET NX}
+ * for idempotency keys; {@code XAUTOCLAIM} to reclaim attempts whose heartbeat stopped (a crashed
+ * replica), which the fencing token above makes safe; a dead-letter stream written by {@link
+ * #fail} with {@link TaskStatus#DEAD_LETTERED}; pub/sub for the subscribers.
+ */
+public interface TaskQueue {
+
+    /**
+     * The embedded backend: every queue and task in this JVM's memory, lost when it stops.
+     *
+     * @param queues    the queues it holds
+     * @param resultTtl how long a finished task is kept
+     * @param clock     the clock of retry times and expiry
+     * @return an empty backend
+     */
+    static TaskQueue inMemory(Queues queues, Duration resultTtl, Clock clock) {
+        return new InMemoryTaskQueue(queues, resultTtl, clock);
+    }
+
+    /**
+     * Adds a new task to the tail of its queue.
+     *
+     * @param task a task as {@linkplain Task#accepted accepted}, naming one of the backend's queues
+     * @return the task added, or the task already held under the same idempotency key
+     * @throws QueueFullException       if the queue holds its maximum of waiting tasks
+     * @throws IllegalArgumentException if the task names no known queue or is not newly accepted
+     */
+    Submission submit(Task task);
+
+    /**
+     * Looks a task up.
+     *
+     * @param id the task's id
+     * @return the task, or empty if it was never submitted here or has expired
+     */
+    Optional<Task> find(TaskId id);
+
+    /**
+     * Looks a task up by the client's idempotency key.
+     *
+     * @param idempotencyKey the key the task was submitted with
+     * @return the task, or empty if no task held here has that key
+     */
+    Optional<Task> findByIdempotencyKey(String idempotencyKey);
+
+    /**
+     * Hands the oldest task that may run now (queued, and past its retry time if it has one) to
+     * the caller, as {@link TaskStatus#RUNNING} with its attempt number raised by one.
+     *
+     * @param queue the queue's name
+     * @return the running task, or empty if no task in the queue may run now
+     */
+    Optional<Task> claim(String queue);
+
+    /**
+     * Records that a running attempt is alive (moves {@link Task#updatedAt()}).
+     *
+     * @param id      the task
+     * @param attempt the attempt's number, as {@link #claim} gave it
+     * @return the task, or empty if it is no longer running that attempt
+     */
+    Optional<Task> heartbeat(TaskId id, int attempt);
+
+    /**
+     * Ends a running attempt with an answer: the task succeeds.
+     *
+     * @param id      the task
+     * @param attempt the attempt's number
+     * @param result  the answer
+     * @return the succeeded task, or empty (the result discarded) if it is no longer running that attempt
+     */
+    Optional<Task> succeed(TaskId id, int attempt, TaskResult result);
+
+    /**
+     * Ends a failed attempt and queues the task again, to be claimed no sooner than {@code retryAt}.
+     *
+     * @param id      the task
+     * @param attempt the attempt's number
+     * @param error   why the attempt failed
+     * @param retryAt the earliest time of the next attempt
+     * @return the queued task, or empty if it is no longer running that attempt
+     */
+    Optional<Task> retry(TaskId id, int attempt, TaskError error, Instant retryAt);
+
+    /**
+     * Ends a failed attempt and the task with it.
+     *
+     * @param id          the task
+     * @param attempt     the attempt's number
+     * @param finalStatus {@link TaskStatus#FAILED} (not worth retrying) or {@link
+     *                    TaskStatus#DEAD_LETTERED} (no attempts left)
+     * @param error       why the attempt failed
+     * @return the finished task, or empty if it is no longer running that attempt
+     */
+    Optional<Task> fail(TaskId id, int attempt, TaskStatus finalStatus, TaskError error);
+
+    /**
+     * Cancels a task that is queued or running. A queued task leaves its queue at once; a running
+     * one is marked cancelled at once, so its attempt's outcome will be discarded, and its worker
+     * learns it from the change passed to subscribers.
+     *
+     * @param id the task
+     * @return empty if the task is unknown, else the task and whether this call cancelled it
+     *         (false: it had already finished)
+     */
+    Optional<Cancellation> cancel(TaskId id);
+
+    /**
+     * Forgets the tasks whose results have been kept for the result TTL.
+     *
+     * @return how many tasks were forgotten
+     */
+    int expire();
+
+    /**
+     * What a queue holds and has done.
+     *
+     * @param queue the queue's name
+     * @return its figures now
+     * @throws IllegalArgumentException if there is no such queue
+     */
+    QueueStats stats(String queue);
+
+    /**
+     * Passes every status change to {@code listener} until the returned subscription is closed.
+     * Listeners are called one at a time, on the thread that made the change, possibly while the
+     * backend holds its lock: they must return quickly and must not call back into the queue.
+     *
+     * @param listener receives each changed task
+     * @return the subscription, to close when no longer interested
+     */
+    Subscription subscribe(Consumer<Task> listener);
+
+    /**
+     * The outcome of {@link #submit}.
+     *
+     * @param task    the task held for the submit
+     * @param created {@code true} if it is the submitted task, {@code false} if an earlier task with
+     *                the same idempotency key
+     */
+    record Submission(Task task, boolean created) {
+    }
+
+    /**
+     * The outcome of {@link #cancel}.
+     *
+     * @param task      the task after the call
+     * @param cancelled {@code true} if this call cancelled it, {@code false} if it had already finished
+     */
+    record Cancellation(Task task, boolean cancelled) {
+    }
+
+    /** A registration made by {@link #subscribe}. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+
+        /** Stops passing changes on; idempotent. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,129 @@
+package io.meridian.taskserver.task;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One unit of work and everything known about it; immutable, each change a new value with a higher
+ * {@link #version}. The queue backend is the only writer: it applies the transitions below under
+ * its own atomicity (a lock in memory, a script in Redis), so a transition never races another.
+ *
+ * @param id             the task's id, naming its region
+ * @param queue          the queue it runs on, e.g. {@code simple}
+ * @param query          the user's text
+ * @param model          the model to ask
+ * @param status         where it is in its life
+ * @param attempts       attempts started so far; the running attempt's number while {@link
+ *                       TaskStatus#RUNNING}, which fences its result (see {@link
+ *                       io.meridian.taskserver.queue.TaskQueue})
+ * @param maxAttempts    attempts allowed before the task is dead-lettered
+ * @param createdAt      when it was accepted
+ * @param startedAt      when its latest attempt started, or {@code null} before the first
+ * @param updatedAt      when it last changed; a running attempt's heartbeat moves it
+ * @param finishedAt     when it reached a final status, or {@code null}
+ * @param nextAttemptAt  while queued for a retry, the earliest time a worker may take it
+ * @param result         the answer, once {@link TaskStatus#SUCCEEDED}
+ * @param lastError      why the latest attempt failed, or {@code null}
+ * @param idempotencyKey the client's {@code Idempotency-Key}, or {@code null}
+ * @param version        1 when accepted, one more at each change
+ */
+public record Task(
+        TaskId id,
+        String queue,
+        String query,
+        String model,
+        TaskStatus status,
+        int attempts,
+        int maxAttempts,
+        Instant createdAt,
+        @Nullable Instant startedAt,
+        Instant updatedAt,
+        @Nullable Instant finishedAt,
+        @Nullable Instant nextAttemptAt,
+        @Nullable TaskResult result,
+        @Nullable TaskError lastError,
+        @Nullable String idempotencyKey,
+        long version) {
+
+    /**
+     * A task as it is accepted: queued, no attempt yet.
+     *
+     * @param id             its id
+     * @param queue          the queue it goes to
+     * @param query          the user's text
+     * @param model          the model to ask
+     * @param maxAttempts    attempts allowed
+     * @param idempotencyKey the client's key, or {@code null}
+     * @param now            the time of acceptance
+     * @return the new task
+     */
+    public static Task accepted(TaskId id, String queue, String query, String model, int maxAttempts,
+            @Nullable String idempotencyKey, Instant now) {
+        return new Task(id, queue, query, model, TaskStatus.QUEUED, 0, maxAttempts, now, null, now, null, null,
+                null, null, idempotencyKey, 1);
+    }
+
+    /**
+     * A worker took it: the next attempt runs.
+     *
+     * @param now the start time
+     * @return the running task
+     */
+    public Task started(Instant now) {
+        return new Task(id, queue, query, model, TaskStatus.RUNNING, attempts + 1, maxAttempts, createdAt, now, now,
+                null, null, result, lastError, idempotencyKey, version + 1);
+    }
+
+    /**
+     * The running attempt is alive.
+     *
+     * @param now the heartbeat time
+     * @return the task with {@code updatedAt} moved
+     */
+    public Task heartbeat(Instant now) {
+        return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, now,
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1);
+    }
+
+    /**
+     * The running attempt answered.
+     *
+     * @param answer the result
+     * @param now    the finish time
+     * @return the succeeded task
+     */
+    public Task succeeded(TaskResult answer, Instant now) {
+        return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
+                now, now, null, answer, lastError, idempotencyKey, version + 1);
+    }
+
+    /**
+     * The running attempt failed and another is allowed, no sooner than {@code retryAt}.
+     *
+     * @param error   why it failed
+     * @param retryAt the earliest time of the next attempt
+     * @param now     the time of failure
+     * @return the task, queued again
+     */
+    public Task retrying(TaskError error, Instant retryAt, Instant now) {
+        return new Task(id, queue, query, model, TaskStatus.QUEUED, attempts, maxAttempts, createdAt, startedAt, now,
+                null, retryAt, null, error, idempotencyKey, version + 1);
+    }
+
+    /**
+     * The task ends without a result.
+     *
+     * @param finalStatus {@link TaskStatus#FAILED}, {@link TaskStatus#DEAD_LETTERED} or {@link
+     *                    TaskStatus#CANCELLED}
+     * @param error       why, or {@code null} to keep the last error (a cancellation)
+     * @param now         the finish time
+     * @return the finished task
+     */
+    public Task ended(TaskStatus finalStatus, @Nullable TaskError error, Instant now) {
+        if (!finalStatus.isTerminal() || finalStatus == TaskStatus.SUCCEEDED) {
+            throw new IllegalArgumentException("a task ends failed, dead-lettered or cancelled, not " + finalStatus);
+        }
+        return new Task(id, queue, query, model, finalStatus, attempts, maxAttempts, createdAt, startedAt, now, now,
+                null, null, error != null ? error : lastError, idempotencyKey, version + 1);
+    }
+}

@@ -1,0 +1,97 @@
+package io.meridian.taskserver.task;
+
+import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.InvalidRequestException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The asynchronous task API: {@code POST /v1/tasks} (202 and the id at once), {@code GET
+ * /v1/tasks/{id}}, {@code GET /v1/tasks/{id}/events} (server-sent events, one per status change,
+ * completing after the final one) and {@code DELETE /v1/tasks/{id}}. Failures become {@link
+ * ApiError} answers in the {@code web} package.
+ */
+@RestController
+class TaskController {
+
+    /** How often an event stream without news says it is alive. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final TaskService tasks;
+
+    private final int maxQueryLength;
+
+    private final List<String> kinds;
+
+    TaskController(TaskService tasks, TaskServerProperties server, Queues queues) {
+        this.tasks = tasks;
+        this.maxQueryLength = server.maxQueryLength();
+        this.kinds = queues.all().stream().map(QueueSettings::name).toList();
+    }
+
+    @PostMapping(path = "/v1/tasks", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<TaskView.Accepted>> submit(@RequestBody(required = false) Mono<JsonNode> body,
+            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey) {
+        return body
+                .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
+                        "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
+                .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
+                .map(request -> accepted(tasks.submit(request, idempotencyKey).task()));
+    }
+
+    /**
+     * The 202 answer for a task: its id, status, queue and links, with {@code Location}.
+     *
+     * @param task the task
+     * @return the answer
+     */
+    static ResponseEntity<TaskView.Accepted> accepted(Task task) {
+        TaskView.Accepted accepted = TaskView.Accepted.of(task);
+        return ResponseEntity.accepted().location(URI.create(accepted.links().self())).body(accepted);
+    }
+
+    @GetMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<TaskView> get(@PathVariable String id) {
+        return Mono.fromSupplier(() -> TaskView.of(tasks.get(id)));
+    }
+
+    /**
+     * One event per status change, named by the status ({@code queued}, {@code running}, ...), its
+     * data the task, its id the task's version; a comment every {@link #KEEP_ALIVE} in between, so
+     * that proxies do not close the stream during a long model call.
+     */
+    @GetMapping(path = "/v1/tasks/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<TaskView>> events(@PathVariable String id) {
+        Flux<ServerSentEvent<TaskView>> states = tasks.events(id).map(task -> ServerSentEvent.builder(TaskView.of(task))
+                .id(Long.toString(task.version()))
+                .event(task.status().wireName())
+                .build());
+        return states.publish(shared -> Flux.merge(shared, Flux.interval(KEEP_ALIVE, KEEP_ALIVE)
+                .map(tick -> ServerSentEvent.<TaskView>builder().comment("keep-alive").build())
+                .takeUntilOther(shared.then())));
+    }
+
+    @DeleteMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<TaskView> cancel(@PathVariable String id) {
+        return Mono.fromSupplier(() -> TaskView.of(tasks.cancel(id)));
+    }
+}

@@ -1,0 +1,255 @@
+package io.meridian.taskserver.task;
+
+import io.meridian.taskserver.load.LoadTracker;
+import io.meridian.taskserver.load.OverloadedException;
+import io.meridian.taskserver.queue.QueueClassifier;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.InvalidRequestException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * What the HTTP APIs do with tasks: accept (classify, admit, queue), look up, cancel, watch and
+ * await them, in this region.
+ *
+ * <p>Admission has two bounds. The region's {@link LoadTracker} counts tasks accepted here and
+ * not yet finished against {@code meridian.task-server.capacity} (503 {@code overloaded} beyond,
+ * so the gateway sends the work to another region); each queue bounds its waiting tasks (429
+ * {@code queue_full}). A slot is taken before a task is queued and given back exactly once, when
+ * the task reaches a final status, so the load the gateway reads cannot drift.
+ *
+ * <p>The queue backend is called directly: the in-memory one never blocks. A backend that does
+ * (Redis) must be called off the event loop, which is this class's job when it arrives.
+ */
+public final class TaskService {
+
+    /** The request header whose value makes a submit idempotent. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
+
+    private final TaskQueue queue;
+
+    private final QueueClassifier classifier;
+
+    private final LoadTracker load;
+
+    private final String region;
+
+    private final Clock clock;
+
+    private final RandomGenerator ids;
+
+    private final Set<TaskId> admitted = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Creates the service and starts counting the load of the tasks it admits.
+     *
+     * @param queue      the queue backend
+     * @param classifier picks a queue for each request
+     * @param load       the region's load
+     * @param region     this server's region id
+     * @param clock      stamps the tasks
+     * @param ids        the random source of task ids: a strong one (see {@link TaskId})
+     */
+    public TaskService(TaskQueue queue, QueueClassifier classifier, LoadTracker load, String region, Clock clock,
+            RandomGenerator ids) {
+        this.queue = queue;
+        this.classifier = classifier;
+        this.load = load;
+        this.region = region;
+        this.clock = clock;
+        this.ids = ids;
+        queue.subscribe(this::releaseWhenFinished);
+    }
+
+    private void releaseWhenFinished(Task task) {
+        if (task.status().isTerminal() && admitted.remove(task.id())) {
+            load.release();
+        }
+    }
+
+    /**
+     * Accepts a task, or returns the task already accepted under the same idempotency key.
+     *
+     * @param request        the validated request
+     * @param idempotencyKey the client's {@value #IDEMPOTENCY_KEY}, or {@code null}
+     * @return the queued task, or the earlier one
+     * @throws InvalidRequestException if the idempotency key is malformed
+     * @throws OverloadedException     if the region is at capacity
+     * @throws io.meridian.taskserver.queue.QueueFullException if the task's queue is full
+     */
+    public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey) {
+        if (idempotencyKey != null) {
+            checkKey(idempotencyKey);
+            Optional<Task> held = queue.findByIdempotencyKey(idempotencyKey);
+            if (held.isPresent()) {
+                return new TaskQueue.Submission(held.get(), false);
+            }
+        }
+        QueueSettings target = classifier.classify(request.query(), request.kind(), request.model());
+        if (!load.tryAcquire()) {
+            throw new OverloadedException(load.capacity());
+        }
+        TaskId id = TaskId.next(region, clock.instant(), ids);
+        admitted.add(id);
+        boolean created = false;
+        try {
+            String model = request.model() != null ? request.model() : target.model();
+            TaskQueue.Submission submission = queue.submit(Task.accepted(id, target.name(), request.query(), model,
+                    target.maxAttempts(), idempotencyKey, clock.instant()));
+            created = submission.created();
+            return submission;
+        }
+        finally {
+            if (!created && admitted.remove(id)) {
+                load.release();
+            }
+        }
+    }
+
+    /**
+     * Looks a task up by the id a client sent.
+     *
+     * @param id the id as sent
+     * @return the task
+     * @throws InvalidRequestException if {@code id} is not a task id (field {@code id})
+     * @throws TaskNotFoundException   if no such task is held here
+     */
+    public Task get(String id) {
+        TaskId taskId = parseLocal(id);
+        return queue.find(taskId).orElseThrow(() -> notFound(taskId));
+    }
+
+    /**
+     * Cancels a queued or running task.
+     *
+     * @param id the id as sent
+     * @return the cancelled task
+     * @throws InvalidRequestException if {@code id} is not a task id
+     * @throws TaskNotFoundException   if no such task is held here
+     * @throws TaskFinishedException   if it had already finished
+     */
+    public Task cancel(String id) {
+        TaskId taskId = parseLocal(id);
+        TaskQueue.Cancellation cancellation = queue.cancel(taskId).orElseThrow(() -> notFound(taskId));
+        if (!cancellation.cancelled()) {
+            throw new TaskFinishedException(cancellation.task());
+        }
+        return cancellation.task();
+    }
+
+    /**
+     * The task as it is now, then each change of its status, completing after a final one.
+     *
+     * @param id the id as sent
+     * @return the states; fails at once, before any state, if the id is malformed or unknown
+     */
+    public Flux<Task> events(String id) {
+        return Flux.defer(() -> {
+            TaskId taskId = parseLocal(id);
+            return changes(taskId).distinctUntilChanged(Task::status);
+        });
+    }
+
+    /**
+     * Waits for a task to finish.
+     *
+     * @param id   the task
+     * @param wait the longest wait
+     * @return the finished task, or the task as it is when the wait runs out
+     */
+    public Mono<Task> await(TaskId id, Duration wait) {
+        return changes(id)
+                .filter(task -> task.status().isTerminal())
+                .next()
+                .timeout(wait, Mono.defer(() -> Mono.justOrEmpty(queue.find(id))))
+                .switchIfEmpty(Mono.error(() -> notFound(id)));
+    }
+
+    /** The current state, then every newer one, until a final one. */
+    private Flux<Task> changes(TaskId id) {
+        return Flux.<Task>create(sink -> {
+            TaskQueue.Subscription subscription = queue.subscribe(task -> {
+                if (task.id().equals(id)) {
+                    sink.next(task);
+                }
+            });
+            sink.onDispose(subscription::close);
+            emitCurrent(sink, id);
+        }, FluxSink.OverflowStrategy.BUFFER)
+                // Changes arrive on the thread that made them, maybe under the queue's lock: hand them
+                // to another thread before anything (an HTTP write) runs downstream.
+                .publishOn(Schedulers.parallel())
+                .transform(TaskService::newerOnly)
+                .takeUntil(task -> task.status().isTerminal());
+    }
+
+    private void emitCurrent(FluxSink<Task> sink, TaskId id) {
+        Optional<Task> current = queue.find(id);
+        if (current.isPresent()) {
+            sink.next(current.get());
+        }
+        else {
+            sink.error(notFound(id));
+        }
+    }
+
+    /**
+     * Drops states older than one already passed on: the current state is read after subscribing,
+     * so a change may arrive before it.
+     */
+    private static Flux<Task> newerOnly(Flux<Task> states) {
+        return Flux.defer(() -> {
+            AtomicLong seen = new AtomicLong();
+            return states.filter(task -> task.version() > seen.getAndAccumulate(task.version(), Math::max));
+        });
+    }
+
+    /**
+     * Reads an id sent by a client and checks that it names this region.
+     *
+     * @param id the id as sent
+     * @return the id
+     * @throws InvalidRequestException if it is not a task id
+     * @throws TaskNotFoundException   if it names another region
+     */
+    public TaskId parseLocal(String id) {
+        TaskId taskId;
+        try {
+            taskId = TaskId.parse(id);
+        }
+        catch (IllegalArgumentException malformed) {
+            throw new InvalidRequestException(ApiError.INVALID_REQUEST, malformed.getMessage(), "id");
+        }
+        if (!taskId.region().equals(region)) {
+            throw new TaskNotFoundException("task " + taskId + " is held by region '" + taskId.region()
+                    + "', not by this one ('" + region + "'); ask through the gateway");
+        }
+        return taskId;
+    }
+
+    private static TaskNotFoundException notFound(TaskId id) {
+        return new TaskNotFoundException("no task " + id + " here; it never existed or its result has expired");
+    }
+
+    private static void checkKey(String key) {
+        if (!KEY.matcher(key).matches()) {
+            throw new InvalidRequestException(ApiError.INVALID_REQUEST, IDEMPOTENCY_KEY
+                    + " must be 1 to 200 visible ASCII characters without spaces", IDEMPOTENCY_KEY);
+        }
+    }
+}

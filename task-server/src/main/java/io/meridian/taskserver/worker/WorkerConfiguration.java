@@ -1,0 +1,39 @@
+package io.meridian.taskserver.worker;
+
+import io.meridian.taskserver.llm.ChatBackend;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.TaskQueue;
+import java.time.Clock;
+import java.util.List;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** One worker pool per queue, ticked by one dispatcher thread. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(WorkerProperties.class)
+class WorkerConfiguration {
+
+    @Bean
+    WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, WorkerProperties workers,
+            Clock clock) {
+        Dispatcher dispatcher = new Dispatcher();
+        RandomGenerator jitter = workers.retryJitterSeed() != null ? new Random(workers.retryJitterSeed())
+                : new Random();
+        List<WorkerPool> pools = queues.all().stream()
+                .map(settings -> pool(settings, queue, backend, workers, clock, jitter, dispatcher))
+                .toList();
+        return new WorkerPools(pools, queue, dispatcher, workers.tick().toMillis(), workers.shutdownGrace());
+    }
+
+    private static WorkerPool pool(QueueSettings settings, TaskQueue queue, ChatBackend backend,
+            WorkerProperties workers, Clock clock, RandomGenerator jitter, Dispatcher dispatcher) {
+        return new WorkerPool(settings, queue, backend,
+                new Autoscaler(settings.minWorkers(), settings.maxWorkers(), workers.scaleDownDelay(), clock),
+                new RetryBackoff(settings.retryDelay(), settings.maxRetryDelay(), jitter),
+                workers.heartbeatInterval(), clock, dispatcher);
+    }
+}
