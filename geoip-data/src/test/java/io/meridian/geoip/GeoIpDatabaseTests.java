@@ -8,6 +8,7 @@ import io.meridian.geoip.GeoLocation.Source;
 import io.meridian.geoip.testing.MmdbWriter;
 import io.meridian.geoip.testing.TestDatabases;
 import io.meridian.region.GeoPoint;
+import io.meridian.testing.MutableClock;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import io.meridian.geoip.testing.MmdbWriter;
 import io.meridian.geoip.testing.TestDatabases;
+import io.meridian.testing.MutableClock;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 public final class ErrorResponses {
 
     /** Bodies up to this size are read and discarded before an error answer; larger ones close the connection. */
-    static final long DRAIN_LIMIT = 64 * 1024;
+    static final long DRAIN_LIMIT = 8L * 1024 * 1024;
 
     private ErrorResponses() {
     }
@@ -44,19 +44,33 @@ public final class ErrorResponses {
         long length = request.getHeaders().getContentLength();
         boolean streamed = length < 0 && request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING);
         Mono<Void> write = response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
-        if (streamed || length > DRAIN_LIMIT) {
+        if (length > DRAIN_LIMIT) {
             // Not worth reading just to throw away: end the connection after this answer instead.
             headers.set(HttpHeaders.CONNECTION, "close");
             return write;
         }
-        if (length <= 0) {
+        if (length <= 0 && !streamed) {
             return write;
         }
-        // Read the small body we are refusing before answering: an unread request body left on a
-        // kept-alive connection can stall the next request that arrives on it.
-        return request.getBody().doOnNext(DataBufferUtils::release).then()
-                .onErrorResume(ex -> Mono.empty())
-                .then(write);
+        // Read (and drop) the body we are refusing before answering: a body left unread on a
+        // kept-alive connection can stall the next request that arrives on it, and a client still
+        // sending would see its connection cut before it reads the answer. A streamed body that
+        // turns out larger than the limit is cut off and the connection closed.
+        long[] seen = {0};
+        return request.getBody()
+                .takeWhile(buffer -> {
+                    seen[0] += buffer.readableByteCount();
+                    DataBufferUtils.release(buffer);
+                    return seen[0] <= DRAIN_LIMIT;
+                })
+                .then()
+                .onErrorResume(ex -> Mono.empty()) // already read, or the client went away
+                .then(Mono.defer(() -> {
+                    if (seen[0] > DRAIN_LIMIT) {
+                        headers.set(HttpHeaders.CONNECTION, "close");
+                    }
+                    return write;
+                }));
     }
 
     /** The error document as text. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.gateway.health.HealthProperties;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.health.LoadReport;
-import io.meridian.gateway.testing.MutableClock;
+import io.meridian.testing.MutableClock;
 import io.meridian.region.GeoPoint;
 import io.meridian.region.ProximityRanking;
 import io.meridian.region.RankedRegion;

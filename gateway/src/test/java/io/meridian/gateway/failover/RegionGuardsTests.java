@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
-import io.meridian.gateway.testing.MutableClock;
+import io.meridian.testing.MutableClock;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import java.io.IOException;

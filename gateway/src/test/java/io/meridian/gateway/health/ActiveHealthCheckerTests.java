@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.meridian.gateway.testing.MutableClock;
+import io.meridian.testing.MutableClock;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import io.meridian.region.RegionSpec;

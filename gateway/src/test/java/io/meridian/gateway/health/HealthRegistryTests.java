@@ -2,7 +2,7 @@ package io.meridian.gateway.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meridian.gateway.testing.MutableClock;
+import io.meridian.testing.MutableClock;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import io.meridian.region.RegionSpec;

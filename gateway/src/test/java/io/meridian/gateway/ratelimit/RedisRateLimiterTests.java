@@ -3,7 +3,7 @@ package io.meridian.gateway.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.meridian.gateway.testing.TestRedis;
+import io.meridian.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;

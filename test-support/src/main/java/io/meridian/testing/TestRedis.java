@@ -1,4 +1,4 @@
-package io.meridian.gateway.testing;
+package io.meridian.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Redis server for tests: the one {@code .ci/run} started ({@code MERIDIAN_TEST_REDIS_URL}),
@@ -19,7 +20,7 @@ import java.util.List;
  */
 public final class TestRedis {
 
-    private static String url;
+    private static @Nullable String url;
 
     private TestRedis() {
     }
@@ -71,7 +72,7 @@ public final class TestRedis {
         }
     }
 
-    private static Path findOnPath(String name) {
+    private static @Nullable Path findOnPath(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             Path candidate = Path.of(dir, name);
             if (Files.isExecutable(candidate)) {

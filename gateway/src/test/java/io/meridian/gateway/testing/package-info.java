@@ -1,5 +1,0 @@
-/** Shared test fixtures of the gateway. */
-@NullMarked
-package io.meridian.gateway.testing;
-
-import org.jspecify.annotations.NullMarked;
