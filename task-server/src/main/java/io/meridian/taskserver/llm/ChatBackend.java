@@ -1,5 +1,6 @@
 package io.meridian.taskserver.llm;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,4 +34,19 @@ public interface ChatBackend {
      *         {@link ModelFailureException}
      */
     Mono<Completion> complete(CompletionRequest request);
+
+    /**
+     * Asks the model and streams its answer as the model produces it. Concatenated, the steps'
+     * texts are the answer; the last step carries the whole {@link Completion} with its usage.
+     *
+     * <p>This default answers in one step, from {@link #complete}; backends that can stream
+     * override it.
+     *
+     * @param request the query and, optionally, the model and conversation
+     * @return the steps, ending with exactly one that carries the completion, or failing with a
+     *         {@link ModelFailureException}
+     */
+    default Flux<CompletionDelta> stream(CompletionRequest request) {
+        return complete(request).map(completion -> CompletionDelta.last(completion.text(), completion)).flux();
+    }
 }

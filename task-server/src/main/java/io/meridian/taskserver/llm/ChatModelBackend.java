@@ -1,9 +1,14 @@
 package io.meridian.taskserver.llm;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.Usage;
@@ -13,11 +18,12 @@ import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.util.StringUtils;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Adapts a Spring AI {@link ChatModel} (Ollama today, any OpenAI-compatible server later).
+ * Adapts a Spring AI {@link ChatModel}: Ollama's, or OpenAI's for any OpenAI-compatible server.
  *
  * <p>{@link ChatModel#call} blocks until the model server answers, which can take a minute, so it
  * runs on {@code scheduler}: a bounded scheduler on virtual threads, never the event loop. The
@@ -29,6 +35,12 @@ import reactor.core.scheduler.Scheduler;
  * {@code spring.ai.<provider>.chat.*} options still apply. Any failure, including an answer
  * without text, becomes a {@link ModelFailureException}; the upstream detail goes to the log and
  * the exception's cause, not to the client.
+ *
+ * <p>A conversation keeps its roles: system (and developer), user and assistant messages become
+ * Spring AI's messages of the same roles. {@link #stream} uses {@link ChatModel#stream}, a
+ * non-blocking exchange subscribed on the same scheduler; the last step's usage is the last one
+ * the model server reported (Ollama on its final chunk, OpenAI-compatible servers on a final
+ * usage chunk when {@code stream_options.include_usage} is on).
  *
  * <p>This backend owns {@code scheduler} and disposes it on {@link #close()}.
  */
@@ -66,7 +78,7 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
         String model = request.model() != null ? request.model() : defaultModel;
         Mono<ChatResponse> response = Mono.defer(() -> {
             AtomicBoolean abandoned = new AtomicBoolean();
-            return Mono.fromCallable(() -> chatModel.call(prompt(request.query(), model)))
+            return Mono.fromCallable(() -> chatModel.call(prompt(request, model)))
                     .subscribeOn(scheduler)
                     .doOnCancel(() -> abandoned.set(true)) // runs before subscribeOn interrupts the call
                     // An abandoned call still ends, in the exception its interrupt caused; nobody waits
@@ -82,9 +94,73 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
                 .onErrorMap(error -> !(error instanceof ModelFailureException), this::failure);
     }
 
-    private Prompt prompt(String query, String model) {
+    @Override
+    public Flux<CompletionDelta> stream(CompletionRequest request) {
+        String model = request.model() != null ? request.model() : defaultModel;
+        return Flux.defer(() -> {
+            StringBuilder text = new StringBuilder();
+            StreamState state = new StreamState(model);
+            return Flux.defer(() -> chatModel.stream(prompt(request, model)))
+                    .subscribeOn(scheduler)
+                    .concatMap(response -> {
+                        String piece = state.take(response);
+                        text.append(piece);
+                        return piece.isEmpty() ? Flux.<CompletionDelta>empty()
+                                : Flux.just(CompletionDelta.token(piece));
+                    })
+                    .concatWith(Mono.fromSupplier(() -> {
+                        if (text.isEmpty()) {
+                            throw new ModelFailureException(name, noTextMessage());
+                        }
+                        return CompletionDelta.last("", new Completion(text.toString(), state.model, name,
+                                TokenUsage.of(state.promptTokens, state.completionTokens)));
+                    }));
+        }).onErrorMap(error -> !(error instanceof ModelFailureException), this::failure);
+    }
+
+    /** What a stream's chunks said about model and usage; the last non-empty report wins. */
+    private static final class StreamState {
+
+        String model;
+
+        int promptTokens;
+
+        int completionTokens;
+
+        StreamState(String model) {
+            this.model = model;
+        }
+
+        String take(ChatResponse response) {
+            ChatResponseMetadata metadata = response.getMetadata();
+            if (StringUtils.hasText(metadata.getModel())) {
+                model = metadata.getModel();
+            }
+            Usage usage = metadata.getUsage();
+            if (orZero(usage.getPromptTokens()) + orZero(usage.getCompletionTokens()) > 0) {
+                promptTokens = orZero(usage.getPromptTokens());
+                completionTokens = orZero(usage.getCompletionTokens());
+            }
+            Generation generation = response.getResult();
+            String piece = generation != null ? generation.getOutput().getText() : null;
+            return piece != null ? piece : "";
+        }
+    }
+
+    private Prompt prompt(CompletionRequest request, String model) {
         ChatOptions options = chatModel.getOptions().mutate().model(model).build();
-        return new Prompt(new UserMessage(query), options);
+        if (request.messages().isEmpty()) {
+            return new Prompt(new UserMessage(request.query()), options);
+        }
+        List<Message> messages = new ArrayList<>(request.messages().size());
+        for (ChatMessage message : request.messages()) {
+            messages.add(switch (message.role()) {
+                case ChatMessage.SYSTEM, ChatMessage.DEVELOPER -> new SystemMessage(message.content());
+                case ChatMessage.ASSISTANT -> new AssistantMessage(message.content());
+                default -> new UserMessage(message.content());
+            });
+        }
+        return new Prompt(messages, options);
     }
 
     private Completion toCompletion(ChatResponse response, String requestedModel) {

@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
  * conditions, so that a misspelt backend fails start-up with a binding error naming the property.
  * The Spring AI side follows the same setting: {@code application.yml} sets
  * {@code spring.ai.model.chat} to {@code ${meridian.model.backend}}, so Spring AI's Ollama chat
- * auto-configuration creates its {@code OllamaChatModel} only when the backend is {@code ollama}.
+ * auto-configuration creates its {@code OllamaChatModel} only when the backend is {@code ollama},
+ * and the OpenAI one its {@code OpenAiChatModel} only when it is {@code openai}: never both.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ModelProperties.class)
@@ -26,6 +27,9 @@ class ModelConfiguration {
 
     /** Name of the Ollama backend, as clients see it. */
     static final String OLLAMA = "ollama";
+
+    /** Name of the OpenAI-compatible backend, as clients see it. */
+    static final String OPENAI = "openai";
 
     @Bean
     @ConditionalOnMissingBean(ChatBackend.class)
@@ -35,6 +39,8 @@ class ModelConfiguration {
             // getObject: without a ChatModel (spring.ai.model.chat overridden) start-up fails naming the type.
             case OLLAMA -> new ChatModelBackend(OLLAMA, chatModel.getObject(), model.ollama().model(),
                     virtualThreadScheduler("ollama-call", model.ollama().maxConcurrentCalls()));
+            case OPENAI -> new ChatModelBackend(OPENAI, chatModel.getObject(), model.openai().model(),
+                    virtualThreadScheduler("openai-call", model.openai().maxConcurrentCalls()));
         };
     }
 

@@ -7,7 +7,14 @@
  *       every answer that no model was called; for demos and load tests.
  *   <li>{@code ollama}: Spring AI's {@code OllamaChatModel}; its blocking call runs on a bounded
  *       set of virtual threads, never on an event-loop thread.
+ *   <li>{@code openai}: Spring AI's {@code OpenAiChatModel}, for any OpenAI-compatible server (vLLM,
+ *       llama.cpp server, OpenAI), run the same way.
  * </ul>
+ *
+ * <p>Each backend can also stream ({@link io.meridian.taskserver.llm.ChatBackend#stream}): the
+ * Spring AI ones through {@code ChatModel.stream}, the simulated one word by word at a seeded rate.
+ * A request may carry a conversation ({@link io.meridian.taskserver.llm.ChatMessage}s), whose roles
+ * the Spring AI backends keep.
  *
  * <p>Callers see two failures: {@link io.meridian.taskserver.llm.ModelFailureException} (the model
  * server erred or answered nonsense) and {@link io.meridian.taskserver.llm.ModelTimeoutException}.

@@ -65,7 +65,7 @@ class ProcessController {
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
                 .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
-                .map(request -> tasks.submit(request, idempotencyKey).task())
+                .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey).task()))
                 .flatMap(task -> tasks.await(task.id(), syncWait))
                 .map(this::answer);
     }

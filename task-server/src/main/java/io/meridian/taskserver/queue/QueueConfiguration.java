@@ -5,11 +5,15 @@ import io.meridian.taskserver.llm.ModelProperties;
 import io.meridian.taskserver.task.TaskProperties;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The queues' settings, the classifier and the queue backend (in memory unless replaced). */
+/**
+ * The queues' settings, the classifier and the in-memory queue backend (unless
+ * {@code meridian.queues.backend=redis}: see {@link RedisQueueConfiguration}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({QueuesProperties.class, TaskProperties.class})
 class QueueConfiguration {
@@ -27,6 +31,8 @@ class QueueConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(TaskQueue.class)
+    @ConditionalOnProperty(prefix = QueuesProperties.PREFIX, name = "backend", havingValue = "memory",
+            matchIfMissing = true)
     TaskQueue inMemoryTaskQueue(Queues queues, TaskProperties tasks, Clock clock) {
         return TaskQueue.inMemory(queues, tasks.resultTtl(), clock);
     }

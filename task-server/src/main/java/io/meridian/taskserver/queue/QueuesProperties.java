@@ -22,15 +22,28 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param simple  The queue for short, everyday work (CPU, small model).
  * @param complex The queue for long or large-model work (GPU, large model).
+ * @param backend Where the queues live: memory (this JVM only, the default) or redis (shared by every
+ *                replica of the region through meridian.redis.url, with Redis Streams).
  */
 @ConfigurationProperties(QueuesProperties.PREFIX)
 @Validated
 public record QueuesProperties(
         @DefaultValue @NotNull @Valid Simple simple,
-        @DefaultValue @NotNull @Valid Complex complex) {
+        @DefaultValue @NotNull @Valid Complex complex,
+        @DefaultValue("memory") @NotNull Backend backend) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.queues";
+
+    /** Where the queues live. */
+    public enum Backend {
+
+        /** In this JVM's memory: one replica, lost when it stops. */
+        MEMORY,
+
+        /** In Redis Streams, shared by the region's replicas. */
+        REDIS
+    }
 
     /**
      * Checks what bean validation cannot express.

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * The region's queues and the tasks in them: where tasks wait, who runs them, and what became of
  * them until their results expire.
  *
- * <p>The contract every backend honours (the in-memory one and, later, Redis Streams):
+ * <p>The contract every backend honours (the in-memory one and Redis Streams):
  * <ul>
  *   <li><b>Bounded.</b> {@link #submit} refuses a task at once with {@link QueueFullException}
  *       when its queue holds {@link QueueSettings#maxDepth()} waiting tasks. Retries of accepted
@@ -170,6 +170,16 @@ public interface TaskQueue {
      * @return the subscription, to close when no longer interested
      */
     Subscription subscribe(Consumer<Task> listener);
+
+    /**
+     * Whether calls may block their thread on the network (Redis) rather than return at once (in
+     * memory). Callers on an event loop must offload the calls of a blocking backend.
+     *
+     * @return {@code true} if calls may block
+     */
+    default boolean blocking() {
+        return false;
+    }
 
     /**
      * The outcome of {@link #submit}.

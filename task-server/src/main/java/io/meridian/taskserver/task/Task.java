@@ -1,6 +1,8 @@
 package io.meridian.taskserver.task;
 
+import io.meridian.taskserver.llm.ChatMessage;
 import java.time.Instant;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastError      why the latest attempt failed, or {@code null}
  * @param idempotencyKey the client's {@code Idempotency-Key}, or {@code null}
  * @param version        1 when accepted, one more at each change
+ * @param messages       the conversation with its roles, for a chat completion; empty for a plain
+ *                       query (whose {@code query} is then all there is)
+ * @param stream         whether a client streams the answer, so the worker asks the model to stream
+ * @param requestedModel when graceful degradation moved the task off the queue it asked for, the
+ *                       model it asked for; {@code null} otherwise
  */
 public record Task(
         TaskId id,
@@ -43,7 +50,72 @@ public record Task(
         @Nullable TaskResult result,
         @Nullable TaskError lastError,
         @Nullable String idempotencyKey,
-        long version) {
+        long version,
+        List<ChatMessage> messages,
+        boolean stream,
+        @Nullable String requestedModel) {
+
+    /**
+     * Copies the messages.
+     */
+    public Task {
+        // A task stored by a version without conversations (a shared queue backend during a rolling
+        // upgrade) is read back with no messages.
+        @SuppressWarnings("ConstantValue")
+        boolean absent = messages == null;
+        messages = absent ? List.of() : List.copyOf(messages);
+    }
+
+    /**
+     * A task of a plain query, not streamed, not degraded.
+     *
+     * @param id             its id
+     * @param queue          its queue
+     * @param query          the user's text
+     * @param model          the model to ask
+     * @param status         its status
+     * @param attempts       attempts started
+     * @param maxAttempts    attempts allowed
+     * @param createdAt      when accepted
+     * @param startedAt      when the latest attempt started
+     * @param updatedAt      when it last changed
+     * @param finishedAt     when it finished
+     * @param nextAttemptAt  when a retry may start
+     * @param result         the answer
+     * @param lastError      the latest error
+     * @param idempotencyKey the client's key
+     * @param version        its version
+     */
+    public Task(TaskId id, String queue, String query, String model, TaskStatus status, int attempts,
+            int maxAttempts, Instant createdAt, @Nullable Instant startedAt, Instant updatedAt,
+            @Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable TaskResult result,
+            @Nullable TaskError lastError, @Nullable String idempotencyKey, long version) {
+        this(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt, finishedAt,
+                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null);
+    }
+
+    /**
+     * The same task with its conversation, streaming wish and degradation.
+     *
+     * @param messages       the conversation, or empty
+     * @param stream         whether the answer is streamed
+     * @param requestedModel the model asked for before degradation, or {@code null}
+     * @return the task
+     */
+    public Task withChat(List<ChatMessage> messages, boolean stream, @Nullable String requestedModel) {
+        return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
+                requestedModel);
+    }
+
+    /**
+     * Whether graceful degradation moved this task to a smaller model.
+     *
+     * @return {@code true} if it runs on another queue than the one it asked for
+     */
+    public boolean degraded() {
+        return requestedModel != null;
+    }
 
     /**
      * A task as it is accepted: queued, no attempt yet.
@@ -71,7 +143,8 @@ public record Task(
      */
     public Task started(Instant now) {
         return new Task(id, queue, query, model, TaskStatus.RUNNING, attempts + 1, maxAttempts, createdAt, now, now,
-                null, null, result, lastError, idempotencyKey, version + 1);
+                null, null, result, lastError, idempotencyKey, version + 1,
+                messages, stream, requestedModel);
     }
 
     /**
@@ -82,7 +155,8 @@ public record Task(
      */
     public Task heartbeat(Instant now) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, now,
-                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1);
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1,
+                messages, stream, requestedModel);
     }
 
     /**
@@ -93,8 +167,9 @@ public record Task(
      * @return the succeeded task
      */
     public Task succeeded(TaskResult answer, Instant now) {
+        TaskResult result = requestedModel != null ? answer.degradedFrom(requestedModel) : answer;
         return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
-                now, now, null, answer, lastError, idempotencyKey, version + 1);
+                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel);
     }
 
     /**
@@ -107,7 +182,8 @@ public record Task(
      */
     public Task retrying(TaskError error, Instant retryAt, Instant now) {
         return new Task(id, queue, query, model, TaskStatus.QUEUED, attempts, maxAttempts, createdAt, startedAt, now,
-                null, retryAt, null, error, idempotencyKey, version + 1);
+                null, retryAt, null, error, idempotencyKey, version + 1,
+                messages, stream, requestedModel);
     }
 
     /**
@@ -124,6 +200,7 @@ public record Task(
             throw new IllegalArgumentException("a task ends failed, dead-lettered or cancelled, not " + finalStatus);
         }
         return new Task(id, queue, query, model, finalStatus, attempts, maxAttempts, createdAt, startedAt, now, now,
-                null, null, error != null ? error : lastError, idempotencyKey, version + 1);
+                null, null, error != null ? error : lastError, idempotencyKey, version + 1,
+                messages, stream, requestedModel);
     }
 }

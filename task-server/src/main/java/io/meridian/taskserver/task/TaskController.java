@@ -55,7 +55,7 @@ class TaskController {
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
                 .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
-                .map(request -> accepted(tasks.submit(request, idempotencyKey).task()));
+                .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey).task())));
     }
 
     /**
@@ -71,7 +71,7 @@ class TaskController {
 
     @GetMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<TaskView> get(@PathVariable String id) {
-        return Mono.fromSupplier(() -> TaskView.of(tasks.get(id)));
+        return tasks.call(() -> TaskView.of(tasks.get(id)));
     }
 
     /**
@@ -92,6 +92,6 @@ class TaskController {
 
     @DeleteMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<TaskView> cancel(@PathVariable String id) {
-        return Mono.fromSupplier(() -> TaskView.of(tasks.cancel(id)));
+        return tasks.call(() -> TaskView.of(tasks.cancel(id)));
     }
 }

@@ -1,8 +1,10 @@
 package io.meridian.taskserver.task;
 
+import io.meridian.taskserver.llm.ChatMessage;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +25,30 @@ import tools.jackson.databind.JsonNode;
  *              the classifier pick
  * @param model the model to ask, or {@code null} for the queue's model. Any model the model
  *              server has can be named: the model server, not this field, decides what exists
+ * @param messages the conversation with its roles (a chat completion), or empty; {@code query} is
+ *              then its role-tagged transcript, which the length limit and the classifier read
+ * @param stream whether the client streams the answer
  */
-public record TaskRequest(String query, @Nullable String kind, @Nullable String model) {
+public record TaskRequest(String query, @Nullable String kind, @Nullable String model, List<ChatMessage> messages,
+        boolean stream) {
+
+    /**
+     * Copies the messages.
+     */
+    public TaskRequest {
+        messages = List.copyOf(messages);
+    }
+
+    /**
+     * A request of a plain query.
+     *
+     * @param query the user's text
+     * @param kind  the queue asked for, or {@code null}
+     * @param model the model asked for, or {@code null}
+     */
+    public TaskRequest(String query, @Nullable String kind, @Nullable String model) {
+        this(query, kind, model, List.of(), false);
+    }
 
     private static final int MAX_MODEL_LENGTH = 200;
 
@@ -83,7 +107,14 @@ public record TaskRequest(String query, @Nullable String kind, @Nullable String 
         return kind;
     }
 
-    private static @Nullable String model(@Nullable JsonNode modelNode) {
+    /**
+     * Checks a model name a client sent.
+     *
+     * @param modelNode the {@code model} field, or {@code null} if absent
+     * @return the model, or {@code null} if absent or JSON null
+     * @throws InvalidRequestException naming the field {@code model}, if it is not a model name
+     */
+    public static @Nullable String model(@Nullable JsonNode modelNode) {
         if (modelNode == null || modelNode.isNull()) {
             return null;
         }

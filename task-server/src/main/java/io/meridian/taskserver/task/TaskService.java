@@ -4,15 +4,18 @@ import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.load.OverloadedException;
 import io.meridian.taskserver.queue.QueueClassifier;
 import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -31,8 +34,17 @@ import reactor.core.scheduler.Schedulers;
  * {@code queue_full}). A slot is taken before a task is queued and given back exactly once, when
  * the task reaches a final status, so the load the gateway reads cannot drift.
  *
- * <p>The queue backend is called directly: the in-memory one never blocks. A backend that does
- * (Redis) must be called off the event loop, which is this class's job when it arrives.
+ * <p>Graceful degradation, when {@code meridian.degradation.complex-backlog-threshold} is set:
+ * a task classified complex while more than that many tasks wait on the complex queue goes to
+ * the simple queue with the simple queue's model instead, and its result says {@code degraded}
+ * with the model it asked for. A quick smaller answer beats a timeout behind a long GPU backlog;
+ * the client can tell, and resubmit with an explicit kind once the backlog has drained (an
+ * explicit {@code kind} degrades too: the policy exists for when the GPUs cannot keep up).
+ *
+ * <p>The queue backend may block (Redis, see {@link TaskQueue#blocking()}): the methods returning
+ * a value call it on the caller's thread, so callers on an event loop wrap them in {@link #call},
+ * which offloads them when the backend blocks; {@link #events} and {@link #await} offload their
+ * own backend calls.
  */
 public final class TaskService {
 
@@ -53,6 +65,10 @@ public final class TaskService {
 
     private final RandomGenerator ids;
 
+    private final @Nullable Queues queues;
+
+    private final @Nullable Integer complexBacklogThreshold;
+
     private final Set<TaskId> admitted = ConcurrentHashMap.newKeySet();
 
     /**
@@ -67,6 +83,26 @@ public final class TaskService {
      */
     public TaskService(TaskQueue queue, QueueClassifier classifier, LoadTracker load, String region, Clock clock,
             RandomGenerator ids) {
+        this(queue, classifier, load, region, clock, ids, null, null);
+    }
+
+    /**
+     * Creates the service with graceful degradation.
+     *
+     * @param queue                   the queue backend
+     * @param classifier              picks a queue for each request
+     * @param load                    the region's load
+     * @param region                  this server's region id
+     * @param clock                   stamps the tasks
+     * @param ids                     the random source of task ids: a strong one (see {@link TaskId})
+     * @param queues                  the region's queues, or {@code null} without degradation
+     * @param complexBacklogThreshold the complex queue's backlog beyond which complex tasks run on the
+     *                                simple queue, or {@code null} for never
+     */
+    public TaskService(TaskQueue queue, QueueClassifier classifier, LoadTracker load, String region, Clock clock,
+            RandomGenerator ids, @Nullable Queues queues, @Nullable Integer complexBacklogThreshold) {
+        this.queues = queues;
+        this.complexBacklogThreshold = queues != null ? complexBacklogThreshold : null;
         this.queue = queue;
         this.classifier = classifier;
         this.load = load;
@@ -101,6 +137,13 @@ public final class TaskService {
             }
         }
         QueueSettings target = classifier.classify(request.query(), request.kind(), request.model());
+        String model = request.model() != null ? request.model() : target.model();
+        String requestedModel = null;
+        if (shouldDegrade(target)) {
+            requestedModel = model;
+            target = Objects.requireNonNull(queues).simple();
+            model = target.model();
+        }
         if (!load.tryAcquire()) {
             throw new OverloadedException(load.capacity());
         }
@@ -108,9 +151,12 @@ public final class TaskService {
         admitted.add(id);
         boolean created = false;
         try {
-            String model = request.model() != null ? request.model() : target.model();
-            TaskQueue.Submission submission = queue.submit(Task.accepted(id, target.name(), request.query(), model,
-                    target.maxAttempts(), idempotencyKey, clock.instant()));
+            Task task = Task.accepted(id, target.name(), request.query(), model, target.maxAttempts(),
+                    idempotencyKey, clock.instant());
+            if (!request.messages().isEmpty() || request.stream() || requestedModel != null) {
+                task = task.withChat(request.messages(), request.stream(), requestedModel);
+            }
+            TaskQueue.Submission submission = queue.submit(task);
             created = submission.created();
             return submission;
         }
@@ -119,6 +165,13 @@ public final class TaskService {
                 load.release();
             }
         }
+    }
+
+    private boolean shouldDegrade(QueueSettings target) {
+        Integer threshold = complexBacklogThreshold;
+        Queues all = queues;
+        return threshold != null && all != null && target.name().equals(all.complex().name())
+                && queue.stats(target.name()).depth() > threshold;
     }
 
     /**
@@ -176,13 +229,13 @@ public final class TaskService {
         return changes(id)
                 .filter(task -> task.status().isTerminal())
                 .next()
-                .timeout(wait, Mono.defer(() -> Mono.justOrEmpty(queue.find(id))))
+                .timeout(wait, call(() -> queue.find(id)).flatMap(Mono::justOrEmpty))
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
     }
 
     /** The current state, then every newer one, until a final one. */
     private Flux<Task> changes(TaskId id) {
-        return Flux.<Task>create(sink -> {
+        Flux<Task> states = Flux.<Task>create(sink -> {
             TaskQueue.Subscription subscription = queue.subscribe(task -> {
                 if (task.id().equals(id)) {
                     sink.next(task);
@@ -190,7 +243,9 @@ public final class TaskService {
             });
             sink.onDispose(subscription::close);
             emitCurrent(sink, id);
-        }, FluxSink.OverflowStrategy.BUFFER)
+        }, FluxSink.OverflowStrategy.BUFFER);
+        // Subscribing reads the task from the backend: off the event loop if that may block (Redis).
+        return (queue.blocking() ? states.subscribeOn(Schedulers.boundedElastic()) : states)
                 // Changes arrive on the thread that made them, maybe under the queue's lock: hand them
                 // to another thread before anything (an HTTP write) runs downstream.
                 .publishOn(Schedulers.parallel())
@@ -217,6 +272,19 @@ public final class TaskService {
             AtomicLong seen = new AtomicLong();
             return states.filter(task -> task.version() > seen.getAndAccumulate(task.version(), Math::max));
         });
+    }
+
+    /**
+     * Calls this service from a reactive chain: on a bounded elastic thread if the queue backend
+     * may block, else at once on the subscribing thread.
+     *
+     * @param <T>  what the call returns
+     * @param call a call of this service's blocking methods ({@link #submit}, {@link #get}, {@link #cancel})
+     * @return the call's value, or its exception as an error
+     */
+    public <T> Mono<T> call(Supplier<T> call) {
+        Mono<T> result = Mono.fromSupplier(call);
+        return queue.blocking() ? result.subscribeOn(Schedulers.boundedElastic()) : result;
     }
 
     /**

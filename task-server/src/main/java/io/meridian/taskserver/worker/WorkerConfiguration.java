@@ -4,6 +4,7 @@ import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.task.TaskTokens;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
@@ -19,21 +20,21 @@ class WorkerConfiguration {
 
     @Bean
     WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, WorkerProperties workers,
-            Clock clock) {
+            Clock clock, TaskTokens tokens) {
         Dispatcher dispatcher = new Dispatcher();
         RandomGenerator jitter = workers.retryJitterSeed() != null ? new Random(workers.retryJitterSeed())
                 : new Random();
         List<WorkerPool> pools = queues.all().stream()
-                .map(settings -> pool(settings, queue, backend, workers, clock, jitter, dispatcher))
+                .map(settings -> pool(settings, queue, backend, workers, clock, jitter, dispatcher, tokens))
                 .toList();
         return new WorkerPools(pools, queue, dispatcher, workers.tick().toMillis(), workers.shutdownGrace());
     }
 
     private static WorkerPool pool(QueueSettings settings, TaskQueue queue, ChatBackend backend,
-            WorkerProperties workers, Clock clock, RandomGenerator jitter, Dispatcher dispatcher) {
+            WorkerProperties workers, Clock clock, RandomGenerator jitter, Dispatcher dispatcher, TaskTokens tokens) {
         return new WorkerPool(settings, queue, backend,
                 new Autoscaler(settings.minWorkers(), settings.maxWorkers(), workers.scaleDownDelay(), clock),
                 new RetryBackoff(settings.retryDelay(), settings.maxRetryDelay(), jitter),
-                workers.heartbeatInterval(), clock, dispatcher);
+                workers.heartbeatInterval(), clock, dispatcher, tokens);
     }
 }

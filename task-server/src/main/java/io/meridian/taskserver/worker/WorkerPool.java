@@ -2,6 +2,7 @@ package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.Completion;
+import io.meridian.taskserver.llm.CompletionDelta;
 import io.meridian.taskserver.llm.CompletionRequest;
 import io.meridian.taskserver.llm.ModelFailureException;
 import io.meridian.taskserver.llm.ModelTimeoutException;
@@ -13,6 +14,7 @@ import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.task.TaskTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +48,9 @@ import reactor.core.Exceptions;
  * attempts remain, then dead-lettered with its error; any other exception is a defect that a retry
  * would repeat, so the task fails at once (logged with its stack trace). Every outcome is recorded
  * with the attempt's number as fencing token, so a cancelled attempt's late answer is discarded.
+ *
+ * <p>A task a client streams is asked with {@link ChatBackend#stream}, each piece passed on to
+ * {@link TaskTokens} as the model produces it; the outcome is recorded the same way.
  */
 final class WorkerPool {
 
@@ -69,6 +74,8 @@ final class WorkerPool {
 
     private final Executor workers;
 
+    private final @Nullable TaskTokens tokens;
+
     private final Map<TaskId, Attempt> running = new ConcurrentHashMap<>();
 
     private final AtomicBoolean dispatchRequested = new AtomicBoolean();
@@ -80,6 +87,13 @@ final class WorkerPool {
 
     WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
             RetryBackoff backoff, Duration heartbeatInterval, Clock clock, Executor dispatcher) {
+        this(settings, queue, backend, autoscaler, backoff, heartbeatInterval, clock, dispatcher, null);
+    }
+
+    WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
+            RetryBackoff backoff, Duration heartbeatInterval, Clock clock, Executor dispatcher,
+            @Nullable TaskTokens tokens) {
+        this.tokens = tokens;
         this.settings = settings;
         this.queue = queue;
         this.backend = backend;
@@ -169,7 +183,9 @@ final class WorkerPool {
             if (attempt.stopRequested) {
                 throw new InterruptedException("stopped before it started");
             }
-            Completion completion = backend.complete(new CompletionRequest(task.query(), task.model())).block();
+            CompletionRequest request = new CompletionRequest(task.query(), task.model(), task.messages());
+            Completion completion = task.stream() && tokens != null ? streamed(task, request, tokens)
+                    : backend.complete(request).block();
             if (completion == null) {
                 throw new ModelFailureException(backend.name(), "model backend '" + backend.name()
                         + "' answered nothing");
@@ -186,12 +202,27 @@ final class WorkerPool {
             }
         }
         finally {
+            if (task.stream() && tokens != null
+                    && queue.find(task.id()).map(t -> t.status().isTerminal()).orElse(true)) {
+                tokens.release(task.id()); // a token that came after the end must not be held forever
+            }
             running.remove(task.id(), attempt);
             synchronized (attemptEnded) {
                 attemptEnded.notifyAll();
             }
             requestDispatch();
         }
+    }
+
+    private @Nullable Completion streamed(Task task, CompletionRequest request, TaskTokens sink) {
+        CompletionDelta last = backend.stream(request)
+                .doOnNext(step -> {
+                    if (!step.text().isEmpty()) {
+                        sink.emit(task.id(), task.attempts(), step.text());
+                    }
+                })
+                .blockLast();
+        return last != null ? last.completion() : null;
     }
 
     private void failed(Attempt attempt, Throwable failure) {

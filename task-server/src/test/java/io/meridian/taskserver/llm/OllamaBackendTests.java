@@ -12,10 +12,12 @@ import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiErr
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.meridian.taskserver.testsupport.ChatStreams;
 import io.meridian.taskserver.testsupport.OllamaWire;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.RegionHeaderFilter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -118,6 +120,30 @@ class OllamaBackendTests {
 
         ollama.verify(postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
                 .withRequestBody(matchingJsonPath("$.model", equalTo("llama3.2"))));
+    }
+
+    @Test
+    void streamsOllamasChunksThroughTheChatCompletionsEndpointWithItsUsage() {
+        String ndjson = """
+                {"model":"qwen3:4b","created_at":"2025-05-01T10:15:30Z","message":{"role":"assistant","content":"Par"},"done":false}
+                {"model":"qwen3:4b","created_at":"2025-05-01T10:15:30Z","message":{"role":"assistant","content":"is."},"done":false}
+                {"model":"qwen3:4b","created_at":"2025-05-01T10:15:31Z","message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":9,"eval_count":2}
+                """;
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-ndjson")
+                        .withBody(ndjson)));
+
+        List<String> events = ChatStreams.stream(client, """
+                {"messages": [{"role": "user", "content": "Capital of France?"}],
+                 "stream": true, "stream_options": {"include_usage": true}}
+                """);
+
+        assertThat(ChatStreams.contents(events)).containsExactly("", "Par", "is.");
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        assertThat(ChatStreams.json(events.get(events.size() - 2))
+                .path("usage").path("total_tokens").asInt()).isEqualTo(11);
+        ollama.verify(postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.stream", equalTo("true"))));
     }
 
     @Test

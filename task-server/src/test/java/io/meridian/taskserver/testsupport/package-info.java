@@ -1,7 +1,7 @@
 /**
  * Fixtures shared by the task server's tests: the region they run as, the error-answer assertion,
  * Ollama's wire format, a clock tests move, a scripted model backend, ready-made queues and tasks,
- * and a way to wait for a task's state.
+ * a way to wait for a task's state, and a real Redis.
  */
 @NullMarked
 package io.meridian.taskserver.testsupport;

@@ -3,7 +3,7 @@ package io.meridian.taskserver.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.meridian.taskserver.testsupport.MutableClock;
+import io.meridian.testing.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,194 @@
+package io.meridian.taskserver.chat;
+
+import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.task.TaskRequest;
+import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A validated {@code POST /v1/chat/completions} body, in OpenAI's shape:
+ * {@code {"model": "qwen3", "messages": [{"role": "user", "content": "..."}], "stream": false}}.
+ *
+ * <p>Like {@link TaskRequest}, the body is checked by hand from the JSON tree, so that each wrong
+ * shape is refused naming its field as OpenAI's documentation names it ({@code messages[2].role},
+ * {@code temperature}). A {@code content} may be a string or an array of text parts; other parts
+ * (images, audio) and other roles (tools) are refused rather than silently dropped. Sampling
+ * parameters are checked but not passed on: the model server's configured options apply. Unknown
+ * fields are ignored, as OpenAI clients send many.
+ *
+ * @param model         the model asked for, or {@code null} for the classifier's choice; a queue's
+ *                      name ({@code simple}, {@code complex}) picks that queue and its model
+ * @param kind          the queue named by {@code model}, or {@code null}
+ * @param messages      the conversation, at least one message
+ * @param stream        whether the answer is streamed as server-sent events
+ * @param includeUsage  whether a streamed answer ends with a usage chunk
+ *                      ({@code stream_options.include_usage})
+ */
+record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List<ChatMessage> messages,
+        boolean stream, boolean includeUsage) {
+
+    private static final Map<String, String> ARTICLES = Map.of("array", "an", "object", "an");
+
+    /**
+     * Validates a request body.
+     *
+     * @param body   the body as a JSON tree
+     * @param queues the queue names, which {@code model} may name
+     * @return the request
+     * @throws InvalidRequestException naming the field and the rule, if the body is not acceptable
+     */
+    static ChatCompletionRequest from(JsonNode body, Collection<String> queues) {
+        if (!body.isObject()) {
+            throw invalid("request body must be a JSON object such as {\"model\": \"...\", \"messages\": [...]}, "
+                    + "but was " + describe(body), null);
+        }
+        String model = TaskRequest.model(body.get("model"));
+        String kind = null;
+        if (model != null && queues.contains(model)) {
+            kind = model;
+            model = null;
+        }
+        List<ChatMessage> messages = messages(body.get("messages"));
+        boolean stream = bool(body.get("stream"), "stream");
+        JsonNode streamOptions = body.get("stream_options");
+        boolean includeUsage = false;
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject()) {
+                throw invalid("stream_options must be a JSON object, but was " + describe(streamOptions),
+                        "stream_options");
+            }
+            includeUsage = bool(streamOptions.get("include_usage"), "stream_options.include_usage");
+        }
+        positiveInt(body.get("max_tokens"), "max_tokens");
+        positiveInt(body.get("max_completion_tokens"), "max_completion_tokens");
+        number(body.get("temperature"), "temperature", 0, 2);
+        number(body.get("top_p"), "top_p", 0, 1);
+        JsonNode n = body.get("n");
+        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.asLong() == 1)) {
+            throw invalid("n must be 1: one choice per completion is supported, but was " + n, "n");
+        }
+        return new ChatCompletionRequest(model, kind, messages, stream, includeUsage);
+    }
+
+    /**
+     * The conversation as one role-tagged text, which is the task's query: what the length limit
+     * and the classifier read, and what a backend without roles would see.
+     *
+     * @return one {@code role: content} paragraph per message
+     */
+    String transcript() {
+        StringBuilder text = new StringBuilder();
+        for (ChatMessage message : messages) {
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+            }
+            text.append(message.role()).append(": ").append(message.content());
+        }
+        return text.toString();
+    }
+
+    private static List<ChatMessage> messages(@Nullable JsonNode node) {
+        if (node == null || node.isNull()) {
+            throw invalid("messages is required", "messages");
+        }
+        if (!node.isArray()) {
+            throw invalid("messages must be a JSON array of {\"role\", \"content\"} objects, but was "
+                    + describe(node), "messages");
+        }
+        if (node.isEmpty()) {
+            throw invalid("messages must hold at least one message", "messages");
+        }
+        List<ChatMessage> messages = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            messages.add(message(node.get(i), "messages[" + i + "]"));
+        }
+        return messages;
+    }
+
+    private static ChatMessage message(JsonNode node, String field) {
+        if (!node.isObject()) {
+            throw invalid(field + " must be a JSON object with role and content, but was " + describe(node), field);
+        }
+        JsonNode role = node.get("role");
+        if (role == null || role.isNull()) {
+            throw invalid(field + ".role is required", field + ".role");
+        }
+        if (!role.isString() || !ChatMessage.isRole(role.stringValue())) {
+            throw invalid(field + ".role must be one of 'system', 'developer', 'user', 'assistant', but was "
+                    + (role.isString() ? "'" + echo(role.stringValue()) + "'" : describe(role)), field + ".role");
+        }
+        return new ChatMessage(role.stringValue(), content(node.get("content"), field + ".content"));
+    }
+
+    private static String content(@Nullable JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            throw invalid(field + " is required", field);
+        }
+        if (node.isString()) {
+            return node.stringValue();
+        }
+        if (!node.isArray()) {
+            throw invalid(field + " must be a string or an array of text parts, but was " + describe(node), field);
+        }
+        StringBuilder text = new StringBuilder();
+        for (int j = 0; j < node.size(); j++) {
+            JsonNode part = node.get(j);
+            String partField = field + "[" + j + "]";
+            JsonNode type = part.isObject() ? part.get("type") : null;
+            if (type == null || !type.isString() || !type.stringValue().equals("text")) {
+                throw invalid(partField + ".type must be 'text': only text content is supported", partField + ".type");
+            }
+            JsonNode partText = part.get("text");
+            if (partText == null || !partText.isString()) {
+                throw invalid(partField + ".text must be a JSON string", partField + ".text");
+            }
+            text.append(partText.stringValue());
+        }
+        return text.toString();
+    }
+
+    private static boolean bool(@Nullable JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw invalid(field + " must be true or false, but was " + describe(node), field);
+        }
+        return node.booleanValue();
+    }
+
+    private static void positiveInt(@Nullable JsonNode node, String field) {
+        if (node != null && !node.isNull() && !(node.isIntegralNumber() && node.asLong() > 0)) {
+            throw invalid(field + " must be a positive integer, but was " + node, field);
+        }
+    }
+
+    private static void number(@Nullable JsonNode node, String field, double min, double max) {
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isNumber() || node.asDouble() < min || node.asDouble() > max) {
+            throw invalid(field + " must be a number within [" + min + ", " + max + "], but was " + node, field);
+        }
+    }
+
+    private static InvalidRequestException invalid(String message, @Nullable String field) {
+        return new InvalidRequestException(ApiError.INVALID_REQUEST, message, field);
+    }
+
+    private static String echo(String text) {
+        return text.length() <= 50 ? text : text.substring(0, 50) + "...";
+    }
+
+    private static String describe(JsonNode node) {
+        String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
+        return ARTICLES.getOrDefault(type, "a") + " " + type;
+    }
+}

@@ -1,0 +1,48 @@
+package io.meridian.taskserver.queue;
+
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.task.TaskProperties;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The Redis Streams queue backend, when {@code meridian.queues.backend=redis}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = QueuesProperties.PREFIX, name = "backend", havingValue = "redis")
+@EnableConfigurationProperties(RedisQueueProperties.class)
+class RedisQueueConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(TaskQueue.class)
+    TaskQueue redisStreamsTaskQueue(RedisQueueProperties redis, Queues queues, TaskProperties tasks,
+            TaskServerProperties server, Clock clock) {
+        RedisURI uri = RedisURI.create(redis.url());
+        uri.setTimeout(redis.commandTimeout());
+        String consumer = redis.consumerName() != null ? redis.consumerName() : defaultConsumerName();
+        try {
+            return new RedisStreamsTaskQueue(uri, redis.keyPrefix() + ":{" + server.region() + "}", queues,
+                    tasks.resultTtl(), redis.reclaimMargin(), consumer, clock);
+        }
+        catch (RedisException unreachable) {
+            // Host and port only: the URL may hold a password.
+            throw new IllegalStateException(RedisQueueProperties.PREFIX + ".url names Redis at " + uri.getHost() + ":"
+                    + uri.getPort() + ", which cannot be used for the queues: " + unreachable.getMessage(), unreachable);
+        }
+    }
+
+    /** Host, process and a random part: unique even for two replicas in one container or host. */
+    private static String defaultConsumerName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "host").replaceAll("[^A-Za-z0-9._-]", "");
+        byte[] random = new byte[4];
+        new SecureRandom().nextBytes(random);
+        return (host.isEmpty() ? "host" : host) + "-" + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().formatHex(random);
+    }
+}

@@ -1,0 +1,278 @@
+package io.meridian.taskserver.queue;
+
+import static io.meridian.taskserver.testsupport.TaskFixtures.SIMPLE;
+import static io.meridian.taskserver.testsupport.TaskFixtures.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.TokenUsage;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskResult;
+import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.testsupport.TaskFixtures;
+import io.meridian.taskserver.testsupport.TestRegion;
+import io.meridian.testing.TestRedis;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue contract on the Redis Streams backend, plus what only a shared backend can show: two
+ * instances in one JVM are two replicas of one region, sharing a Redis namespace.
+ */
+class RedisStreamsTaskQueueTests extends TaskQueueContract {
+
+    private static final TaskResult RESULT = new TaskResult("42", "qwen3", "scripted", TokenUsage.of(1, 1));
+
+    private static final TaskError ERROR = new TaskError(TaskError.MODEL_ERROR, "model backend failed");
+
+    /** Task timeout of the queues in the reclaim tests: entries are reclaimed after it plus the margin. */
+    private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
+
+    private static final Duration SHORT_MARGIN = Duration.ofMillis(200);
+
+    private static RedisClient admin;
+
+    private static RedisCommands<String, String> redis;
+
+    private final List<RedisStreamsTaskQueue> opened = new ArrayList<>();
+
+    private final String namespace = "meridian-test:{" + UUID.randomUUID() + "}";
+
+    @BeforeAll
+    static void connectAdmin() {
+        admin = RedisClient.create(TestRedis.url());
+        StatefulRedisConnection<String, String> connection = admin.connect();
+        redis = connection.sync();
+    }
+
+    @AfterAll
+    static void closeAdmin() {
+        if (admin != null) {
+            admin.shutdown();
+        }
+    }
+
+    @AfterEach
+    void closeReplicas() {
+        opened.forEach(RedisStreamsTaskQueue::close);
+        List<String> keys = redis.keys(namespace.replace("{", "\\{").replace("}", "\\}") + ":*");
+        if (!keys.isEmpty()) {
+            redis.del(keys.toArray(String[]::new));
+        }
+    }
+
+    @Override
+    protected TaskQueue newQueue(Queues queues, Duration resultTtl, Clock clock) {
+        return replica("replica-a", queues, Duration.ofSeconds(30));
+    }
+
+    private RedisStreamsTaskQueue replica(String name, Queues queues, Duration reclaimMargin) {
+        RedisURI uri = RedisURI.create(TestRedis.url());
+        uri.setTimeout(Duration.ofSeconds(5));
+        RedisStreamsTaskQueue replica = new RedisStreamsTaskQueue(uri, namespace, queues, RESULT_TTL, reclaimMargin,
+                name + "-" + UUID.randomUUID(), clock);
+        opened.add(replica);
+        return replica;
+    }
+
+    /** Two replicas whose attempts time out quickly, so that a lost one is reclaimed within a second. */
+    private List<RedisStreamsTaskQueue> quickReplicas() {
+        Queues queues = new Queues(
+                new QueueSettings(SIMPLE, "qwen3", 50, 1, 1, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        SHORT_TIMEOUT),
+                TaskFixtures.queues(50).complex());
+        return List.of(replica("replica-a", queues, SHORT_MARGIN), replica("replica-b", queues, SHORT_MARGIN));
+    }
+
+    @Test
+    void anotherReplicaFinishesTheTaskOfAReplicaThatStoppedHeartbeating() {
+        List<RedisStreamsTaskQueue> replicas = quickReplicas();
+        RedisStreamsTaskQueue lost = replicas.get(0);
+        RedisStreamsTaskQueue survivor = replicas.get(1);
+        Task submitted = lost.submit(task(SIMPLE, "orphaned", null, clock)).task();
+        assertThat(lost.claim(SIMPLE)).isPresent();
+
+        Task reclaimed = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> survivor.claim(SIMPLE), Optional::isPresent).orElseThrow();
+
+        assertThat(reclaimed.id()).isEqualTo(submitted.id());
+        assertThat(reclaimed.attempts()).isEqualTo(2);
+        assertThat(lost.succeed(submitted.id(), 1, RESULT)).as("the lost attempt's late answer").isEmpty();
+        assertThat(survivor.succeed(submitted.id(), 2, RESULT).orElseThrow().status())
+                .isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(redis.xpending(namespace + ":stream:" + SIMPLE, RedisStreamsTaskQueue.GROUP).getCount())
+                .isZero();
+    }
+
+    @Test
+    void neverTakesATaskWhoseWorkerKeepsHeartbeating() {
+        List<RedisStreamsTaskQueue> replicas = quickReplicas();
+        RedisStreamsTaskQueue alive = replicas.get(0);
+        RedisStreamsTaskQueue other = replicas.get(1);
+        alive.submit(task(SIMPLE, "long", null, clock));
+        Task running = alive.claim(SIMPLE).orElseThrow();
+
+        // Three reclaim idle times long, the other replica finds nothing to take.
+        await().during(SHORT_TIMEOUT.plus(SHORT_MARGIN).multipliedBy(3)).atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> alive.heartbeat(running.id(), 1).isPresent() && other.claim(SIMPLE).isEmpty());
+
+        assertThat(alive.succeed(running.id(), 1, RESULT)).isPresent();
+    }
+
+    @Test
+    void deadLettersATaskWhoseLastAttemptLostItsWorker() {
+        List<RedisStreamsTaskQueue> replicas = quickReplicas();
+        Task once = Task.accepted(TaskId.next(TestRegion.ID, clock.instant(), new Random(3)), SIMPLE, "kills workers",
+                "qwen3", 1, null, clock.instant());
+        replicas.get(0).submit(once);
+        replicas.get(0).claim(SIMPLE).orElseThrow();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            replicas.get(1).claim(SIMPLE);
+            return replicas.get(1).find(once.id()).orElseThrow().status() == TaskStatus.DEAD_LETTERED;
+        });
+
+        assertThat(deadLetters()).extracting(message -> message.getBody().get("id")).containsExactly(
+                once.id().toString());
+        assertThat(replicas.get(1).stats(SIMPLE).deadLettered()).isEqualTo(1);
+        assertThat(replicas.get(1).stats(SIMPLE).running()).isZero();
+    }
+
+    @Test
+    void writesAPoisonTaskToTheDeadLetterStreamAndAcknowledgesIt() {
+        queue.submit(task(SIMPLE, "poison", null, clock));
+        Task running = queue.claim(SIMPLE).orElseThrow();
+
+        queue.fail(running.id(), 1, TaskStatus.DEAD_LETTERED, ERROR);
+
+        List<StreamMessage<String, String>> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.getFirst().getBody().get("id")).isEqualTo(running.id().toString());
+        assertThat(dead.getFirst().getBody().get("task")).contains("dead_lettered").contains("model backend failed");
+        assertThat(redis.xpending(namespace + ":stream:" + SIMPLE, RedisStreamsTaskQueue.GROUP).getCount()).isZero();
+    }
+
+    @Test
+    void aTaskFailedWithoutRetryIsNotDeadLettered() {
+        queue.submit(task(SIMPLE, "defect", null, clock));
+        Task running = queue.claim(SIMPLE).orElseThrow();
+
+        queue.fail(running.id(), 1, TaskStatus.FAILED, ERROR);
+
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void twoReplicasNeverCreateTwoTasksForOneIdempotencyKey() {
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30));
+        Task first = queue.submit(task(SIMPLE, "once", "key-1", clock)).task();
+
+        TaskQueue.Submission again = other.submit(task(SIMPLE, "once", "key-1", clock));
+
+        assertThat(again.created()).isFalse();
+        assertThat(again.task().id()).isEqualTo(first.id());
+        assertThat(other.stats(SIMPLE).depth()).isEqualTo(1);
+    }
+
+    @Test
+    void everyReplicaSeesACancellationMadeByAnother() {
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30));
+        List<Task> seen = new CopyOnWriteArrayList<>();
+        queue.subscribe(seen::add);
+        queue.submit(task(SIMPLE, "slow", null, clock));
+        Task running = queue.claim(SIMPLE).orElseThrow();
+
+        assertThat(other.cancel(running.id()).orElseThrow().cancelled()).isTrue();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(seen).extracting(Task::status)
+                .containsExactly(TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.CANCELLED));
+        assertThat(queue.succeed(running.id(), 1, RESULT)).isEmpty();
+    }
+
+    @Test
+    void keepsConsumingAfterItsConnectionsAreKilled() {
+        RedisStreamsTaskQueue consumer = (RedisStreamsTaskQueue) queue;
+        TaskQueue producer = replica("replica-b", TaskFixtures.queues(50), Duration.ofSeconds(30));
+        List<Task> heard = new CopyOnWriteArrayList<>();
+        consumer.subscribe(heard::add);
+
+        assertThat(killConnectionsOf(consumer)).as("connections killed (commands and subscription)").isEqualTo(2);
+
+        // Changes made elsewhere reach this replica again once its subscription is back ...
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            producer.submit(task(TaskFixtures.COMPLEX, "heard?", null, clock));
+            return !heard.isEmpty();
+        });
+        // ... and it takes work from the stream again.
+        Task submitted = producer.submit(task(SIMPLE, "after the outage", null, clock)).task();
+        Task claimed = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> consumer.claim(SIMPLE), Optional::isPresent).orElseThrow();
+        assertThat(claimed.id()).isEqualTo(submitted.id());
+        assertThat(consumer.succeed(claimed.id(), 1, RESULT)).isPresent();
+    }
+
+    @Test
+    void aFinishedTaskAndItsKeyExpireInRedisAfterTheResultTtl() {
+        Task submitted = queue.submit(task(SIMPLE, "once", "key-ttl", clock)).task();
+        Task running = queue.claim(SIMPLE).orElseThrow();
+        String taskKey = namespace + ":task:" + submitted.id();
+        assertThat(redis.pttl(taskKey)).as("no expiry while the task runs").isEqualTo(-1);
+
+        queue.succeed(running.id(), 1, RESULT);
+
+        assertThat(redis.pttl(taskKey)).isPositive().isLessThanOrEqualTo(RESULT_TTL.toMillis());
+        assertThat(redis.pttl(namespace + ":idem:key-ttl")).isPositive().isLessThanOrEqualTo(RESULT_TTL.toMillis());
+    }
+
+    @Test
+    void anotherReplicaReadsEveryFieldOfAChatTask() {
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30));
+        Task chat = task(SIMPLE, "hi", null, clock).withChat(
+                List.of(new ChatMessage(ChatMessage.SYSTEM, "be brief"), new ChatMessage(ChatMessage.USER, "hi")),
+                true, "qwen3:14b");
+        queue.submit(chat);
+
+        assertThat(other.find(chat.id())).contains(chat);
+        Task running = other.claim(SIMPLE).orElseThrow();
+        assertThat(running.messages()).isEqualTo(chat.messages());
+        assertThat(running.stream()).isTrue();
+        assertThat(running.requestedModel()).isEqualTo("qwen3:14b");
+    }
+
+    /** Kills this replica's connections only: the Redis may be shared with other tests. */
+    private static int killConnectionsOf(RedisStreamsTaskQueue replica) {
+        int killed = 0;
+        for (String client : redis.clientList().split("\n")) {
+            if (client.contains(" name=meridian-" + replica.consumer() + " ")) {
+                String id = client.substring(client.indexOf("id=") + 3, client.indexOf(' '));
+                killed += redis.clientKill(KillArgs.Builder.id(Long.parseLong(id))).intValue();
+            }
+        }
+        return killed;
+    }
+
+    private List<StreamMessage<String, String>> deadLetters() {
+        return redis.xrange(namespace + ":stream:" + SIMPLE + ":dead", Range.create("-", "+"));
+    }
+}

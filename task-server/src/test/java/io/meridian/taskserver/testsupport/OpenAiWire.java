@@ -1,0 +1,88 @@
+package io.meridian.taskserver.testsupport;
+
+import java.util.List;
+
+/**
+ * Bodies in OpenAI's {@code /v1/chat/completions} wire format, as OpenAI and OpenAI-compatible
+ * servers (vLLM, llama.cpp server) send them: a {@code chat.completion} object, and a stream of
+ * {@code chat.completion.chunk} server-sent events ending with {@code data: [DONE]}.
+ */
+public final class OpenAiWire {
+
+    /** The chat completions endpoint, under a base URL ending in {@code /v1}. */
+    public static final String CHAT_PATH = "/v1/chat/completions";
+
+    private OpenAiWire() {
+    }
+
+    /**
+     * A complete, non-streamed chat completion.
+     *
+     * @param model            the model that answered
+     * @param content          the answer text (no characters that need JSON escaping)
+     * @param promptTokens     tokens in the prompt
+     * @param completionTokens tokens in the answer
+     * @return the JSON body
+     */
+    public static String chatCompletion(String model, String content, int promptTokens, int completionTokens) {
+        return """
+                {
+                  "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
+                  "object": "chat.completion",
+                  "created": 1741569952,
+                  "model": "%s",
+                  "choices": [
+                    {
+                      "index": 0,
+                      "message": {"role": "assistant", "content": "%s", "refusal": null, "annotations": []},
+                      "logprobs": null,
+                      "finish_reason": "stop"
+                    }
+                  ],
+                  "usage": {
+                    "prompt_tokens": %d,
+                    "completion_tokens": %d,
+                    "total_tokens": %d,
+                    "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+                    "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                      "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}
+                  },
+                  "service_tier": "default",
+                  "system_fingerprint": "fp_0123456789"
+                }
+                """.formatted(model, content, promptTokens, completionTokens, promptTokens + completionTokens);
+    }
+
+    /**
+     * A streamed chat completion: a role chunk, one chunk per piece, a finish chunk, a usage chunk
+     * (as with {@code stream_options.include_usage}), then {@code [DONE]}.
+     *
+     * @param model            the model that answered
+     * @param pieces           the answer's pieces, in order (no characters that need JSON escaping)
+     * @param promptTokens     tokens in the prompt
+     * @param completionTokens tokens in the answer
+     * @return the {@code text/event-stream} body
+     */
+    public static String chatCompletionStream(String model, List<String> pieces, int promptTokens,
+            int completionTokens) {
+        StringBuilder body = new StringBuilder();
+        body.append(chunk(model, "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null"));
+        for (String piece : pieces) {
+            body.append(chunk(model, "{\"content\":\"" + piece + "\"}", "null"));
+        }
+        body.append(chunk(model, "{}", "\"stop\""));
+        body.append("data: {\"id\":\"chatcmpl-stream1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
+                + "\"model\":\"" + model + "\",\"system_fingerprint\":\"fp_0123456789\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
+                + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}\n\n");
+        body.append("data: [DONE]\n\n");
+        return body.toString();
+    }
+
+    private static String chunk(String model, String delta, String finishReason) {
+        return "data: {\"id\":\"chatcmpl-stream1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
+                + "\"model\":\"" + model + "\",\"system_fingerprint\":\"fp_0123456789\",\"choices\":[{\"index\":0,"
+                + "\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finishReason + "}],"
+                + "\"usage\":null}\n\n";
+    }
+}
