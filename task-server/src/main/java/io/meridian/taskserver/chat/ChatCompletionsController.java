@@ -5,7 +5,7 @@ import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.task.Task;
-import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskFailures;
 import io.meridian.taskserver.task.TaskProperties;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.task.TaskResult;
@@ -123,7 +123,7 @@ class ChatCompletionsController {
         return switch (task.status()) {
             case SUCCEEDED -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                     .body(ChatCompletion.of(task, region));
-            case FAILED, DEAD_LETTERED, CANCELLED -> throw failure(task);
+            case FAILED, DEAD_LETTERED, CANCELLED -> throw TaskFailures.toApiException(task);
             case QUEUED, RUNNING -> throw new ApiException(ApiError.MODEL_TIMEOUT, 504, "task " + task.id()
                     + " did not finish within " + syncWait.toMillis() + " ms; it goes on, and GET /v1/tasks/"
                     + task.id() + " reads its result", null, null);
@@ -156,7 +156,7 @@ class ChatCompletionsController {
                 });
         Flux<ServerSentEvent<String>> end = finished.flatMapMany(last -> {
             if (last.status() != TaskStatus.SUCCEEDED) {
-                return Flux.just(error(failure(last)));
+                return Flux.just(error(TaskFailures.toApiException(last)));
             }
             TaskResult result = Objects.requireNonNull(last.result());
             if (!result.answer().startsWith(sent.toString())) {
@@ -199,22 +199,5 @@ class ChatCompletionsController {
         error.put("code", failure.code());
         error.put("status", failure.status());
         return event(Map.of("error", error));
-    }
-
-    private static ApiException failure(Task task) {
-        if (task.status() == TaskStatus.CANCELLED) {
-            return new ApiException(ApiError.TASK_FINISHED, 409,
-                    "task " + task.id() + " was cancelled before it answered", null, null);
-        }
-        TaskError error = task.lastError();
-        if (error == null) {
-            return new ApiException(ApiError.INTERNAL_ERROR, 500, "task " + task.id() + " failed", null, null);
-        }
-        int status = switch (error.error()) {
-            case TaskError.MODEL_ERROR -> 502;
-            case TaskError.MODEL_TIMEOUT -> 504;
-            default -> 500;
-        };
-        return new ApiException(error.error(), status, error.message(), null, null);
     }
 }

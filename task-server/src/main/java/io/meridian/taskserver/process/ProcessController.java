@@ -4,12 +4,11 @@ import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.task.Task;
-import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskFailures;
 import io.meridian.taskserver.task.TaskProperties;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskService;
-import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
@@ -73,7 +72,7 @@ class ProcessController {
     private ResponseEntity<?> answer(Task task) {
         return switch (task.status()) {
             case SUCCEEDED -> ResponseEntity.ok(response(task, Objects.requireNonNull(task.result())));
-            case FAILED, DEAD_LETTERED -> throw failure(task);
+            case FAILED, DEAD_LETTERED -> throw TaskFailures.toApiException(task);
             case CANCELLED -> throw new ApiException(ApiError.TASK_FINISHED, 409,
                     "task " + task.id() + " was cancelled before it answered", null, null);
             case QUEUED, RUNNING -> {
@@ -87,18 +86,5 @@ class ProcessController {
         Duration latency = Duration.between(task.createdAt(), Objects.requireNonNull(task.finishedAt()));
         return new ProcessResponse(region, result.answer(), result.model(), result.backend(), result.usage(),
                 latency.toMillis());
-    }
-
-    private static ApiException failure(Task task) {
-        TaskError error = task.lastError();
-        if (error == null) {
-            return new ApiException(ApiError.INTERNAL_ERROR, 500, "task " + task.id() + " failed", null, null);
-        }
-        int status = switch (error.error()) {
-            case TaskError.MODEL_ERROR -> 502;
-            case TaskError.MODEL_TIMEOUT -> 504;
-            default -> 500;
-        };
-        return new ApiException(error.error(), status, error.message(), null, null);
     }
 }
