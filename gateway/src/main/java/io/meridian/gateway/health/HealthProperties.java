@@ -25,9 +25,9 @@ import org.springframework.validation.annotation.Validated;
 public record HealthProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("1s") Duration interval,
-        @DefaultValue("500ms") Duration timeout,
+        @DefaultValue("1s") Duration timeout,
         @DefaultValue("1") @Min(1) int healthyThreshold,
-        @DefaultValue("2") @Min(1) int unhealthyThreshold,
+        @DefaultValue("3") @Min(1) int unhealthyThreshold,
         @DefaultValue("/actuator/health/readiness") @NotBlank String path) {
 
     public static final String PREFIX = "meridian.health";
