@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +78,7 @@ final class InMemoryTaskQueue implements TaskQueue {
             throw new IllegalArgumentException("only a newly accepted task can be submitted, but " + task.id()
                     + " was " + task.status() + " after " + task.attempts() + " attempts");
         }
-        lock.lock();
-        try {
+        return locked(() -> {
             Lane lane = lane(task.queue());
             String key = task.idempotencyKey();
             if (key != null) {
@@ -100,39 +100,27 @@ final class InMemoryTaskQueue implements TaskQueue {
             lane.ready.add(task.id());
             publish(task);
             return new Submission(task, true);
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Task> find(TaskId id) {
-        lock.lock();
-        try {
+        return locked(() -> {
             return Optional.ofNullable(held(id));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Task> findByIdempotencyKey(String idempotencyKey) {
-        lock.lock();
-        try {
+        return locked(() -> {
             TaskId id = idempotencyKeys.get(idempotencyKey);
             return id == null ? Optional.empty() : Optional.ofNullable(held(id));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Task> claim(String queue) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Lane lane = lane(queue);
             Instant now = clock.instant();
             lane.promoteDue(now);
@@ -144,16 +132,12 @@ final class InMemoryTaskQueue implements TaskQueue {
             oldest.remove();
             lane.running++;
             return Optional.of(change(tasks.get(id).started(now)));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Task> heartbeat(TaskId id, int attempt) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Task task = runningAttempt(id, attempt);
             if (task == null) {
                 return Optional.empty();
@@ -161,16 +145,12 @@ final class InMemoryTaskQueue implements TaskQueue {
             Task alive = task.heartbeat(clock.instant());
             tasks.put(id, alive);
             return Optional.of(alive);
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Task> succeed(TaskId id, int attempt, TaskResult result) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Task task = runningAttempt(id, attempt);
             if (task == null) {
                 return Optional.empty();
@@ -179,16 +159,12 @@ final class InMemoryTaskQueue implements TaskQueue {
             lane.running--;
             lane.completed++;
             return Optional.of(finish(task.succeeded(result, clock.instant())));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Task> retry(TaskId id, int attempt, TaskError error, Instant retryAt) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Task task = runningAttempt(id, attempt);
             if (task == null) {
                 return Optional.empty();
@@ -198,10 +174,7 @@ final class InMemoryTaskQueue implements TaskQueue {
             lane.retried++;
             lane.waiting.add(new Due(retryAt, id));
             return Optional.of(change(task.retrying(error, retryAt, clock.instant())));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -209,8 +182,7 @@ final class InMemoryTaskQueue implements TaskQueue {
         if (finalStatus != TaskStatus.FAILED && finalStatus != TaskStatus.DEAD_LETTERED) {
             throw new IllegalArgumentException("a failed task ends FAILED or DEAD_LETTERED, not " + finalStatus);
         }
-        lock.lock();
-        try {
+        return locked(() -> {
             Task task = runningAttempt(id, attempt);
             if (task == null) {
                 return Optional.empty();
@@ -224,16 +196,12 @@ final class InMemoryTaskQueue implements TaskQueue {
                 lane.deadLettered++;
             }
             return Optional.of(finish(task.ended(finalStatus, error, clock.instant())));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Cancellation> cancel(TaskId id) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Task task = held(id);
             if (task == null) {
                 return Optional.empty();
@@ -250,16 +218,12 @@ final class InMemoryTaskQueue implements TaskQueue {
             }
             lane.cancelled++;
             return Optional.of(new Cancellation(finish(task.ended(TaskStatus.CANCELLED, null, clock.instant())), true));
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public int expire() {
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = clock.instant();
             int expired = 0;
             while (!finished.isEmpty() && isExpired(finished.peek().at, now)) {
@@ -267,23 +231,16 @@ final class InMemoryTaskQueue implements TaskQueue {
                 expired++;
             }
             return expired;
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public QueueStats stats(String queue) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Lane lane = lane(queue);
             return new QueueStats(lane.name, lane.depth(), lane.ready(clock.instant()), lane.running, lane.completed,
                     lane.failed, lane.retried, lane.deadLettered, lane.cancelled);
-        }
-        finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
@@ -298,6 +255,17 @@ final class InMemoryTaskQueue implements TaskQueue {
             throw new IllegalArgumentException("no queue named '" + queue + "'; the queues are " + lanes.keySet());
         }
         return lane;
+    }
+
+    /** Runs {@code action} holding the queue's one lock: every state change is a single critical section. */
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
     /** The task unless it has expired, in which case it is forgotten now. */
