@@ -49,7 +49,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
         if (!path.equals("/process") && !path.startsWith("/v1/")) {
             return chain.filter(exchange);
         }
-        String client = identity(request);
+        String client = identity(exchange);
         return limiter.acquire(client).flatMap(decision -> {
             HttpHeaders headers = exchange.getResponse().getHeaders();
             headers.set("RateLimit-Policy", policy);
@@ -63,13 +63,12 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
         });
     }
 
-    String identity(ServerHttpRequest request) {
-        String key = apiKey(request.getHeaders());
+    String identity(ServerWebExchange exchange) {
+        String key = apiKey(exchange.getRequest().getHeaders());
         if (key != null) {
             return "key:" + sha256(key);
         }
-        return "ip:" + clientIpResolver.resolve(request.getRemoteAddress(),
-                request.getHeaders().getOrEmpty(clientIpResolver.header().headerName())).address().getHostAddress();
+        return "ip:" + clientIpResolver.resolve(exchange).address().getHostAddress();
     }
 
     private static @Nullable String apiKey(HttpHeaders headers) {

@@ -86,8 +86,7 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             return ErrorResponses.write(exchange, HttpStatus.NOT_FOUND, "unknown_region", "task id '" + unknown.id()
                     + "' names region '" + unknown.regionId() + "', which this gateway does not serve", "id");
         }
-        List<String> forwarded = request.getHeaders().getOrEmpty(clientIpResolver.header().headerName());
-        ClientIp client = clientIpResolver.resolve(request.getRemoteAddress(), forwarded);
+        ClientIp client = clientIpResolver.resolve(exchange);
         RoutingDecision decision = router.decide(client);
         if (task instanceof TaskAffinity.TaskRegion owner) {
             // The task's region or nothing: any other region could only answer "no such task".
