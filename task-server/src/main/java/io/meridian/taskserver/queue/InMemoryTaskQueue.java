@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * cancelled task leaves it in O(1)) plus a set of tasks waiting for a retry time, ordered by that
  * time; a task whose time has come joins the tail of the FIFO, behind newer work, so one poison
  * task cannot starve a queue. Expiry is driven by the injected clock: lazily on lookup and in
- * bulk by {@link #expire()}.
+ * bulk by {@link #housekeep()}.
  *
  * <p>Trade-off: nothing survives the JVM. Tasks accepted by a replica that stops are gone with it,
  * and a replica's queues are its own; the Redis Streams backend removes both limits. Finished
@@ -64,9 +64,12 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final List<Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
 
+    private final Instant startedAt;
+
     InMemoryTaskQueue(Queues queues, Duration resultTtl, Clock clock) {
         this.clock = clock;
         this.resultTtl = resultTtl;
+        this.startedAt = clock.instant();
         for (QueueSettings queue : queues.all()) {
             lanes.put(queue.name(), new Lane(queue.name(), queue.maxDepth()));
         }
@@ -221,8 +224,9 @@ final class InMemoryTaskQueue implements TaskQueue {
         });
     }
 
+    /** Forgets the tasks kept for the result TTL; one JVM has no other replica to watch. */
     @Override
-    public int expire() {
+    public int housekeep() {
         return locked(() -> {
             Instant now = clock.instant();
             int expired = 0;
@@ -232,6 +236,14 @@ final class InMemoryTaskQueue implements TaskQueue {
             }
             return expired;
         });
+    }
+
+    /** Only this process, always live and always its own housekeeper. */
+    @Override
+    public List<Replica> replicas() {
+        ProcessHandle self = ProcessHandle.current();
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        return List.of(new Replica("local", host, self.pid(), startedAt, clock.instant(), true, true));
     }
 
     @Override

@@ -28,7 +28,7 @@ class RedisQueueConfiguration {
         String consumer = redis.consumerName() != null ? redis.consumerName() : defaultConsumerName();
         try {
             return new RedisStreamsTaskQueue(uri, redis.keyPrefix() + ":{" + server.region() + "}", queues,
-                    tasks.resultTtl(), redis.reclaimMargin(), consumer, clock);
+                    tasks.resultTtl(), redis.reclaimMargin(), redis.replicaTimeout(), consumer, clock);
         }
         catch (RedisException unreachable) {
             // Host and port only: the URL may hold a password.

@@ -25,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  * @param reclaimMargin  Added to a queue's task timeout: how long a task's stream entry must stay idle
  *                       (its worker silent) before another replica takes it over. A live worker re-owns
  *                       its entries on every heartbeat, so this is only reached when a worker is lost.
+ * @param replicaTimeout How long a replica may miss its heartbeats (sent every worker tick) before it is
+ *                       lost: its running attempts are then taken back and run by another replica. The
+ *                       housekeeping lease expires after half of it. Keep it well above the longest GC
+ *                       pause and well below the task timeout.
  * @param consumerName   This replica's consumer name in the queues' consumer groups; unset for
  *                       host-pid-random, unique per process. A fixed name lets a restarted replica
  *                       resume its own pending entries at once, but two replicas must never share one.
@@ -38,6 +42,7 @@ public record RedisQueueProperties(
         @DefaultValue("meridian") @NotBlank String keyPrefix,
         @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration commandTimeout,
         @DefaultValue("30s") @NotNull @DurationMin(millis = 0) Duration reclaimMargin,
+        @DefaultValue("10s") @NotNull @DurationMin(millis = 2) Duration replicaTimeout,
         @Nullable @Pattern(regexp = "[A-Za-z0-9._:-]{1,100}", message = "must be 1 to 100 letters, digits, '.', "
                 + "'_', ':' or '-', but was '${validatedValue}'") String consumerName) {
 

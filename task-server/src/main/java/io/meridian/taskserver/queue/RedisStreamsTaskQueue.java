@@ -1,21 +1,21 @@
 package io.meridian.taskserver.queue;
 
 import io.lettuce.core.Consumer;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.meridian.taskserver.task.Task;
@@ -23,21 +23,16 @@ import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  *       whose delivery may run it; it expires at the result TTL once the task is final;
  *   <li>{@code :idem:<key>}, the task id held under an idempotency key ({@code SET} in the submit
  *       script, so two replicas never create two tasks; expires with the task);
- *   <li>{@code :finished}, a sorted set of final tasks by finish time, for {@link #expire()} on the
+ *   <li>{@code :finished}, a sorted set of final tasks by finish time, for {@link #housekeep()} on the
  *       injected clock;
  *   <li>{@code :events}, the pub/sub channel on which every status change is announced, so
  *       subscribers on every replica (cancellation, awaiting clients, load release) see it.
@@ -75,13 +70,16 @@ import tools.jackson.databind.json.JsonMapper;
  * A lost race is read again and retried; the attempt number fences outcomes as the contract says.
  *
  * <p>Reclaiming: an entry delivered to a consumer stays pending until its attempt ends. A replica
- * that dies leaves its entries pending; {@link #claim} takes, with {@code XAUTOCLAIM}, entries idle
- * longer than the queue's task timeout plus a margin, and starts a new attempt (or dead-letters
+ * that dies leaves its entries pending; {@link #housekeep}, on the replica that holds the
+ * housekeeping lease, puts them back in the stream once the replica has missed its heartbeats
+ * (see {@link RedisHousekeeping}), and whoever reads them starts a new attempt (or dead-letters
  * the task if its attempts are used up, so a task that kills its worker cannot go round forever).
  * A live worker never loses its task: its {@link #heartbeat} re-claims the entry ({@code XCLAIM
  * ... JUSTID}), which resets the entry's idle time, and an attempt is stopped at the task timeout
  * anyway; should a paused replica wake up after all, its attempt number no longer matches and its
  * outcome is discarded. Idle time is measured by Redis's clock, so replicas' clock skew is harmless.
+ * Due retries are moved into the stream by whichever replica claims first; that needs no lease,
+ * because the move is one script that only the replica removing the retry from its set performs.
  *
  * <p>Trade-offs: every operation is a few blocking round trips (callers run on worker threads,
  * never on an event loop); a claim polls ({@code XREADGROUP} without {@code BLOCK}) because the
@@ -169,8 +167,12 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             return 1
             """;
 
-    /** Forgets an expired task. KEYS: task hash, idempotency key, finished set; ARGV: task id. */
+    /**
+     * Forgets an expired task. KEYS: task hash, idempotency key, finished set, lease; ARGV: task
+     * id, the lease the caller holds ('' when a lookup found the task expired, which needs none).
+     */
     private static final String FORGET = """
+            if ARGV[2] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[2] then return 0 end
             redis.call('ZREM', KEYS[3], ARGV[1])
             if KEYS[2] ~= KEYS[1] and redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
             return redis.call('DEL', KEYS[1])
@@ -181,6 +183,10 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
 
     private final RedisCommands<String, String> redis;
+
+    private final RedisAsyncCommands<String, String> async;
+
+    private final Duration commandTimeout;
 
     private final StatefulRedisPubSubConnection<String, String> events;
 
@@ -202,7 +208,9 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
 
     private final List<java.util.function.Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
 
-    private final Map<String, String> shas = new ConcurrentHashMap<>();
+    private final RedisScripts scripts;
+
+    private final RedisHousekeeping housekeeping;
 
     /**
      * Connects to Redis, creates the queues' consumer groups if missing and subscribes to the
@@ -212,13 +220,15 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
      * @param namespace     the prefix of every key, e.g. {@code meridian:{us-east}}
      * @param queues        the queues it holds
      * @param resultTtl     how long a finished task is kept
-     * @param reclaimMargin added to a queue's task timeout: how long an entry must be idle before
-     *                      another consumer takes it
-     * @param consumer      this replica's consumer name, unique in the region
-     * @param clock         the clock of task times, retry times and expiry
+     * @param reclaimMargin  added to a queue's task timeout: how long an entry of a live consumer
+     *                       must be idle before it is taken back
+     * @param replicaTimeout how long a replica may miss its heartbeats before it is lost and its
+     *                       attempts are taken back
+     * @param consumer       this replica's consumer name, unique in the region
+     * @param clock          the clock of task times, retry times and expiry
      */
     RedisStreamsTaskQueue(RedisURI uri, String namespace, Queues queues, Duration resultTtl, Duration reclaimMargin,
-            String consumer, Clock clock) {
+            Duration replicaTimeout, String consumer, Clock clock) {
         this.namespace = namespace;
         this.channel = namespace + ":events";
         this.consumer = consumer;
@@ -251,7 +261,13 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         }
         this.connection = opened;
         this.redis = opened.sync();
+        this.async = opened.async();
+        this.commandTimeout = uri.getTimeout();
         this.events = subscribed;
+        this.scripts = new RedisScripts(redis, async, commandTimeout);
+        this.housekeeping = new RedisHousekeeping(redis, scripts, json, namespace, consumer, GROUP, replicaTimeout,
+                lanes.values().stream().map(lane -> new RedisHousekeeping.Backlog(lane.stream, lane.reclaimIdle))
+                        .toList());
         lanes.values().forEach(this::createGroup);
     }
 
@@ -265,7 +281,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         String key = task.idempotencyKey();
         String body = write(task);
         for (int race = 0; race < MAX_RACES; race++) {
-            List<String> outcome = script(SUBMIT, ScriptOutputType.MULTI,
+            List<String> outcome = scripts.run(SUBMIT, ScriptOutputType.MULTI,
                     new String[] {taskKey(task.id()), key != null ? idemKey(key) : taskKey(task.id()), lane.stream,
                             lane.stats},
                     task.id().toString(), body, Long.toString(task.version()), Integer.toString(lane.settings.maxDepth()),
@@ -303,23 +319,29 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
 
     @Override
     public Optional<Task> claim(String queue) {
+        List<Task> claimed = claim(queue, 1);
+        return claimed.isEmpty() ? Optional.empty() : Optional.of(claimed.getFirst());
+    }
+
+    /**
+     * Reads up to {@code max} entries with one {@code XREADGROUP}, their tasks with pipelined
+     * {@code HGETALL}s and starts them with pipelined transitions: about three round trips per
+     * batch. An entry whose task moved on meanwhile is dropped, and more are read in its place.
+     */
+    @Override
+    public List<Task> claim(String queue, int max) {
         Lane lane = lane(queue);
         Instant now = clock.instant();
         promoteDue(lane, now);
-        for (int skipped = 0; skipped < MAX_SKIPPED_ENTRIES; skipped++) {
-            StreamMessage<String, String> entry = reclaimOne(lane);
-            if (entry == null) {
-                entry = readNew(lane);
+        List<Task> started = new ArrayList<>();
+        for (int round = 0; round < MAX_SKIPPED_ENTRIES && started.size() < max; round++) {
+            List<StreamMessage<String, String>> entries = readNew(lane, max - started.size());
+            if (entries.isEmpty()) {
+                break;
             }
-            if (entry == null) {
-                return Optional.empty();
-            }
-            Optional<Task> started = start(lane, entry, now);
-            if (started.isPresent()) {
-                return started;
-            }
+            started.addAll(startAll(lane, entries, now));
         }
-        return Optional.empty();
+        return started;
     }
 
     @Override
@@ -431,24 +453,48 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         throw contended(id);
     }
 
+    /**
+     * Reports this replica alive; on the replica that holds the housekeeping lease, also forgets
+     * expired tasks, takes back the attempts of lost replicas and forgets those replicas, each step
+     * fenced by the lease (see {@link RedisHousekeeping}).
+     */
     @Override
-    public int expire() {
+    public int housekeep() {
+        String lease = housekeeping.beat();
+        if (lease == null) {
+            return 0;
+        }
         List<String> due = redis.zrangebyscore(finishedKey(),
                 Range.create(Long.MIN_VALUE, clock.instant().minus(resultTtl).toEpochMilli()),
                 Limit.create(0, EXPIRE_BATCH));
-        int expired = 0;
+        int done = 0;
         for (String id : due) {
-            expired += forget(TaskId.parse(id), null);
+            done += forget(TaskId.parse(id), null, lease);
         }
-        return expired;
+        done += housekeeping.takeBack(lease, id -> namespace + ":task:" + id);
+        housekeeping.forgetLostReplicas(lease);
+        return done;
+    }
+
+    @Override
+    public List<Replica> replicas() {
+        return housekeeping.replicas();
+    }
+
+    /** An equal part of the ready tasks for each live replica, rounded up. */
+    @Override
+    public int readyShare(QueueStats stats) {
+        int live = housekeeping.liveReplicas();
+        return (stats.ready() + live - 1) / live;
     }
 
     @Override
     public QueueStats stats(String queue) {
         Lane lane = lane(queue);
-        Map<String, String> counts = redis.hgetall(lane.stats);
+        RedisFuture<Map<String, String>> read = async.hgetall(lane.stats);
         long notYet = redis.zcount(lane.retry, Range.from(
                 Range.Boundary.excluding(clock.instant().toEpochMilli()), Range.Boundary.unbounded()));
+        Map<String, String> counts = awaited(read);
         int depth = (int) count(counts, "queued");
         return new QueueStats(queue, depth, (int) Math.max(0, depth - notYet), (int) count(counts, "running"),
                 count(counts, "completed"), count(counts, "failed"), count(counts, "retried"),
@@ -478,6 +524,46 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     /** This replica's consumer name in every queue's group. */
     String consumer() {
         return consumer;
+    }
+
+    /** Starts a batch of entries: every read, then every first commit, in flight together. */
+    private List<Task> startAll(Lane lane, List<StreamMessage<String, String>> entries, Instant now) {
+        List<RedisFuture<Map<String, String>>> reads = new ArrayList<>(entries.size());
+        for (StreamMessage<String, String> entry : entries) {
+            String id = entry.getBody().get("id");
+            reads.add(id == null ? null : async.hgetall(taskKey(TaskId.parse(id))));
+        }
+        List<Task> started = new ArrayList<>(entries.size());
+        List<Attempted> attempts = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            StreamMessage<String, String> entry = entries.get(i);
+            RedisFuture<Map<String, String>> read = reads.get(i);
+            Snapshot before = read == null ? null
+                    : snapshot(TaskId.parse(entry.getBody().get("id")), awaited(read));
+            if (before == null || !entry.getId().equals(before.entry) || before.task.status().isTerminal()
+                    || before.task.status() == TaskStatus.RUNNING) {
+                // Dropped, or a task whose worker was lost: the careful path, one at a time.
+                start(lane, entry, now).ifPresent(started::add);
+                continue;
+            }
+            Task running = before.task.started(now);
+            Steps steps = new Steps(taskKey(running.id()))
+                    .step("incr", lane.stats, "queued", "-1", "").step("incr", lane.stats, "running", "1", "");
+            attempts.add(new Attempted(entry, running, send(before, running, steps.announce(channel,
+                    message(write(running))))));
+        }
+        for (Attempted attempt : attempts) {
+            Long done = attempt.commit.await();
+            if (done != null && done == 1L) {
+                publishLocally(attempt.running);
+                started.add(attempt.running);
+            }
+            else {
+                // Changed since it was read (cancelled, say): read it again.
+                start(lane, attempt.entry, now).ifPresent(started::add);
+            }
+        }
+        return started;
     }
 
     private Optional<Task> start(Lane lane, StreamMessage<String, String> entry, Instant now) {
@@ -556,29 +642,14 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         List<String> due = redis.zrangebyscore(lane.retry, Range.create(Long.MIN_VALUE, now.toEpochMilli()),
                 Limit.create(0, PROMOTE_BATCH));
         for (String id : due) {
-            script(PROMOTE, ScriptOutputType.INTEGER,
+            scripts.run(PROMOTE, ScriptOutputType.INTEGER,
                     new String[] {lane.retry, lane.stream, taskKey(TaskId.parse(id))}, id);
         }
     }
 
-    private @Nullable StreamMessage<String, String> reclaimOne(Lane lane) {
-        ClaimedMessages<String, String> claimed = withGroup(lane, () -> redis.xautoclaim(lane.stream,
-                XAutoClaimArgs.Builder.xautoclaim(Consumer.from(GROUP, consumer), lane.reclaimIdle,
-                        lane.reclaimCursor.get()).count(1)));
-        lane.reclaimCursor.set(claimed.getId());
-        for (StreamMessage<String, String> message : claimed.getMessages()) {
-            if (message != null && message.getBody() != null && !message.getBody().isEmpty()) {
-                return message;
-            }
-        }
-        return null;
-    }
-
-    private @Nullable StreamMessage<String, String> readNew(Lane lane) {
-        List<StreamMessage<String, String>> read = withGroup(lane, () -> redis.xreadgroup(
-                Consumer.from(GROUP, consumer), XReadArgs.Builder.count(1),
+    private List<StreamMessage<String, String>> readNew(Lane lane, int max) {
+        return withGroup(lane, () -> redis.xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(max),
                 XReadArgs.StreamOffset.lastConsumed(lane.stream)));
-        return read.isEmpty() ? null : read.getFirst();
     }
 
     /** Runs a group command, creating the group first if Redis lost it (a restart without persistence). */
@@ -614,7 +685,11 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
 
     /** The task if held and not expired by the injected clock (then it is forgotten now). */
     private @Nullable Snapshot held(TaskId id) {
-        Map<String, String> hash = redis.hgetall(taskKey(id));
+        return snapshot(id, redis.hgetall(taskKey(id)));
+    }
+
+    /** {@link #held} from a task hash already read. */
+    private @Nullable Snapshot snapshot(TaskId id, Map<String, String> hash) {
         String body = hash.get("json");
         if (body == null) {
             return null;
@@ -622,7 +697,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         Task task = read(body);
         Instant finishedAt = task.finishedAt();
         if (finishedAt != null && !clock.instant().isBefore(finishedAt.plus(resultTtl))) {
-            forget(id, task);
+            forget(id, task, "");
             return null;
         }
         return new Snapshot(task, hash.getOrDefault("version", ""), hash.getOrDefault("entry", ""));
@@ -634,38 +709,42 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                 ? held : null;
     }
 
-    private int forget(TaskId id, @Nullable Task known) {
+    /** Forgets a task and its idempotency key; with a lease, only while it is held. */
+    private int forget(TaskId id, @Nullable Task known, String lease) {
         Task task = known;
         if (task == null) {
             String body = redis.hget(taskKey(id), "json");
             task = body == null ? null : read(body);
         }
         String key = task != null && task.idempotencyKey() != null ? idemKey(task.idempotencyKey()) : taskKey(id);
-        Long deleted = script(FORGET, ScriptOutputType.INTEGER, new String[] {taskKey(id), key, finishedKey()},
-                id.toString());
+        Long deleted = scripts.run(FORGET, ScriptOutputType.INTEGER,
+                new String[] {taskKey(id), key, finishedKey(), housekeeping.leaseKey()}, id.toString(), lease);
         return deleted == null ? 0 : deleted.intValue();
     }
 
     private boolean commit(Snapshot before, Task after, Steps steps) {
+        Long done = scripts.run(TRANSITION, ScriptOutputType.INTEGER, steps.keys.toArray(String[]::new),
+                transitionArgs(before, after, steps));
+        return done != null && done == 1L;
+    }
+
+    /** {@link #commit} without waiting for the answer. */
+    private RedisScripts.Sent<Long> send(Snapshot before, Task after, Steps steps) {
+        return scripts.send(TRANSITION, ScriptOutputType.INTEGER, steps.keys.toArray(String[]::new),
+                transitionArgs(before, after, steps));
+    }
+
+    private String[] transitionArgs(Snapshot before, Task after, Steps steps) {
         List<String> args = new ArrayList<>();
         args.add(before.version);
         args.add(Long.toString(after.version()));
         args.add(steps.json != null ? steps.json : write(after));
         args.addAll(steps.args);
-        Long done = script(TRANSITION, ScriptOutputType.INTEGER, steps.keys.toArray(String[]::new),
-                args.toArray(String[]::new));
-        return done != null && done == 1L;
+        return args.toArray(String[]::new);
     }
 
-    @SuppressWarnings("unchecked")
-    private <T> T script(String script, ScriptOutputType type, String[] keys, String... args) {
-        String sha = shas.computeIfAbsent(script, RedisStreamsTaskQueue::sha1);
-        try {
-            return (T) redis.evalsha(sha, type, keys, args);
-        }
-        catch (RedisNoScriptException notLoaded) {
-            return (T) redis.eval(script, type, keys, args);
-        }
+    private <T> T awaited(RedisFuture<T> future) {
+        return LettuceFutures.awaitOrCancel(future, commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void publishLocally(Task task) {
@@ -735,14 +814,8 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         return new IllegalStateException("task " + id + " changed " + MAX_RACES + " times while being updated");
     }
 
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-1", impossible);
-        }
+    /** An entry whose start was sent, with the task it would start. */
+    private record Attempted(StreamMessage<String, String> entry, Task running, RedisScripts.Sent<Long> commit) {
     }
 
     /** A task as read, with the version and stream entry its commit must match. */
@@ -784,7 +857,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         }
     }
 
-    /** One queue's keys and reclaim state. */
+    /** One queue's keys and reclaim time. */
     private static final class Lane {
 
         final QueueSettings settings;
@@ -798,8 +871,6 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         final String stats;
 
         final Duration reclaimIdle;
-
-        final AtomicReference<String> reclaimCursor = new AtomicReference<>("0-0");
 
         Lane(QueueSettings settings, String namespace, Duration reclaimIdle) {
             this.settings = settings;

@@ -8,6 +8,8 @@ import io.meridian.taskserver.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -39,8 +41,8 @@ import java.util.function.Consumer;
  * <p>How Redis Streams maps onto it: one stream per queue, read by one consumer group
  * ({@code XADD} on submit, {@code XREADGROUP} on claim, {@code XACK} when an attempt ends); a
  * sorted set of retry times; a hash per task with {@code EXPIRE} at the result TTL; {@code SET NX}
- * for idempotency keys; {@code XAUTOCLAIM} to reclaim attempts whose heartbeat stopped (a crashed
- * replica), which the fencing token above makes safe; a dead-letter stream written by {@link
+ * for idempotency keys; a housekeeping lease with a fencing token under which one replica
+ * takes back the attempts of lost replicas, which the attempt numbers above make safe; a dead-letter stream written by {@link
  * #fail} with {@link TaskStatus#DEAD_LETTERED}; pub/sub for the subscribers.
  */
 public interface TaskQueue {
@@ -91,6 +93,26 @@ public interface TaskQueue {
      * @return the running task, or empty if no task in the queue may run now
      */
     Optional<Task> claim(String queue);
+
+    /**
+     * {@link #claim(String)} for up to {@code max} tasks at once, oldest first. A backend across
+     * the network fetches and starts them together, in a few round trips for the whole batch.
+     *
+     * @param queue the queue's name
+     * @param max   the most tasks to hand over
+     * @return the running tasks, none if no task in the queue may run now
+     */
+    default List<Task> claim(String queue, int max) {
+        List<Task> claimed = new ArrayList<>();
+        while (claimed.size() < max) {
+            Optional<Task> next = claim(queue);
+            if (next.isEmpty()) {
+                break;
+            }
+            claimed.add(next.get());
+        }
+        return claimed;
+    }
 
     /**
      * Records that a running attempt is alive (moves {@link Task#updatedAt()}).
@@ -146,11 +168,38 @@ public interface TaskQueue {
     Optional<Cancellation> cancel(TaskId id);
 
     /**
-     * Forgets the tasks whose results have been kept for the result TTL.
+     * Keeps the backend in order; the worker pools call it on every tick. It forgets the tasks whose
+     * results have been kept for the result TTL and, in a backend shared by several processes,
+     * tells the others this process is alive and takes back the attempts of processes that were
+     * lost, so that another worker runs them.
      *
-     * @return how many tasks were forgotten
+     * <p>A shared backend does this work on one process at a time: the holder of a lease that
+     * carries a fencing token, which every step checks, so two processes that lost touch with each
+     * other never both act. On the other processes the call only reports that they are alive.
+     *
+     * @return how many tasks were forgotten or taken back
      */
-    int expire();
+    int housekeep();
+
+    /**
+     * The processes that share this backend: just this one in memory; with Redis, every replica
+     * of the region that has reported itself alive recently or was lost and not yet forgotten.
+     *
+     * @return the replicas, this one included, by name
+     */
+    List<Replica> replicas();
+
+    /**
+     * How many of a queue's ready tasks this process should size its worker pool for. In memory,
+     * all of them; when several replicas share the queue, an equal part for each live replica, so
+     * that together they scale to the backlog instead of each scaling to all of it.
+     *
+     * @param stats the queue's figures
+     * @return the ready tasks this process should plan workers for
+     */
+    default int readyShare(QueueStats stats) {
+        return stats.ready();
+    }
 
     /**
      * What a queue holds and has done.

@@ -63,6 +63,12 @@ public record ApiError(
     /** 503: the server is at capacity and did not accept the request; {@code Retry-After} says when to retry. */
     public static final String OVERLOADED = "overloaded";
 
+    /**
+     * 503: the queue store (Redis) could not be reached; a submit may or may not have been
+     * accepted, so the client retries with the same {@code Idempotency-Key}.
+     */
+    public static final String QUEUE_UNAVAILABLE = "queue_unavailable";
+
     /** 504: the model did not answer within {@code meridian.model.timeout}. */
     public static final String MODEL_TIMEOUT = "model_timeout";
 }

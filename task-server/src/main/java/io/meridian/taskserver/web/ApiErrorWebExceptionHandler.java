@@ -1,5 +1,6 @@
 package io.meridian.taskserver.web;
 
+import io.lettuce.core.RedisException;
 import io.meridian.taskserver.llm.ModelFailureException;
 import io.meridian.taskserver.llm.ModelTimeoutException;
 import io.meridian.taskserver.load.OverloadedException;
@@ -67,7 +68,7 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
         if (failure instanceof ErrorResponse errorResponse) {
             headers.addAll(errorResponse.getHeaders()); // Allow on 405, Accept on 415
         }
-        if (failure instanceof OverloadedException) {
+        if (failure instanceof OverloadedException || error.error().equals(ApiError.QUEUE_UNAVAILABLE)) {
             headers.set(HttpHeaders.RETRY_AFTER, "1");
         }
         if (failure instanceof ApiException api && api.retryAfter() != null) {
@@ -88,6 +89,11 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
         }
         if (failure instanceof OverloadedException overloaded) {
             return new ApiError(ApiError.OVERLOADED, overloaded.getMessage(), null, 503);
+        }
+        if (causeOf(failure, RedisException.class) != null) {
+            // Lettuce reconnects by itself; the client should come back in a moment with the same key.
+            return new ApiError(ApiError.QUEUE_UNAVAILABLE, "the region's queue store (Redis) did not answer; "
+                    + "try again with the same Idempotency-Key, which never creates a second task", null, 503);
         }
         if (failure instanceof ModelTimeoutException timeout) {
             return new ApiError(ApiError.MODEL_TIMEOUT, messageOf(timeout), null, 504);

@@ -1,30 +1,64 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.TaskQueue;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code GET /v1/queues}: each queue with its backlog, its pool and its counts since start, the
- * dashboard view of this region.
+ * dashboard view of this region; {@code GET /v1/replicas}: the processes sharing the queues.
  */
 @RestController
 class QueuesController {
 
     private final WorkerPools pools;
 
+    private final TaskQueue queue;
+
     private final String region;
 
-    QueuesController(WorkerPools pools, TaskServerProperties server) {
+    QueuesController(WorkerPools pools, TaskQueue queue, TaskServerProperties server) {
         this.pools = pools;
+        this.queue = queue;
         this.region = server.region();
     }
 
     @GetMapping(path = "/v1/queues", produces = MediaType.APPLICATION_JSON_VALUE)
-    QueuesView queues() {
-        return new QueuesView(region, pools.stats().stream().map(QueueView::of).toList());
+    Mono<QueuesView> queues() {
+        return offloaded(() -> new QueuesView(region, pools.stats().stream().map(QueueView::of).toList()));
+    }
+
+    /**
+     * The replicas of this region: with Redis, every process that shares its queues, live or
+     * recently lost, and which one holds the housekeeping lease.
+     *
+     * @return the region and its replicas
+     */
+    @GetMapping(path = "/v1/replicas", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ReplicasView> replicas() {
+        return offloaded(() -> new ReplicasView(region, queue.replicas()));
+    }
+
+    /** Reads the queue off the event loop when the backend blocks (Redis). */
+    private <T> Mono<T> offloaded(Callable<T> read) {
+        Mono<T> answer = Mono.fromCallable(read);
+        return queue.blocking() ? answer.subscribeOn(Schedulers.boundedElastic()) : answer;
+    }
+
+    /**
+     * The replicas.
+     *
+     * @param region   this server's region
+     * @param replicas live ones first
+     */
+    record ReplicasView(String region, List<Replica> replicas) {
     }
 
     /**

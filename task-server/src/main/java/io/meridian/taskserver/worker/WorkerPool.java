@@ -124,13 +124,11 @@ final class WorkerPool {
             }
         }
         QueueStats stats = queue.stats(settings.name());
-        int workers = autoscaler.resize(running.size(), stats.ready());
-        while (running.size() < workers) {
-            Optional<Task> claimed = queue.claim(settings.name());
-            if (claimed.isEmpty()) {
-                break;
+        int workers = autoscaler.resize(running.size(), queue.readyShare(stats));
+        if (running.size() < workers) {
+            for (Task claimed : queue.claim(settings.name(), workers - running.size())) {
+                start(claimed, now);
             }
-            start(claimed.get(), now);
         }
     }
 

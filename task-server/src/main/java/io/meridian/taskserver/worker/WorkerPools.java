@@ -10,7 +10,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The region's worker pools, one per queue, and the one platform thread that ticks them: every
- * {@code meridian.workers.tick} it drops expired results and lets each pool {@linkplain
+ * {@code meridian.workers.tick} it lets the queue {@linkplain TaskQueue#housekeep() keep house}
+ * (expiry; with Redis, heartbeats and taking back lost work) and each pool {@linkplain
  * WorkerPool#dispatch() dispatch}. A tick that fails is logged and the next one runs: the pools
  * never stop silently.
  *
@@ -57,10 +58,10 @@ public final class WorkerPools implements SmartLifecycle {
 
     void tick() {
         try {
-            queue.expire();
+            queue.housekeep();
         }
         catch (RuntimeException failure) {
-            log.error("Dropping expired task results failed; trying again on the next tick", failure);
+            log.error("Queue housekeeping failed; trying again on the next tick", failure);
         }
         pools.forEach(WorkerPool::dispatchSafely);
     }

@@ -110,7 +110,7 @@ class RedisBackendTests {
                 .jsonPath("$.components.region.details.queueDepth").isEqualTo(2);
         RedisStreamsTaskQueue other = new RedisStreamsTaskQueue(RedisURI.create(TestRedis.url()),
                 PREFIX + ":{" + TestRegion.ID + "}", TaskFixtures.queues(10), Duration.ofHours(1),
-                Duration.ofSeconds(30), "other-replica", Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofSeconds(10), "other-replica", Clock.systemUTC());
         replicas.add(other);
         assertThat(other.find(ids.getFirst()).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
 

@@ -3,13 +3,16 @@ package io.meridian.taskserver.queue;
 import static io.meridian.taskserver.testsupport.TaskFixtures.SIMPLE;
 import static io.meridian.taskserver.testsupport.TaskFixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.lettuce.core.KillArgs;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.meridian.taskserver.llm.ChatMessage;
@@ -34,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The queue contract on the Redis Streams backend, plus what only a shared backend can show: two
@@ -49,6 +53,9 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
     private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
 
     private static final Duration SHORT_MARGIN = Duration.ofMillis(200);
+
+    /** Replica timeout of the quick replicas: a replica silent this long is lost. */
+    private static final Duration SHORT_REPLICA_TIMEOUT = Duration.ofMillis(400);
 
     private static RedisClient admin;
 
@@ -83,14 +90,15 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Override
     protected TaskQueue newQueue(Queues queues, Duration resultTtl, Clock clock) {
-        return replica("replica-a", queues, Duration.ofSeconds(30));
+        return replica("replica-a", queues, Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
-    private RedisStreamsTaskQueue replica(String name, Queues queues, Duration reclaimMargin) {
+    private RedisStreamsTaskQueue replica(String name, Queues queues, Duration reclaimMargin,
+            Duration replicaTimeout) {
         RedisURI uri = RedisURI.create(TestRedis.url());
         uri.setTimeout(Duration.ofSeconds(5));
         RedisStreamsTaskQueue replica = new RedisStreamsTaskQueue(uri, namespace, queues, RESULT_TTL, reclaimMargin,
-                name + "-" + UUID.randomUUID(), clock);
+                replicaTimeout, name + "-" + UUID.randomUUID(), clock);
         opened.add(replica);
         return replica;
     }
@@ -101,7 +109,8 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
                 new QueueSettings(SIMPLE, "qwen3", 50, 1, 1, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
                         SHORT_TIMEOUT),
                 TaskFixtures.queues(50).complex());
-        return List.of(replica("replica-a", queues, SHORT_MARGIN), replica("replica-b", queues, SHORT_MARGIN));
+        return List.of(replica("replica-a", queues, SHORT_MARGIN, SHORT_REPLICA_TIMEOUT),
+                replica("replica-b", queues, SHORT_MARGIN, SHORT_REPLICA_TIMEOUT));
     }
 
     @Test
@@ -112,8 +121,12 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         Task submitted = lost.submit(task(SIMPLE, "orphaned", null, clock)).task();
         assertThat(lost.claim(SIMPLE)).isPresent();
 
+        // The lost replica never beats again; the survivor holds the lease and takes its attempt back.
         Task reclaimed = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> survivor.claim(SIMPLE), Optional::isPresent).orElseThrow();
+                .until(() -> {
+                    survivor.housekeep();
+                    return survivor.claim(SIMPLE);
+                }, Optional::isPresent).orElseThrow();
 
         assertThat(reclaimed.id()).isEqualTo(submitted.id());
         assertThat(reclaimed.attempts()).isEqualTo(2);
@@ -135,7 +148,11 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         // Three reclaim idle times long, the other replica finds nothing to take.
         await().during(SHORT_TIMEOUT.plus(SHORT_MARGIN).multipliedBy(3)).atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> alive.heartbeat(running.id(), 1).isPresent() && other.claim(SIMPLE).isEmpty());
+                .until(() -> {
+                    alive.housekeep();
+                    other.housekeep();
+                    return alive.heartbeat(running.id(), 1).isPresent() && other.claim(SIMPLE).isEmpty();
+                });
 
         assertThat(alive.succeed(running.id(), 1, RESULT)).isPresent();
     }
@@ -149,6 +166,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         replicas.get(0).claim(SIMPLE).orElseThrow();
 
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            replicas.get(1).housekeep();
             replicas.get(1).claim(SIMPLE);
             return replicas.get(1).find(once.id()).orElseThrow().status() == TaskStatus.DEAD_LETTERED;
         });
@@ -185,7 +203,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Test
     void twoReplicasNeverCreateTwoTasksForOneIdempotencyKey() {
-        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30));
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30), Duration.ofSeconds(10));
         Task first = queue.submit(task(SIMPLE, "once", "key-1", clock)).task();
 
         TaskQueue.Submission again = other.submit(task(SIMPLE, "once", "key-1", clock));
@@ -197,7 +215,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Test
     void everyReplicaSeesACancellationMadeByAnother() {
-        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30));
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30), Duration.ofSeconds(10));
         List<Task> seen = new CopyOnWriteArrayList<>();
         queue.subscribe(seen::add);
         queue.submit(task(SIMPLE, "slow", null, clock));
@@ -213,7 +231,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
     @Test
     void keepsConsumingAfterItsConnectionsAreKilled() {
         RedisStreamsTaskQueue consumer = (RedisStreamsTaskQueue) queue;
-        TaskQueue producer = replica("replica-b", TaskFixtures.queues(50), Duration.ofSeconds(30));
+        TaskQueue producer = replica("replica-b", TaskFixtures.queues(50), Duration.ofSeconds(30), Duration.ofSeconds(10));
         List<Task> heard = new CopyOnWriteArrayList<>();
         consumer.subscribe(heard::add);
 
@@ -247,7 +265,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Test
     void anotherReplicaReadsEveryFieldOfAChatTask() {
-        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30));
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30), Duration.ofSeconds(10));
         Task chat = task(SIMPLE, "hi", null, clock).withChat(
                 List.of(new ChatMessage(ChatMessage.SYSTEM, "be brief"), new ChatMessage(ChatMessage.USER, "hi")),
                 true, "qwen3:14b");
@@ -258,6 +276,118 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         assertThat(running.messages()).isEqualTo(chat.messages());
         assertThat(running.stream()).isTrue();
         assertThat(running.requestedModel()).isEqualTo("qwen3:14b");
+    }
+
+    @Test
+    void oneReplicaHoldsTheLeaseAndTheNextTakesItWithALargerTokenWhenItLapses() {
+        List<RedisStreamsTaskQueue> replicas = quickReplicas();
+        RedisStreamsTaskQueue first = replicas.get(0);
+        RedisStreamsTaskQueue second = replicas.get(1);
+        first.housekeep();
+        second.housekeep();
+        String firstLease = redis.get(namespace + ":lease");
+        assertThat(firstLease).endsWith("/" + first.consumer());
+        assertThat(second.replicas()).extracting(Replica::name, Replica::live, Replica::housekeeper)
+                .containsExactlyInAnyOrder(tuple(first.consumer(), true, true), tuple(second.consumer(), true, false));
+
+        // The holder falls silent: its lease lapses after half the replica timeout and the other takes it.
+        String secondLease = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            second.housekeep();
+            return redis.get(namespace + ":lease");
+        }, lease -> lease != null && lease.endsWith("/" + second.consumer()));
+        assertThat(token(secondLease)).isGreaterThan(token(firstLease));
+    }
+
+    @Test
+    void aHousekeeperWhoseLeaseLapsedTakesNothingBack() {
+        Queues queues = TaskFixtures.queues(50);
+        RedisStreamsTaskQueue lost = replica("lost", queues, SHORT_MARGIN, SHORT_REPLICA_TIMEOUT);
+        lost.submit(task(SIMPLE, "orphaned", null, clock));
+        lost.claim(SIMPLE).orElseThrow();
+        RedisHousekeeping paused = housekeeping("paused");
+        RedisHousekeeping next = housekeeping("next");
+        String stale = paused.beat();
+        assertThat(stale).isNotNull();
+
+        // "paused" stops (a long GC, a partition); its lease lapses and "next" takes it.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(next::beat, lease -> lease != null);
+        // Both replica timeouts pass: "lost", which never beat, has been silent long enough.
+        await().pollDelay(SHORT_REPLICA_TIMEOUT).atMost(Duration.ofSeconds(5)).until(() -> true);
+        String current = next.beat();
+
+        assertThat(current).isNotNull().isNotEqualTo(stale);
+        assertThat(paused.takeBack(stale, id -> namespace + ":task:" + id)).as("fenced off").isZero();
+        assertThat(pendingOf(lost.consumer())).isEqualTo(1);
+        assertThat(next.takeBack(current, id -> namespace + ":task:" + id)).isEqualTo(1);
+        assertThat(pendingOf(lost.consumer())).isZero();
+    }
+
+    @Test
+    void aHousekeeperWhoseLeaseLapsedForgetsNoTask() {
+        Task finished = queue.submit(task(SIMPLE, "done", null, clock)).task();
+        queue.succeed(queue.claim(SIMPLE).orElseThrow().id(), 1, RESULT);
+        clock.advance(RESULT_TTL);
+        redis.set(namespace + ":lease", "999999/someone-else");
+
+        assertThat(queue.housekeep()).isZero();
+        assertThat(redis.exists(namespace + ":task:" + finished.id())).isEqualTo(1);
+    }
+
+    @Test
+    void listsALostReplicaThenForgetsItOnceNothingOfItsIsPending() {
+        List<RedisStreamsTaskQueue> replicas = quickReplicas();
+        RedisStreamsTaskQueue lost = replicas.get(0);
+        RedisStreamsTaskQueue survivor = replicas.get(1);
+        lost.housekeep();
+        lost.submit(task(SIMPLE, "orphaned", null, clock));
+        lost.claim(SIMPLE).orElseThrow();
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            survivor.housekeep();
+            assertThat(survivor.replicas()).extracting(Replica::name, Replica::live)
+                    .contains(tuple(lost.consumer(), false), tuple(survivor.consumer(), true));
+        });
+        Duration forgetAfter = SHORT_REPLICA_TIMEOUT.multipliedBy(RedisHousekeeping.FORGET_AFTER);
+        await().atMost(forgetAfter.plusSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            survivor.housekeep();
+            survivor.claim(SIMPLE).ifPresent(task -> survivor.succeed(task.id(), task.attempts(), RESULT));
+            assertThat(survivor.replicas()).extracting(Replica::name).containsExactly(survivor.consumer());
+        });
+        assertThat(redis.xinfoConsumers(namespace + ":stream:" + SIMPLE, RedisStreamsTaskQueue.GROUP).toString())
+                .doesNotContain(lost.consumer());
+    }
+
+    @Test
+    void eachLiveReplicaSizesItsPoolsForAnEqualPartOfTheBacklog() {
+        List<RedisStreamsTaskQueue> replicas = quickReplicas();
+        // Twice round: the first to beat saw only itself alive.
+        replicas.forEach(RedisStreamsTaskQueue::housekeep);
+        replicas.forEach(RedisStreamsTaskQueue::housekeep);
+        for (int i = 0; i < 5; i++) {
+            replicas.get(0).submit(task(SIMPLE, "waiting " + i, null, clock));
+        }
+        QueueStats stats = replicas.get(0).stats(SIMPLE);
+
+        assertThat(stats.ready()).isEqualTo(5);
+        assertThat(replicas).allSatisfy(replica -> assertThat(replica.readyShare(stats)).isEqualTo(3));
+    }
+
+    private RedisHousekeeping housekeeping(String name) {
+        RedisCommands<String, String> commands = admin.connect().sync();
+        return new RedisHousekeeping(commands, new RedisScripts(commands), JsonMapper.builder().build(), namespace,
+                name, RedisStreamsTaskQueue.GROUP, SHORT_REPLICA_TIMEOUT, List.of(new RedisHousekeeping.Backlog(
+                        namespace + ":stream:" + SIMPLE, Duration.ofMinutes(1))));
+    }
+
+    private long pendingOf(String consumer) {
+        return redis.xpending(namespace + ":stream:" + SIMPLE, new XPendingArgs<String>()
+                .group(RedisStreamsTaskQueue.GROUP).range(Range.unbounded()).limit(Limit.from(10))
+                .consumer(io.lettuce.core.Consumer.from(RedisStreamsTaskQueue.GROUP, consumer))).size();
+    }
+
+    private static long token(String lease) {
+        return Long.parseLong(lease.substring(0, lease.indexOf('/')));
     }
 
     /** Kills this replica's connections only: the Redis may be shared with other tests. */

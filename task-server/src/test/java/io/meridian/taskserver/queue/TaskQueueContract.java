@@ -15,6 +15,7 @@ import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +63,28 @@ public abstract class TaskQueueContract {
 
     private Task claim() {
         return queue.claim(SIMPLE).orElseThrow();
+    }
+
+    @Test
+    void claimsABatchOldestFirstSkippingWhatWasCancelledMeanwhile() {
+        List<Task> submitted = new ArrayList<>();
+        for (int i = 0; i < MAX_DEPTH; i++) {
+            submitted.add(submit("task " + i));
+        }
+        queue.cancel(submitted.get(1).id());
+
+        List<Task> first = queue.claim(SIMPLE, 1);
+        List<Task> rest = queue.claim(SIMPLE, 10);
+
+        assertThat(first).extracting(Task::id).containsExactly(submitted.get(0).id());
+        assertThat(rest).extracting(Task::id).containsExactly(submitted.get(2).id());
+        assertThat(rest).allSatisfy(task -> {
+            assertThat(task.status()).isEqualTo(TaskStatus.RUNNING);
+            assertThat(task.attempts()).isEqualTo(1);
+        });
+        assertThat(queue.stats(SIMPLE).running()).isEqualTo(2);
+        assertThat(queue.stats(SIMPLE).depth()).isZero();
+        assertThat(queue.claim(SIMPLE, 10)).isEmpty();
     }
 
     @Test
@@ -264,11 +287,11 @@ public abstract class TaskQueueContract {
         queue.succeed(claim().id(), 1, RESULT);
 
         clock.advance(RESULT_TTL.minusMillis(1));
-        assertThat(queue.expire()).isZero();
+        assertThat(queue.housekeep()).isZero();
         assertThat(queue.find(submitted.id())).isPresent();
 
         clock.advance(Duration.ofMillis(1));
-        assertThat(queue.expire()).isEqualTo(1);
+        assertThat(queue.housekeep()).isEqualTo(1);
         assertThat(queue.find(submitted.id())).isEmpty();
         assertThat(queue.findByIdempotencyKey("key-1")).isEmpty();
         assertThat(queue.submit(task(SIMPLE, "once", "key-1", clock)).created()).isTrue();
@@ -292,7 +315,7 @@ public abstract class TaskQueueContract {
         claim();
         Task running = queue.find(queued.id()).orElseThrow();
 
-        assertThat(queue.expire()).isZero();
+        assertThat(queue.housekeep()).isZero();
         assertThat(queue.find(running.id())).isPresent();
     }
 

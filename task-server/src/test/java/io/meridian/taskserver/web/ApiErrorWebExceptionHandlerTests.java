@@ -2,9 +2,11 @@ package io.meridian.taskserver.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisConnectionException;
 import io.meridian.taskserver.llm.ModelFailureException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
@@ -51,6 +53,20 @@ class ApiErrorWebExceptionHandlerTests {
         assertThat(exchange.getResponse().getBodyAsString().block(VERIFY_TIMEOUT))
                 .contains("\"error\":\"model_error\"")
                 .doesNotContain("secret");
+    }
+
+    @Test
+    void answersAnUnreachableQueueStoreWith503AndRetryAfter() {
+        MockServerWebExchange exchange = exchange();
+        RedisConnectionException failure = new RedisConnectionException("Unable to connect to 10.0.0.7:6379");
+
+        StepVerifier.create(handler.handle(exchange, failure)).expectComplete().verify(VERIFY_TIMEOUT);
+
+        assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+        assertThat(exchange.getResponse().getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+        assertThat(exchange.getResponse().getBodyAsString().block(VERIFY_TIMEOUT))
+                .contains("\"error\":\"queue_unavailable\"", "Idempotency-Key")
+                .doesNotContain("10.0.0.7");
     }
 
     @Test
