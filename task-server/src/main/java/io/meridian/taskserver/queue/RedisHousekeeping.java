@@ -158,6 +158,8 @@ final class RedisHousekeeping {
 
     private volatile int liveReplicas = 1;
 
+    private long nextScan = System.nanoTime();
+
     /**
      * One queue's stream, as housekeeping sees it.
      *
@@ -198,6 +200,21 @@ final class RedisHousekeeping {
         liveReplicas = Math.max(1, ((Long) reply.get(2)).intValue());
         String lease = (String) reply.get(1);
         return lease.isEmpty() ? null : lease;
+    }
+
+    /**
+     * Whether the scans for lost work are due: every tenth of the replica timeout (every second by
+     * default), not on every tick, since nothing is lost sooner than a replica timeout anyway.
+     *
+     * @return {@code true} at most once per interval
+     */
+    synchronized boolean scanDue() {
+        long now = System.nanoTime();
+        if (now - nextScan < 0) {
+            return false;
+        }
+        nextScan = now + replicaTimeout.toNanos() / 10;
+        return true;
     }
 
     /**

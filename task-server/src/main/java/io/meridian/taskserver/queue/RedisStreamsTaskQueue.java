@@ -324,22 +324,34 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     /**
-     * Reads up to {@code max} entries with one {@code XREADGROUP}, their tasks with pipelined
-     * {@code HGETALL}s and starts them with pipelined transitions: about three round trips per
-     * batch. An entry whose task moved on meanwhile is dropped, and more are read in its place.
+     * Reads up to {@code max} entries with one {@code XREADGROUP} (while the due retries are looked
+     * up in the same round trip), their tasks with pipelined {@code HGETALL}s, and starts them with
+     * pipelined transitions: three round trips per batch. Entries whose tasks moved on meanwhile
+     * are dropped, and more are read in their place.
      */
     @Override
     public List<Task> claim(String queue, int max) {
         Lane lane = lane(queue);
         Instant now = clock.instant();
-        promoteDue(lane, now);
+        RedisFuture<List<String>> due = async.zrangebyscore(lane.retry,
+                Range.create(Long.MIN_VALUE, now.toEpochMilli()), Limit.create(0, PROMOTE_BATCH));
+        List<StreamMessage<String, String>> entries = new ArrayList<>(readNew(lane, max));
+        List<String> dueIds = awaited(due);
+        if (!dueIds.isEmpty()) {
+            promote(lane, dueIds);
+            if (entries.size() < max) {
+                entries.addAll(readNew(lane, max - entries.size()));
+            }
+        }
         List<Task> started = new ArrayList<>();
-        for (int round = 0; round < MAX_SKIPPED_ENTRIES && started.size() < max; round++) {
-            List<StreamMessage<String, String>> entries = readNew(lane, max - started.size());
-            if (entries.isEmpty()) {
+        for (int round = 1; !entries.isEmpty(); round++) {
+            int wanted = max - started.size();
+            started.addAll(startAll(lane, entries, now));
+            // Read again only if the stream had enough and some were dropped.
+            if (entries.size() < wanted || started.size() >= max || round >= MAX_SKIPPED_ENTRIES) {
                 break;
             }
-            started.addAll(startAll(lane, entries, now));
+            entries = readNew(lane, max - started.size());
         }
         return started;
     }
@@ -471,8 +483,10 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         for (String id : due) {
             done += forget(TaskId.parse(id), null, lease);
         }
-        done += housekeeping.takeBack(lease, id -> namespace + ":task:" + id);
-        housekeeping.forgetLostReplicas(lease);
+        if (housekeeping.scanDue()) {
+            done += housekeeping.takeBack(lease, this::taskKey);
+            housekeeping.forgetLostReplicas(lease);
+        }
         return done;
     }
 
@@ -638,13 +652,14 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         return steps;
     }
 
-    private void promoteDue(Lane lane, Instant now) {
-        List<String> due = redis.zrangebyscore(lane.retry, Range.create(Long.MIN_VALUE, now.toEpochMilli()),
-                Limit.create(0, PROMOTE_BATCH));
+    /** Moves due retries into the stream, all scripts in flight together. */
+    private void promote(Lane lane, List<String> due) {
+        List<RedisScripts.Sent<Long>> sent = new ArrayList<>(due.size());
         for (String id : due) {
-            scripts.run(PROMOTE, ScriptOutputType.INTEGER,
-                    new String[] {lane.retry, lane.stream, taskKey(TaskId.parse(id))}, id);
+            sent.add(scripts.send(PROMOTE, ScriptOutputType.INTEGER, new String[] {lane.retry, lane.stream,
+                    taskKey(id)}, id));
         }
+        sent.forEach(RedisScripts.Sent::await);
     }
 
     private List<StreamMessage<String, String>> readNew(Lane lane, int max) {
@@ -794,6 +809,10 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     private String taskKey(TaskId id) {
+        return taskKey(id.toString());
+    }
+
+    private String taskKey(String id) {
         return namespace + ":task:" + id;
     }
 

@@ -113,6 +113,15 @@ class RedisBackendTests {
                 Duration.ofSeconds(30), Duration.ofSeconds(10), "other-replica", Clock.systemUTC());
         replicas.add(other);
         assertThat(other.find(ids.getFirst()).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+        other.housekeep();
+        client.get().uri("/v1/replicas").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.region").isEqualTo(TestRegion.ID)
+                .jsonPath("$.replicas.length()").isEqualTo(2)
+                .jsonPath("$.replicas[?(@.name == 'other-replica')].live").isEqualTo(List.of(true))
+                .jsonPath("$.replicas[?(@.housekeeper == true)].name").value(holders ->
+                        assertThat(holders.toString()).doesNotContain("other-replica"));
 
         backend.releaseAll();
         for (TaskId id : ids) {

@@ -273,6 +273,18 @@ class TaskApiTests {
     }
 
     @Test
+    void replicasListOnlyThisProcessInMemory() {
+        client.get().uri("/v1/replicas").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.region").isEqualTo(TestRegion.ID)
+                .jsonPath("$.replicas.length()").isEqualTo(1)
+                .jsonPath("$.replicas[0].pid").isEqualTo(ProcessHandle.current().pid())
+                .jsonPath("$.replicas[0].live").isEqualTo(true)
+                .jsonPath("$.replicas[0].housekeeper").isEqualTo(true);
+    }
+
+    @Test
     void readinessReportsTheQueueDepth() {
         occupyTheWorker();
         submit("{\"query\": \"waiting\"}");
