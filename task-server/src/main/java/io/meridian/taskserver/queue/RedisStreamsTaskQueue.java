@@ -1,6 +1,5 @@
 package io.meridian.taskserver.queue;
 
-import io.lettuce.core.Consumer;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -9,12 +8,12 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -23,14 +22,18 @@ import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -158,6 +161,28 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             return {'created', entry}
             """;
 
+    /**
+     * Reads a consumer's new entries and each one's task in one step. KEYS: stream; ARGV: group,
+     * consumer, count, task key prefix. Returns entry id, task id ('' if none) and the task hash
+     * (flat) for each entry. The task keys share the stream's hash tag, so a Redis Cluster holds
+     * them in the stream's slot.
+     */
+    private static final String READ = """
+            local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
+            local out = {}
+            if not read then return out end
+            for _, entry in ipairs(read[1][2]) do
+              local fields, id = entry[2], ''
+              for i = 1, #fields, 2 do
+                if fields[i] == 'id' then id = fields[i + 1] end
+              end
+              out[#out + 1] = entry[1]
+              out[#out + 1] = id
+              out[#out + 1] = id == '' and {} or redis.call('HGETALL', ARGV[4] .. id)
+            end
+            return out
+            """;
+
     /** Moves one due retry into the stream. KEYS: retry set, stream, task hash; ARGV: task id. */
     private static final String PROMOTE = """
             if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
@@ -184,11 +209,22 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
 
     private final RedisCommands<String, String> redis;
 
+    /**
+     * The worker pools' own connection, for claiming and the figures they size by: its commands do
+     * not queue behind the workers' and clients' on the shared one.
+     */
+    private final StatefulRedisConnection<String, String> dispatching;
+
+    private final RedisCommands<String, String> claims;
+
     private final RedisAsyncCommands<String, String> async;
 
     private final Duration commandTimeout;
 
-    private final StatefulRedisPubSubConnection<String, String> events;
+    private final StatefulRedisPubSubConnection<byte[], byte[]> events;
+
+    /** {@code <consumer>\n}, how this replica's own announcements start. */
+    private final byte[] ownPrefix;
 
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -209,6 +245,16 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     private final List<java.util.function.Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
 
     private final RedisScripts scripts;
+
+    /** {@link #scripts} on the worker pools' connection. */
+    private final RedisScripts claimScripts;
+
+    /**
+     * What this replica last committed for each attempt it runs, so that the attempt's heartbeats
+     * and outcome compare-and-set against it without reading the task first; a commit that finds
+     * the task changed (cancelled, say) reads it and tries again as usual.
+     */
+    private final Map<TaskId, Snapshot> ownAttempts = new ConcurrentHashMap<>();
 
     private final RedisHousekeeping housekeeping;
 
@@ -240,31 +286,41 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         RedisURI named = RedisURI.builder(uri).withClientName("meridian-" + consumer).build();
         this.client = RedisClient.create(named);
         StatefulRedisConnection<String, String> opened = null;
-        StatefulRedisPubSubConnection<String, String> subscribed = null;
+        StatefulRedisConnection<String, String> forClaims = null;
+        StatefulRedisPubSubConnection<byte[], byte[]> subscribed = null;
+        this.ownPrefix = (consumer + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             opened = client.connect(StringCodec.UTF8);
-            subscribed = client.connectPubSub(StringCodec.UTF8);
+            forClaims = client.connect(StringCodec.UTF8);
+            // Bytes, so that this replica's own announcements are recognised and skipped undecoded.
+            subscribed = client.connectPubSub(ByteArrayCodec.INSTANCE);
             subscribed.addListener(new RedisPubSubAdapter<>() {
                 @Override
-                public void message(String from, String message) {
+                public void message(byte[] from, byte[] message) {
                     onRemoteChange(message);
                 }
             });
-            subscribed.sync().subscribe(channel);
+            subscribed.sync().subscribe(channel.getBytes(StandardCharsets.UTF_8));
         }
         catch (RuntimeException failure) {
             if (opened != null) {
                 opened.close();
+            }
+            if (forClaims != null) {
+                forClaims.close();
             }
             client.shutdown();
             throw failure;
         }
         this.connection = opened;
         this.redis = opened.sync();
-        this.async = opened.async();
+        this.dispatching = forClaims;
+        this.claims = forClaims.sync();
+        this.async = forClaims.async();
         this.commandTimeout = uri.getTimeout();
         this.events = subscribed;
         this.scripts = new RedisScripts(redis, async, commandTimeout);
+        this.claimScripts = new RedisScripts(claims);
         this.housekeeping = new RedisHousekeeping(redis, scripts, json, namespace, consumer, GROUP, replicaTimeout,
                 lanes.values().stream().map(lane -> new RedisHousekeeping.Backlog(lane.stream, lane.reclaimIdle))
                         .toList());
@@ -335,7 +391,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         Instant now = clock.instant();
         RedisFuture<List<String>> due = async.zrangebyscore(lane.retry,
                 Range.create(Long.MIN_VALUE, now.toEpochMilli()), Limit.create(0, PROMOTE_BATCH));
-        List<StreamMessage<String, String>> entries = new ArrayList<>(readNew(lane, max));
+        List<Delivery> entries = new ArrayList<>(readNew(lane, max));
         List<String> dueIds = awaited(due);
         if (!dueIds.isEmpty()) {
             promote(lane, dueIds);
@@ -359,7 +415,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     @Override
     public Optional<Task> heartbeat(TaskId id, int attempt) {
         for (int race = 0; race < MAX_RACES; race++) {
-            Snapshot before = runningAttempt(id, attempt);
+            Snapshot before = runningAttempt(id, attempt, race == 0);
             if (before == null) {
                 return Optional.empty();
             }
@@ -368,6 +424,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             // Re-owning the entry resets its idle time: no other replica reclaims a live attempt.
             Steps steps = new Steps(taskKey(id)).step("own", lane.stream, GROUP, consumer, before.entry);
             if (commit(before, alive, steps)) {
+                ownAttempts.put(id, new Snapshot(alive, Long.toString(alive.version()), before.entry));
                 return Optional.of(alive);
             }
         }
@@ -377,14 +434,14 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     @Override
     public Optional<Task> succeed(TaskId id, int attempt, TaskResult result) {
         for (int race = 0; race < MAX_RACES; race++) {
-            Snapshot before = runningAttempt(id, attempt);
+            Snapshot before = runningAttempt(id, attempt, race == 0);
             if (before == null) {
                 return Optional.empty();
             }
             Lane lane = lane(before.task.queue());
             Task done = before.task.succeeded(result, clock.instant());
             Steps steps = finishing(done, lane, before.entry, "completed");
-            if (commit(before, done, steps.announce(channel, message(steps.json)))) {
+            if (commit(before, done, announcing(steps, done))) {
                 publishLocally(done);
                 return Optional.of(done);
             }
@@ -395,7 +452,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     @Override
     public Optional<Task> retry(TaskId id, int attempt, TaskError error, Instant retryAt) {
         for (int race = 0; race < MAX_RACES; race++) {
-            Snapshot before = runningAttempt(id, attempt);
+            Snapshot before = runningAttempt(id, attempt, race == 0);
             if (before == null) {
                 return Optional.empty();
             }
@@ -407,7 +464,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                     .step("incr", lane.stats, "running", "-1", "")
                     .step("incr", lane.stats, "queued", "1", "")
                     .step("incr", lane.stats, "retried", "1", "");
-            if (commit(before, queued, steps.announce(channel, message(write(queued))))) {
+            if (commit(before, queued, announcing(steps, queued))) {
                 publishLocally(queued);
                 return Optional.of(queued);
             }
@@ -421,13 +478,13 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             throw new IllegalArgumentException("a failed task ends FAILED or DEAD_LETTERED, not " + finalStatus);
         }
         for (int race = 0; race < MAX_RACES; race++) {
-            Snapshot before = runningAttempt(id, attempt);
+            Snapshot before = runningAttempt(id, attempt, race == 0);
             if (before == null) {
                 return Optional.empty();
             }
             Task ended = before.task.ended(finalStatus, error, clock.instant());
             Steps steps = ending(ended, lane(before.task.queue()), before.entry);
-            if (commit(before, ended, steps.announce(channel, message(steps.json)))) {
+            if (commit(before, ended, announcing(steps, ended))) {
                 publishLocally(ended);
                 return Optional.of(ended);
             }
@@ -457,7 +514,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                         .step("zrem", lane.retry, id.toString(), "", "")
                         .step("incr", lane.stats, "queued", "-1", "");
             }
-            if (commit(before, cancelled, steps.announce(channel, message(steps.json)))) {
+            if (commit(before, cancelled, announcing(steps, cancelled))) {
                 publishLocally(cancelled);
                 return Optional.of(new Cancellation(cancelled, true));
             }
@@ -506,7 +563,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     public QueueStats stats(String queue) {
         Lane lane = lane(queue);
         RedisFuture<Map<String, String>> read = async.hgetall(lane.stats);
-        long notYet = redis.zcount(lane.retry, Range.from(
+        long notYet = claims.zcount(lane.retry, Range.from(
                 Range.Boundary.excluding(clock.instant().toEpochMilli()), Range.Boundary.unbounded()));
         Map<String, String> counts = awaited(read);
         int depth = (int) count(counts, "queued");
@@ -531,6 +588,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     @Override
     public void close() {
         events.close();
+        dispatching.close();
         connection.close();
         client.shutdown();
     }
@@ -540,21 +598,13 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         return consumer;
     }
 
-    /** Starts a batch of entries: every read, then every first commit, in flight together. */
-    private List<Task> startAll(Lane lane, List<StreamMessage<String, String>> entries, Instant now) {
-        List<RedisFuture<Map<String, String>>> reads = new ArrayList<>(entries.size());
-        for (StreamMessage<String, String> entry : entries) {
-            String id = entry.getBody().get("id");
-            reads.add(id == null ? null : async.hgetall(taskKey(TaskId.parse(id))));
-        }
+    /** Starts a batch of entries read with their tasks, every first commit in flight together. */
+    private List<Task> startAll(Lane lane, List<Delivery> entries, Instant now) {
         List<Task> started = new ArrayList<>(entries.size());
         List<Attempted> attempts = new ArrayList<>(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            StreamMessage<String, String> entry = entries.get(i);
-            RedisFuture<Map<String, String>> read = reads.get(i);
-            Snapshot before = read == null ? null
-                    : snapshot(TaskId.parse(entry.getBody().get("id")), awaited(read));
-            if (before == null || !entry.getId().equals(before.entry) || before.task.status().isTerminal()
+        for (Delivery entry : entries) {
+            Snapshot before = entry.taskId.isEmpty() ? null : snapshot(TaskId.parse(entry.taskId), entry.task);
+            if (before == null || !entry.id.equals(before.entry) || before.task.status().isTerminal()
                     || before.task.status() == TaskStatus.RUNNING) {
                 // Dropped, or a task whose worker was lost: the careful path, one at a time.
                 start(lane, entry, now).ifPresent(started::add);
@@ -563,12 +613,13 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             Task running = before.task.started(now);
             Steps steps = new Steps(taskKey(running.id()))
                     .step("incr", lane.stats, "queued", "-1", "").step("incr", lane.stats, "running", "1", "");
-            attempts.add(new Attempted(entry, running, send(before, running, steps.announce(channel,
-                    message(write(running))))));
+            attempts.add(new Attempted(entry, running, send(before, running, announcing(steps, running))));
         }
         for (Attempted attempt : attempts) {
             Long done = attempt.commit.await();
             if (done != null && done == 1L) {
+                ownAttempts.put(attempt.running.id(), new Snapshot(attempt.running,
+                        Long.toString(attempt.running.version()), attempt.entry.id));
                 publishLocally(attempt.running);
                 started.add(attempt.running);
             }
@@ -580,13 +631,13 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         return started;
     }
 
-    private Optional<Task> start(Lane lane, StreamMessage<String, String> entry, Instant now) {
-        String id = entry.getBody().get("id");
+    private Optional<Task> start(Lane lane, Delivery entry, Instant now) {
+        String id = entry.taskId;
         for (int race = 0; race < MAX_RACES; race++) {
-            Snapshot before = id == null ? null : held(TaskId.parse(id));
-            if (before == null || !entry.getId().equals(before.entry) || before.task.status().isTerminal()) {
+            Snapshot before = id.isEmpty() ? null : held(TaskId.parse(id));
+            if (before == null || !entry.id.equals(before.entry) || before.task.status().isTerminal()) {
                 // Cancelled while queued, expired, or an entry its task no longer answers to.
-                drop(lane, entry.getId());
+                drop(lane, entry.id);
                 return Optional.empty();
             }
             Task task = before.task;
@@ -595,7 +646,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                 Task dead = task.ended(TaskStatus.DEAD_LETTERED, new TaskError(TaskError.INTERNAL_ERROR,
                         "the worker running the task's last attempt stopped"), now);
                 Steps steps = ending(dead, lane, before.entry);
-                if (commit(before, dead, steps.announce(channel, message(steps.json)))) {
+                if (commit(before, dead, announcing(steps, dead))) {
                     log.warn("Task {} dead-lettered: its worker was lost on its last attempt", task.id());
                     publishLocally(dead);
                     return Optional.empty();
@@ -610,7 +661,8 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             else {
                 log.info("Task {} reclaimed from a lost worker; starting attempt {}", task.id(), running.attempts());
             }
-            if (commit(before, running, steps.announce(channel, message(write(running))))) {
+            if (commit(before, running, announcing(steps, running))) {
+                ownAttempts.put(running.id(), new Snapshot(running, Long.toString(running.version()), before.entry));
                 publishLocally(running);
                 return Optional.of(running);
             }
@@ -662,9 +714,21 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         sent.forEach(RedisScripts.Sent::await);
     }
 
-    private List<StreamMessage<String, String>> readNew(Lane lane, int max) {
-        return withGroup(lane, () -> redis.xreadgroup(Consumer.from(GROUP, consumer), XReadArgs.Builder.count(max),
-                XReadArgs.StreamOffset.lastConsumed(lane.stream)));
+    /** Up to {@code max} new entries for this consumer, with their tasks, in one round trip. */
+    private List<Delivery> readNew(Lane lane, int max) {
+        List<Object> reply = withGroup(lane, () -> claimScripts.run(READ, ScriptOutputType.MULTI,
+                new String[] {lane.stream}, GROUP, consumer, Integer.toString(max), namespace + ":task:"));
+        List<Delivery> read = new ArrayList<>(reply.size() / 3);
+        for (int i = 0; i + 2 < reply.size(); i += 3) {
+            @SuppressWarnings("unchecked")
+            List<Object> flat = (List<Object>) reply.get(i + 2);
+            Map<String, String> task = new HashMap<>();
+            for (int j = 0; j + 1 < flat.size(); j += 2) {
+                task.put((String) flat.get(j), (String) flat.get(j + 1));
+            }
+            read.add(new Delivery((String) reply.get(i), (String) reply.get(i + 1), task));
+        }
+        return read;
     }
 
     /** Runs a group command, creating the group first if Redis lost it (a restart without persistence). */
@@ -673,7 +737,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             return command.get();
         }
         catch (RedisCommandExecutionException failure) {
-            if (failure.getMessage() == null || !failure.getMessage().startsWith("NOGROUP")) {
+            if (failure.getMessage() == null || !failure.getMessage().contains("NOGROUP")) {
                 throw failure;
             }
             createGroup(lane);
@@ -718,7 +782,11 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         return new Snapshot(task, hash.getOrDefault("version", ""), hash.getOrDefault("entry", ""));
     }
 
-    private @Nullable Snapshot runningAttempt(TaskId id, int attempt) {
+    private @Nullable Snapshot runningAttempt(TaskId id, int attempt, boolean mayTrustOwn) {
+        Snapshot own = mayTrustOwn ? ownAttempts.get(id) : null;
+        if (own != null && own.task.attempts() == attempt) {
+            return own;
+        }
         Snapshot held = held(id);
         return held != null && held.task.status() == TaskStatus.RUNNING && held.task.attempts() == attempt
                 ? held : null;
@@ -735,6 +803,14 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         Long deleted = scripts.run(FORGET, ScriptOutputType.INTEGER,
                 new String[] {taskKey(id), key, finishedKey(), housekeeping.leaseKey()}, id.toString(), lease);
         return deleted == null ? 0 : deleted.intValue();
+    }
+
+    /** Adds the announcement of {@code after} to the steps, serializing the task once for both. */
+    private Steps announcing(Steps steps, Task after) {
+        if (steps.json == null) {
+            steps.json = write(after);
+        }
+        return steps.announce(channel, message(steps.json));
     }
 
     private boolean commit(Snapshot before, Task after, Steps steps) {
@@ -763,6 +839,9 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     private void publishLocally(Task task) {
+        if (task.status() != TaskStatus.RUNNING) {
+            ownAttempts.remove(task.id());
+        }
         for (java.util.function.Consumer<Task> listener : listeners) {
             try {
                 listener.accept(task);
@@ -775,13 +854,19 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     /** A change announced on the channel: passed on unless this replica made it (and passed it on already). */
-    private void onRemoteChange(String message) {
-        int newline = message.indexOf('\n');
-        if (newline < 0 || message.substring(0, newline).equals(consumer)) {
+    private void onRemoteChange(byte[] message) {
+        if (Arrays.equals(message, 0, Math.min(ownPrefix.length, message.length), ownPrefix, 0, ownPrefix.length)) {
+            return;
+        }
+        int newline = 0;
+        while (newline < message.length && message[newline] != '\n') {
+            newline++;
+        }
+        if (newline == message.length) {
             return;
         }
         try {
-            publishLocally(read(message.substring(newline + 1)));
+            publishLocally(json.readValue(message, newline + 1, message.length - newline - 1, Task.class));
         }
         catch (RuntimeException unreadable) {
             log.warn("Ignoring an unreadable task change on {}: {}", channel, unreadable.toString());
@@ -834,7 +919,11 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     /** An entry whose start was sent, with the task it would start. */
-    private record Attempted(StreamMessage<String, String> entry, Task running, RedisScripts.Sent<Long> commit) {
+    private record Attempted(Delivery entry, Task running, RedisScripts.Sent<Long> commit) {
+    }
+
+    /** A stream entry delivered to this consumer: its id, its task's id ("" if none) and the task's hash. */
+    private record Delivery(String id, String taskId, Map<String, String> task) {
     }
 
     /** A task as read, with the version and stream entry its commit must match. */

@@ -10,11 +10,15 @@ import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
@@ -72,6 +76,12 @@ public final class TaskService {
     private final Set<TaskId> admitted = ConcurrentHashMap.newKeySet();
 
     /**
+     * Who waits for which task's changes: one queue subscription for all of them, so a change
+     * costs one lookup however many clients wait.
+     */
+    private final Map<TaskId, List<Consumer<Task>>> watchers = new ConcurrentHashMap<>();
+
+    /**
      * Creates the service and starts counting the load of the tasks it admits.
      *
      * @param queue      the queue backend
@@ -109,7 +119,28 @@ public final class TaskService {
         this.region = region;
         this.clock = clock;
         this.ids = ids;
-        queue.subscribe(this::releaseWhenFinished);
+        queue.subscribe(this::onChange);
+    }
+
+    private void onChange(Task task) {
+        releaseWhenFinished(task);
+        List<Consumer<Task>> watching = watchers.get(task.id());
+        if (watching != null) {
+            watching.forEach(watcher -> watcher.accept(task));
+        }
+    }
+
+    /** Passes the task's changes to {@code watcher} until the returned action runs. */
+    private Runnable watch(TaskId id, Consumer<Task> watcher) {
+        watchers.compute(id, (key, watching) -> {
+            List<Consumer<Task>> all = watching != null ? watching : new CopyOnWriteArrayList<>();
+            all.add(watcher);
+            return all;
+        });
+        return () -> watchers.computeIfPresent(id, (key, watching) -> {
+            watching.remove(watcher);
+            return watching.isEmpty() ? null : watching;
+        });
     }
 
     private void releaseWhenFinished(Task task) {
@@ -236,12 +267,7 @@ public final class TaskService {
     /** The current state, then every newer one, until a final one. */
     private Flux<Task> changes(TaskId id) {
         Flux<Task> states = Flux.<Task>create(sink -> {
-            TaskQueue.Subscription subscription = queue.subscribe(task -> {
-                if (task.id().equals(id)) {
-                    sink.next(task);
-                }
-            });
-            sink.onDispose(subscription::close);
+            sink.onDispose(watch(id, sink::next)::run);
             emitCurrent(sink, id);
         }, FluxSink.OverflowStrategy.BUFFER);
         // Subscribing reads the task from the backend: off the event loop if that may block (Redis).

@@ -235,7 +235,8 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         List<Task> heard = new CopyOnWriteArrayList<>();
         consumer.subscribe(heard::add);
 
-        assertThat(killConnectionsOf(consumer)).as("connections killed (commands and subscription)").isEqualTo(2);
+        assertThat(killConnectionsOf(consumer)).as("connections killed (commands, claims and subscription)")
+                .isEqualTo(3);
 
         // Changes made elsewhere reach this replica again once its subscription is back ...
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {

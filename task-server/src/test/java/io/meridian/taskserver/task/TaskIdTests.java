@@ -3,6 +3,7 @@ package io.meridian.taskserver.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.taskserver.TaskServerProperties;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Random;
@@ -55,6 +56,30 @@ class TaskIdTests {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("id must be '<region>.<token>'")
                 .hasMessageEndingWith("but was '" + text + "'");
+    }
+
+    /** The parts are checked by hand on the hot path; they must accept exactly what the patterns say. */
+    @Test
+    void acceptsExactlyWhatTheDocumentedPatternsAccept() {
+        Random random = new Random(7);
+        String alphabet = "azAZ09_-.%é ";
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder region = new StringBuilder();
+            StringBuilder token = new StringBuilder();
+            IntStream.range(0, random.nextInt(6)).forEach(c -> region.append(alphabet.charAt(random.nextInt(alphabet.length()))));
+            IntStream.range(0, random.nextInt(70)).forEach(c -> token.append(alphabet.charAt(random.nextInt(alphabet.length()))));
+            boolean expected = region.toString().matches(TaskServerProperties.REGION_ID_PATTERN)
+                    && token.toString().matches(TaskId.TOKEN_PATTERN);
+            boolean accepted;
+            try {
+                new TaskId(region.toString(), token.toString());
+                accepted = true;
+            }
+            catch (IllegalArgumentException refused) {
+                accepted = false;
+            }
+            assertThat(accepted).as("region '%s', token '%s'", region, token).isEqualTo(expected);
+        }
     }
 
     @Test
