@@ -11,7 +11,8 @@ import io.meridian.taskserver.queue.QueueStats;
  * @param currentWorkers the workers the autoscaler runs now
  * @param minWorkers     fewest workers
  * @param maxWorkers     most workers
+ * @param rates          outcomes per second over the last minute
  */
 public record PoolStats(QueueSettings settings, QueueStats queue, int currentWorkers, int minWorkers,
-        int maxWorkers) {
+        int maxWorkers, QueueRates.Rates rates) {
 }

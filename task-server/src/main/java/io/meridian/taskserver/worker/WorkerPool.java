@@ -78,6 +78,8 @@ final class WorkerPool {
 
     private final Map<TaskId, Attempt> running = new ConcurrentHashMap<>();
 
+    private final QueueRates rates;
+
     private final AtomicBoolean dispatchRequested = new AtomicBoolean();
 
     /** Notified whenever an attempt ends, for {@link #awaitIdle}. */
@@ -101,6 +103,7 @@ final class WorkerPool {
         this.backoff = backoff;
         this.heartbeatInterval = heartbeatInterval;
         this.clock = clock;
+        this.rates = new QueueRates(clock);
         this.dispatcher = dispatcher;
         // Thread per task: nothing to size or shut down; stopping the pool interrupts the attempts.
         this.workers = Executors.newThreadPerTaskExecutor(
@@ -124,6 +127,7 @@ final class WorkerPool {
             }
         }
         QueueStats stats = queue.stats(settings.name());
+        rates.record(stats);
         int workers = autoscaler.resize(running.size(), queue.readyShare(stats));
         if (running.size() < workers) {
             for (Task claimed : queue.claim(settings.name(), workers - running.size())) {
@@ -296,7 +300,9 @@ final class WorkerPool {
         synchronized (this) {
             current = autoscaler.current();
         }
-        return new PoolStats(settings, queue.stats(settings.name()), current, autoscaler.min(), autoscaler.max());
+        QueueStats stats = queue.stats(settings.name());
+        rates.record(stats);
+        return new PoolStats(settings, stats, current, autoscaler.min(), autoscaler.max(), rates.rates());
     }
 
     /** Attempts running on this replica now. */

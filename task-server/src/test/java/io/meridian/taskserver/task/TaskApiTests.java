@@ -267,6 +267,8 @@ class TaskApiTests {
                 .jsonPath("$.queues[0].failed").isNumber()
                 .jsonPath("$.queues[0].retried").isNumber()
                 .jsonPath("$.queues[0].deadLettered").isNumber()
+                .jsonPath("$.queues[0].rates.completed").isNumber()
+                .jsonPath("$.queues[0].rates.deadLettered").isNumber()
                 .jsonPath("$.queues[1].name").isEqualTo("complex")
                 .jsonPath("$.queues[1].model").isEqualTo("qwen3:14b")
                 .jsonPath("$.queues[1].workers.current").isEqualTo(1);
