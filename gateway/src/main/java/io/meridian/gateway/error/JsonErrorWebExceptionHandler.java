@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Mono;
 
 /**
@@ -37,6 +38,13 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(ex)) {
+            // The client went away (closed its connection, reset it): nobody is left to answer, and
+            // a stack trace per vanished client would flood the log under load.
+            log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), ex.toString());
+            return Mono.empty();
+        }
         if (ex instanceof InvalidClientAddressException invalid) {
             return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_header", invalid.getMessage(),
                     invalid.header());

@@ -11,11 +11,13 @@ import io.netty.channel.ChannelOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -52,8 +54,15 @@ class FailoverConfiguration {
             RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
             EndpointLoad endpointLoad) {
         // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
-        // request never lands on a connection the region is closing ("prematurely closed").
+        // request never lands on a connection the region is closing ("prematurely closed"). Each
+        // endpoint may hold as many connections as its region's bulkhead admits requests: a request
+        // the bulkhead let through never queues for a connection (the builder's default, two per core
+        // and at least 16, made requests wait, and failed them once twice that many were waiting).
+        int connectionsPerEndpoint = catalog.regions().stream()
+                .mapToInt(region -> guards.bulkhead(region).getBulkheadConfig().getMaxConcurrentCalls())
+                .max().orElse(1);
         ConnectionProvider pool = ConnectionProvider.builder("meridian-regions")
+                .maxConnections(connectionsPerEndpoint)
                 .maxIdleTime(properties.maxIdleTime())
                 .evictInBackground(properties.maxIdleTime())
                 .build();
@@ -61,7 +70,10 @@ class FailoverConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
-        return new FailoverForwardingFilter(client, () -> headersFilters.getIfAvailable(List::of), selector, picker, guards,
+        // Resolved once, on the first request (the filters are beans that may depend on this one):
+        // asking the bean factory per request costs a bean lookup and a sort on the hot path.
+        Supplier<List<HttpHeadersFilter>> filters = SingletonSupplier.of(() -> headersFilters.getIfAvailable(List::of));
+        return new FailoverForwardingFilter(client, filters, selector, picker, guards,
                 budget, health, metrics, Clock.systemUTC(), properties, proxy.maxBodySize().toBytes(), endpointLoad);
     }
 }

@@ -8,13 +8,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Per-region meters. Tags are bounded by construction: region ids come from the catalog, outcomes
  * and reasons from fixed vocabularies, statuses are reduced to their class ({@code 2xx}). Nothing
  * per client or per task ever becomes a tag.
+ *
+ * <p>Design note: every request records two meters. Building and registering a meter costs a tag
+ * sort and a registry lookup, so each meter is registered once, on first use, and then found in a
+ * map keyed by its few tag values: the hot path does one hash lookup per meter. The maps stay as
+ * small as the tags are bounded (regions × outcomes × status classes).
  */
 final class FailoverMetrics {
 
@@ -32,6 +39,9 @@ final class FailoverMetrics {
     static final String IN_FLIGHT = "meridian.region.in.flight";
 
     private final MeterRegistry registry;
+    private final ConcurrentMap<MeterKey, Counter> requests = new ConcurrentHashMap<>();
+    private final ConcurrentMap<MeterKey, Counter> failovers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<MeterKey, Timer> attempts = new ConcurrentHashMap<>();
 
     FailoverMetrics(MeterRegistry registry, RegionCatalog catalog, RegionGuards guards, HealthRegistry health) {
         this.registry = registry;
@@ -55,24 +65,34 @@ final class FailoverMetrics {
     }
 
     void request(@Nullable Region region, String outcome, int status) {
-        Counter.builder(REQUESTS)
-                .tag("region", region == null ? "none" : region.id())
-                .tag("outcome", outcome)
-                .tag("status", (status / 100) + "xx")
-                .register(registry)
+        String regionId = region == null ? "none" : region.id();
+        int statusClass = status / 100;
+        requests.computeIfAbsent(new MeterKey(regionId, outcome, statusClass), key -> Counter.builder(REQUESTS)
+                        .tag("region", key.region())
+                        .tag("outcome", key.outcome())
+                        .tag("status", key.statusClass() + "xx")
+                        .register(registry))
                 .increment();
     }
 
     void failover(Region region, String reason) {
-        Counter.builder(FAILOVERS).tag("region", region.id()).tag("reason", reason).register(registry).increment();
+        failovers.computeIfAbsent(new MeterKey(region.id(), reason, 0), key -> Counter.builder(FAILOVERS)
+                        .tag("region", key.region())
+                        .tag("reason", key.outcome())
+                        .register(registry))
+                .increment();
     }
 
     void attempt(Region region, String outcome, long millis) {
-        Timer.builder(ATTEMPTS)
-                .tag("region", region.id())
-                .tag("outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(Duration.ofMillis(millis));
+        attempts.computeIfAbsent(new MeterKey(region.id(), outcome, 0), key -> Timer.builder(ATTEMPTS)
+                        .tag("region", key.region())
+                        .tag("outcome", key.outcome())
+                        .publishPercentileHistogram()
+                        .register(registry))
+                .record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The tag values that tell one meter of a name from another; {@code statusClass} is 0 where unused. */
+    private record MeterKey(String region, String outcome, int statusClass) {
     }
 }
