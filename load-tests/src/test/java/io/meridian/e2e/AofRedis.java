@@ -2,7 +2,7 @@ package io.meridian.e2e;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import io.meridian.testing.TestRedis;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * write is on disk before Redis answers), which a test may kill with SIGKILL and start again on
  * the same port and data directory, as a crashed and restarted Redis.
  *
- * <p>Needs {@code redis-server} on the PATH (or in /usr/sbin). Without it the test is skipped on a
+ * <p>Needs {@code redis-server} ({@link TestRedis#serverBinary()}). Without it the test is skipped on a
  * developer machine and fails in CI ({@code CI=true}), where {@code .ci/run} installs it.
  */
 final class AofRedis implements AutoCloseable {
@@ -37,7 +37,7 @@ final class AofRedis implements AutoCloseable {
     }
 
     static AofRedis start(Path dir) throws IOException {
-        Path binary = find("redis-server");
+        Path binary = TestRedis.serverBinary();
         if (binary == null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new IllegalStateException("CI must install redis-server for the Redis replica tests");
@@ -96,17 +96,6 @@ final class AofRedis implements AutoCloseable {
         catch (IOException notYet) {
             return false;
         }
-    }
-
-    private static Path find(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        Path sbin = Path.of("/usr/sbin", name);
-        return Files.isExecutable(sbin) ? sbin : null;
     }
 
     private static void sleep(long millis) {

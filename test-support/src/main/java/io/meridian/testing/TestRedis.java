@@ -35,7 +35,7 @@ public final class TestRedis {
             url = configured;
             return url;
         }
-        Path binary = findOnPath("redis-server");
+        Path binary = serverBinary();
         if (binary == null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 throw new IllegalStateException("CI must provide Redis: set MERIDIAN_TEST_REDIS_URL or install redis-server");
@@ -70,6 +70,16 @@ public final class TestRedis {
         } catch (IOException ex) {
             throw new IllegalStateException("cannot start redis-server", ex);
         }
+    }
+
+    /**
+     * The {@code redis-server} executable, for tests that start a Redis of their own (with
+     * persistence, say, to kill and restart it).
+     *
+     * @return its path on the PATH or in /usr/sbin, or {@code null} if it is not installed
+     */
+    public static @Nullable Path serverBinary() {
+        return findOnPath("redis-server");
     }
 
     private static @Nullable Path findOnPath(String name) {

@@ -424,7 +424,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             // Re-owning the entry resets its idle time: no other replica reclaims a live attempt.
             Steps steps = new Steps(taskKey(id)).step("own", lane.stream, GROUP, consumer, before.entry);
             if (commit(before, alive, steps)) {
-                ownAttempts.put(id, new Snapshot(alive, Long.toString(alive.version()), before.entry));
+                own(alive, before.entry);
                 return Optional.of(alive);
             }
         }
@@ -618,8 +618,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         for (Attempted attempt : attempts) {
             Long done = attempt.commit.await();
             if (done != null && done == 1L) {
-                ownAttempts.put(attempt.running.id(), new Snapshot(attempt.running,
-                        Long.toString(attempt.running.version()), attempt.entry.id));
+                own(attempt.running, attempt.entry.id);
                 publishLocally(attempt.running);
                 started.add(attempt.running);
             }
@@ -662,7 +661,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                 log.info("Task {} reclaimed from a lost worker; starting attempt {}", task.id(), running.attempts());
             }
             if (commit(before, running, announcing(steps, running))) {
-                ownAttempts.put(running.id(), new Snapshot(running, Long.toString(running.version()), before.entry));
+                own(running, before.entry);
                 publishLocally(running);
                 return Optional.of(running);
             }
@@ -780,6 +779,11 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             return null;
         }
         return new Snapshot(task, hash.getOrDefault("version", ""), hash.getOrDefault("entry", ""));
+    }
+
+    /** Remembers what this replica just committed for an attempt it runs (see {@link #ownAttempts}). */
+    private void own(Task running, String entry) {
+        ownAttempts.put(running.id(), new Snapshot(running, Long.toString(running.version()), entry));
     }
 
     private @Nullable Snapshot runningAttempt(TaskId id, int attempt, boolean mayTrustOwn) {

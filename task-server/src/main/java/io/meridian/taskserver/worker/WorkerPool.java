@@ -300,9 +300,9 @@ final class WorkerPool {
         synchronized (this) {
             current = autoscaler.current();
         }
-        QueueStats stats = queue.stats(settings.name());
-        rates.record(stats);
-        return new PoolStats(settings, stats, current, autoscaler.min(), autoscaler.max(), rates.rates());
+        // The rates are sampled by dispatch, which runs on every tick.
+        return new PoolStats(settings, queue.stats(settings.name()), current, autoscaler.min(), autoscaler.max(),
+                rates.rates());
     }
 
     /** Attempts running on this replica now. */
