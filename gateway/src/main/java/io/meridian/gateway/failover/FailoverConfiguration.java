@@ -9,15 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.function.SingletonSupplier;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -50,7 +46,7 @@ class FailoverConfiguration {
 
     @Bean
     FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, ProxyProperties proxy,
-            ObjectProvider<List<HttpHeadersFilter>> headersFilters, CandidateSelector selector, EndpointPicker picker,
+            CandidateSelector selector, EndpointPicker picker,
             RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
             EndpointLoad endpointLoad) {
         // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
@@ -70,10 +66,7 @@ class FailoverConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
-        // Resolved once, on the first request (the filters are beans that may depend on this one):
-        // asking the bean factory per request costs a bean lookup and a sort on the hot path.
-        Supplier<List<HttpHeadersFilter>> filters = SingletonSupplier.of(() -> headersFilters.getIfAvailable(List::of));
-        return new FailoverForwardingFilter(client, filters, selector, picker, guards,
+        return new FailoverForwardingFilter(client, selector, picker, guards,
                 budget, health, metrics, Clock.systemUTC(), properties, proxy.maxBodySize().toBytes(), endpointLoad);
     }
 }

@@ -1,6 +1,5 @@
 package io.meridian.gateway.failover;
 
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
 
@@ -14,6 +13,7 @@ import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.region.Region;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -22,19 +22,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -52,6 +52,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.NettyOutbound;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
@@ -66,8 +67,8 @@ import reactor.netty.http.client.PrematureCloseException;
  * the region without touching the network. An attempt fails on a connect failure, a connection
  * reset or closed before any answer, no answer headers within {@code attempt-timeout}, or a
  * 502/503/504 answer; any other answer, 5xx included, is the region's word and goes to the client.
- * The deadline covers only the wait for the answer to start: a streamed answer (SSE) may then run
- * as long as it needs.
+ * The deadline covers only the wait for the answer to start, from the moment the request has been
+ * sent: a streamed answer (SSE) may then run as long as it needs.
  *
  * <p><b>The re-send rule.</b> Failing over means sending the request again, and a region that
  * failed after the request reached it may already have acted on it (queued an LLM task, charged a
@@ -87,9 +88,9 @@ import reactor.netty.http.client.PrematureCloseException;
  * there. When no candidate is left the answer is {@code 503 no_region_available} with Retry-After,
  * at once: nothing here waits except the bounded attempts themselves.
  *
- * <p>Request headers pass through Spring Cloud Gateway's {@link HttpHeadersFilter}s exactly as its
- * own routing filter would apply them (hop-by-hop and forwarding headers); the region's answer
- * streams straight through without buffering.
+ * <p>Headers cross the gateway by the rules of {@link RegionHeaders} (no hop-by-hop headers, no
+ * client-written forwarding chains; the region gets the client address and country the gateway
+ * resolved); the region's answer streams straight through without buffering.
  */
 public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
 
@@ -111,7 +112,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(FailoverForwardingFilter.class);
 
     private final HttpClient httpClient;
-    private final Supplier<List<HttpHeadersFilter>> headersFilters;
+    private final Map<URI, HttpClient> endpointClients = new ConcurrentHashMap<>();
     private final CandidateSelector selector;
     private final EndpointLoad endpointLoad;
     private final EndpointPicker picker;
@@ -125,13 +126,11 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
     private final boolean bufferUndeclaredBodies;
     private final long retryAfterSeconds;
 
-    FailoverForwardingFilter(HttpClient httpClient, Supplier<List<HttpHeadersFilter>> headersFilters,
-            CandidateSelector selector, EndpointPicker picker, RegionGuards guards, RetryBudget budget,
+    FailoverForwardingFilter(HttpClient httpClient, CandidateSelector selector, EndpointPicker picker, RegionGuards guards, RetryBudget budget,
             HealthRegistry health, FailoverMetrics metrics, Clock clock, FailoverProperties properties,
             long maxBodySize, EndpointLoad endpointLoad) {
         this.endpointLoad = endpointLoad;
         this.httpClient = httpClient;
-        this.headersFilters = headersFilters;
         this.selector = selector;
         this.picker = picker;
         this.guards = guards;
@@ -158,10 +157,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                 targets.add(new Target(region, endpoint));
             }
         }
-        return Mono.usingWhen(
-                Mono.fromRunnable(budget::requestStarted).thenReturn(Boolean.TRUE),
-                started -> body(exchange.getRequest()).flatMap(body -> new Forwarding(exchange, targets, body).attempt(0)),
-                started -> Mono.fromRunnable(budget::requestFinished));
+        return Mono.defer(() -> {
+            budget.requestStarted();
+            Body known = knownBody(exchange.getRequest());
+            return known != null
+                    ? new Forwarding(exchange, targets, known).attempt(0)
+                    : body(exchange.getRequest()).flatMap(body -> new Forwarding(exchange, targets, body).attempt(0));
+        }).doFinally(signal -> budget.requestFinished());
     }
 
     /** The session a request belongs to, for replica affinity: {@value #SESSION_HEADER}, else {@value #CONVERSATION_HEADER}. */
@@ -173,29 +175,60 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         return session == null || session.isBlank() ? null : session;
     }
 
-    private Mono<Body> body(ServerHttpRequest request) {
+    /** The body when it is known without reading it: empty, or streamed; {@code null} when it is to be buffered. */
+    private @Nullable Body knownBody(ServerHttpRequest request) {
         HttpHeaders headers = request.getHeaders();
         long length = headers.getContentLength();
         boolean undeclared = length < 0 && headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
         if (length == 0 || (length < 0 && !undeclared)) {
-            return Mono.just(Body.EMPTY);
+            return Body.EMPTY;
         }
         if ((length > 0 && length <= maxBufferedBody) || (undeclared && bufferUndeclaredBodies)) {
-            return DataBufferUtils.join(request.getBody())
-                    .map(joined -> {
-                        byte[] bytes = new byte[joined.readableByteCount()];
-                        joined.read(bytes);
-                        DataBufferUtils.release(joined);
-                        return Body.buffered(bytes);
-                    })
-                    .defaultIfEmpty(Body.buffered(new byte[0]));
+            return null;
         }
-        return Mono.just(Body.streamed(request.getBody()));
+        return Body.streamed(request.getBody());
+    }
+
+    /** Reads a body that is to be kept for re-sending. */
+    private static Mono<Body> body(ServerHttpRequest request) {
+        return DataBufferUtils.join(request.getBody())
+                .map(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.read(bytes);
+                    DataBufferUtils.release(joined);
+                    return Body.buffered(bytes);
+                })
+                .defaultIfEmpty(Body.buffered(new byte[0]));
     }
 
     @Override
     public int getOrder() {
         return ORDER;
+    }
+
+    /**
+     * The client for one endpoint, addressed by host and port once, so that each request names
+     * only its path: an absolute URL per request would be parsed again on every attempt.
+     */
+    private HttpClient clientFor(URI endpoint) {
+        HttpClient client = endpointClients.get(endpoint);
+        return client != null ? client : endpointClients.computeIfAbsent(endpoint, this::newClient);
+    }
+
+    private HttpClient newClient(URI endpoint) {
+        boolean secure = "https".equalsIgnoreCase(endpoint.getScheme());
+        String host = endpoint.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = endpoint.getPort() >= 0 ? endpoint.getPort() : secure ? 443 : 80;
+        HttpClient client = httpClient.host(host).port(port)
+                // The attempt's deadline runs on the connection's own event loop, from the moment the
+                // request is sent until the answer's status and headers arrive; a streamed answer (SSE)
+                // may then take as long as it needs.
+                .responseTimeout(attemptTimeout)
+                .doOnResponse((response, connection) -> connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
+        return secure ? client.secure() : client;
     }
 
     private record Target(Region region, URI endpoint) {
@@ -221,7 +254,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                 if (t instanceof ConnectException || t instanceof io.netty.channel.ConnectTimeoutException) {
                     return CONNECT;
                 }
-                if (t instanceof TimeoutException) {
+                if (t instanceof TimeoutException || t instanceof ReadTimeoutException) {
                     return TIMEOUT;
                 }
                 if (t instanceof PrematureCloseException || t instanceof IOException) {
@@ -284,7 +317,9 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         private final Body body;
         private final HttpMethod method;
         private final boolean safeToRepeat;
-        private final HttpHeaders requestHeaders;
+        private final String clientIp;
+        private final String country;
+        private final long contentLength;
         private final Set<String> passedOver = new LinkedHashSet<>();
         private int attempts;
 
@@ -296,16 +331,25 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             this.method = request.getMethod();
             this.safeToRepeat = method == HttpMethod.GET || method == HttpMethod.HEAD
                     || request.getHeaders().containsHeader(IDEMPOTENCY_KEY_HEADER);
-            HttpHeaders headers = HttpHeadersFilter.filterRequest(headersFilters.get(), exchange);
-            // Reactor Netty sets Host from each region's URL.
-            headers.remove(HttpHeaders.HOST);
-            if (body.replayable()) {
-                headers.remove(HttpHeaders.TRANSFER_ENCODING);
-                if (body.length() > 0 || request.getHeaders().getContentLength() >= 0) {
-                    headers.setContentLength(body.length());
-                }
+            RoutingDecision decision = Objects.requireNonNull(exchange.getAttribute(GeoRoutingFilter.DECISION_ATTR));
+            this.clientIp = decision.client().address().getHostAddress();
+            String countryCode = decision.location().countryCode();
+            this.country = countryCode == null ? "unknown" : countryCode;
+            // A kept body is sent with its length; a streamed one as the client declared it, or
+            // chunked (Reactor Netty's default for a body of unknown length).
+            long declared = request.getHeaders().getContentLength();
+            this.contentLength = body.replayable() && (body.length() > 0 || declared >= 0) ? body.length()
+                    : body.replayable() ? -1 : declared;
+        }
+
+        /** The headers a region receives; Reactor Netty sets Host from the region's URL. */
+        private void writeHeaders(io.netty.handler.codec.http.HttpHeaders headers) {
+            RegionHeaders.copyRequest(exchange.getRequest(), headers);
+            headers.set(GeoRoutingFilter.CLIENT_IP_HEADER, clientIp);
+            headers.set(GeoRoutingFilter.COUNTRY_HEADER, country);
+            if (contentLength >= 0) {
+                headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, contentLength);
             }
-            this.requestHeaders = headers;
         }
 
         Mono<Void> attempt(int index) {
@@ -344,15 +388,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         }
 
         private Mono<Upstream> send(URI endpoint) {
-            URI url = GeoRoutingFilter.target(endpoint, exchange.getRequest().getURI());
-            return httpClient
-                    .headers(headers -> requestHeaders.forEach(headers::add))
+            return clientFor(endpoint)
+                    .headers(this::writeHeaders)
                     .request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
-                    .uri(url)
+                    .uri(GeoRoutingFilter.pathAndQuery(endpoint, exchange.getRequest().getURI()))
                     .send((request, out) -> body.writeTo(out))
-                    .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection, url)))
-                    .singleOrEmpty()
-                    .timeout(attemptTimeout);
+                    .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
+                    .singleOrEmpty();
         }
 
         private Mono<Void> answered(int index, Attempt attempt, Upstream upstream) {
@@ -412,23 +454,19 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
 
         private Mono<Void> write(Region region, Upstream upstream) {
             ServerHttpResponse response = exchange.getResponse();
-            HttpHeaders received = new HttpHeaders();
-            upstream.response().responseHeaders().forEach(header -> received.add(header.getKey(), header.getValue()));
-            HttpHeaders filtered = HttpHeadersFilter.filter(headersFilters.get(), received, exchange, HttpHeadersFilter.Type.RESPONSE);
             int status = upstream.response().status().code();
             response.setStatusCode(HttpStatusCode.valueOf(status));
-            response.getHeaders().putAll(filtered);
+            RegionHeaders.copyResponse(upstream.response().responseHeaders(), response.getHeaders());
             // Replaces whatever the region sent under the same names: the gateway's view is the answer.
             response.getHeaders().set(GeoRoutingFilter.REGION_HEADER, region.id());
             response.getHeaders().set(FAILOVERS_HEADER, Integer.toString(failovers(region)));
-            exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, upstream.url());
             metrics.request(region, "served", status);
             Connection connection = upstream.connection();
             DataBufferFactory factory = response.bufferFactory();
             Flux<DataBuffer> body = connection.inbound().receive().retain()
                     .map(buffer -> wrap(buffer, factory))
                     .doOnCancel(connection::dispose);
-            if (isStreaming(filtered.getContentType())) {
+            if (isStreaming(upstream.response().responseHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE))) {
                 return response.writeAndFlushWith(body.map(Flux::just));
             }
             return response.writeWith(body);
@@ -522,7 +560,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         }
     }
 
-    private record Upstream(HttpClientResponse response, Connection connection, URI url) {
+    private record Upstream(HttpClientResponse response, Connection connection) {
     }
 
     private record Outcome(@Nullable Upstream response, @Nullable Throwable error) {
@@ -553,9 +591,19 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         return null;
     }
 
-    private static boolean isStreaming(@Nullable MediaType type) {
-        return type != null && (MediaType.TEXT_EVENT_STREAM.isCompatibleWith(type)
-                || MediaType.APPLICATION_NDJSON.isCompatibleWith(type));
+    /** Whether an answer of this Content-Type is a stream of events, each to be flushed as it comes. */
+    static boolean isStreaming(@Nullable String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.strip();
+        return startsWithType(type, MediaType.TEXT_EVENT_STREAM_VALUE) || startsWithType(type, MediaType.APPLICATION_NDJSON_VALUE);
+    }
+
+    private static boolean startsWithType(String contentType, String type) {
+        return contentType.regionMatches(true, 0, type, 0, type.length())
+                && (contentType.length() == type.length() || contentType.charAt(type.length()) == ';'
+                        || Character.isWhitespace(contentType.charAt(type.length())));
     }
 
     private static DataBuffer wrap(ByteBuf buffer, DataBufferFactory factory) {

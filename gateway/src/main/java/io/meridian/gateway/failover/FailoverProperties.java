@@ -14,8 +14,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How a request moves on to the next region when one fails.
  *
- * @param attemptTimeout  how long one region may take to start answering (status and headers) before
- *                        the gateway gives up on it; generous because models are slow
+ * @param attemptTimeout  how long one region may take to start answering (status and headers), counted
+ *                        from the moment the request has been sent to it, before the gateway gives up
+ *                        on it; generous because models are slow
  * @param connectTimeout  how long opening a connection to a region may take
  * @param maxBufferedBody largest request body kept in memory so that it can be re-sent to another
  *                        region; a larger body is streamed to one region and never re-sent

@@ -35,6 +35,11 @@ public final class LocalRateLimiter implements RateLimiter {
         return Mono.just(take(client));
     }
 
+    @Override
+    public RateLimitDecision acquireNow(String client) {
+        return take(client);
+    }
+
     /** The synchronous form, also used by the Redis limiter while Redis is unreachable. */
     RateLimitDecision take(String client) {
         long now = ticker.read();

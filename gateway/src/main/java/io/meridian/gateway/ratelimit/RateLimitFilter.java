@@ -50,17 +50,23 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         String client = identity(exchange);
-        return limiter.acquire(client).flatMap(decision -> {
-            HttpHeaders headers = exchange.getResponse().getHeaders();
-            headers.set("RateLimit-Policy", policy);
-            headers.set("RateLimit", "\"client\";r=" + decision.remaining() + ";t=" + decision.resetSeconds());
-            if (decision.allowed()) {
-                return chain.filter(exchange);
-            }
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
-            return ErrorResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
-                    "too many requests from this client; retry in " + decision.retryAfterSeconds() + " s", null);
-        });
+        RateLimitDecision now = limiter.acquireNow(client);
+        if (now != null) {
+            return decided(exchange, chain, now);
+        }
+        return limiter.acquire(client).flatMap(decision -> decided(exchange, chain, decision));
+    }
+
+    private Mono<Void> decided(ServerWebExchange exchange, GatewayFilterChain chain, RateLimitDecision decision) {
+        HttpHeaders headers = exchange.getResponse().getHeaders();
+        headers.set("RateLimit-Policy", policy);
+        headers.set("RateLimit", "\"client\";r=" + decision.remaining() + ";t=" + decision.resetSeconds());
+        if (decision.allowed()) {
+            return chain.filter(exchange);
+        }
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+        return ErrorResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+                "too many requests from this client; retry in " + decision.retryAfterSeconds() + " s", null);
     }
 
     String identity(ServerWebExchange exchange) {

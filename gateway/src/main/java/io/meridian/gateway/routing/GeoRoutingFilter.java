@@ -1,14 +1,11 @@
 package io.meridian.gateway.routing;
 
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
-
 import io.meridian.gateway.client.ClientIp;
 import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.residency.NoRegionInZoneException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.region.RankedRegion;
-import io.meridian.region.Region;
 import java.net.URI;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -27,19 +24,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends a request to the region nearest its client.
+ * Decides where a request goes: the regions nearest its client, in order.
  *
- * <p>Runs right after {@link RouteToRequestUrlFilter} and replaces the route's placeholder URI
- * with the chosen region's endpoint, keeping the raw (still encoded) path and query, and leaves the
- * {@link RoutingDecision} in {@link #DECISION_ATTR} for the forwarding filter, which tries its
- * candidates in turn and names the region that served in {@value #REGION_HEADER}. Adds
+ * <p>Leaves the {@link RoutingDecision} in {@link #DECISION_ATTR} for the forwarding filter, which
+ * tries its candidates in turn, sends each the request's raw (still encoded) path and query, and
+ * names the region that served in {@value #REGION_HEADER}. Adds
  * {@value #COUNTRY_HEADER} to the answer. The region receives the
  * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
  * {@value #COUNTRY_HEADER}.
  */
 public final class GeoRoutingFilter implements GatewayFilter, Ordered {
 
-    /** Runs after the route URL is set, before the Netty routing filter forwards. */
+    /** Runs after the rate limiter, before the forwarding filter. */
     public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
 
     /** Response header naming the region that served. */
@@ -101,20 +97,14 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             }
             decision = new RoutingDecision(decision.client(), decision.location(), confined, zone);
         }
-        Region region = decision.selected();
         String country = decision.location().countryCode();
         String countryValue = country == null ? "unknown" : country;
         exchange.getAttributes().put(DECISION_ATTR, decision);
-        exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, target(region.primaryEndpoint(), request.getURI()));
         // The region gets the one client address the gateway vouches for and the country it was
-        // located in. Client-written X-Forwarded-For and Forwarded chains are not passed on
-        // (Spring Cloud Gateway strips them when it trusts no proxy, its default).
-        ServerHttpRequest forwardedRequest = request.mutate().headers(headers -> {
-            headers.set(CLIENT_IP_HEADER, client.address().getHostAddress());
-            headers.set(COUNTRY_HEADER, countryValue);
-        }).build();
+        // located in: the forwarding filter adds both from the decision, and never passes on the
+        // client-written X-Forwarded-For and Forwarded chains.
         if (length < 0 && request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
-            forwardedRequest = new LimitedBodyRequest(forwardedRequest, maxBodyBytes);
+            exchange = exchange.mutate().request(new LimitedBodyRequest(request, maxBodyBytes)).build();
         }
         ServerHttpResponse response = exchange.getResponse();
         response.beforeCommit(() -> {
@@ -123,12 +113,11 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             response.getHeaders().set(COUNTRY_HEADER, countryValue);
             return Mono.empty();
         });
-        exchange = exchange.mutate().request(forwardedRequest).build();
         return chain.filter(exchange);
     }
 
     /** Counts a streamed body and fails it with {@link BodyTooLargeException} past the limit. */
-    static final class LimitedBodyRequest extends ServerHttpRequestDecorator {
+    public static final class LimitedBodyRequest extends ServerHttpRequestDecorator {
 
         private final long limit;
 
@@ -152,21 +141,23 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         }
     }
 
-    /** The endpoint's scheme, host, port and base path, followed by the request's raw path and query. */
-    public static URI target(URI endpoint, URI request) {
-        StringBuilder url = new StringBuilder(96);
-        url.append(endpoint.getScheme()).append("://").append(endpoint.getRawAuthority());
-        String basePath = endpoint.getRawPath();
-        if (basePath != null) {
-            url.append(basePath);
-        }
+    /** The endpoint's base path followed by the request's raw (still encoded) path and query. */
+    public static String pathAndQuery(URI endpoint, URI request) {
         String path = request.getRawPath();
-        url.append(path == null || path.isEmpty() ? "/" : path);
         String query = request.getRawQuery();
+        String basePath = endpoint.getRawPath();
+        if ((basePath == null || basePath.isEmpty()) && query == null && path != null && !path.isEmpty()) {
+            return path;
+        }
+        StringBuilder url = new StringBuilder(16 + (path == null ? 1 : path.length()) + (query == null ? 0 : query.length()));
+        if (basePath != null && !basePath.equals("/")) {
+            url.append(basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath);
+        }
+        url.append(path == null || path.isEmpty() ? "/" : path);
         if (query != null) {
             url.append('?').append(query);
         }
-        return URI.create(url.toString());
+        return url.toString();
     }
 
     @Override

@@ -355,6 +355,41 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
     }
 
     @Test
+    void anAnswerThatStartedInTimeMayStreamLongerThanTheAttemptTimeout() throws Exception {
+        String event = "event: status\ndata: {\"state\":\"running\"}\n\n";
+        // A region that sends its headers at once and then an event every 0.6 s: each gap is longer
+        // than the 400 ms attempt timeout, which covers only the wait for the headers.
+        com.github.tomakehurst.wiremock.WireMockServer usEast = regions.get("us-east");
+        int port = usEast.port();
+        usEast.stop();
+        com.sun.net.httpserver.HttpServer slow = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", port), 0);
+        slow.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 3; i++) {
+                    out.write(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(600);
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slow.start();
+        try {
+            client.get().uri("/v1/tasks/us-east.01JD3X9K2M/events").header("X-Forwarded-For", GERMANY).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("X-Meridian-Failovers", "0")
+                    .expectBody(String.class).value(body -> assertThat(body).isEqualTo(event.repeat(3)));
+        } finally {
+            slow.stop(0);
+            usEast.start();
+        }
+    }
+
+    @Test
     void successfulProbesThroughAHalfOpenCircuitCloseItAgain() {
         CircuitBreaker breaker = guards.circuit(region("eu-central"));
         breaker.transitionToOpenState();

@@ -1,6 +1,10 @@
 package io.meridian.gateway.routing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -99,6 +103,55 @@ class GeoRoutingIntegrationTests extends RegionsIntegrationTest {
                 .withHeader(GeoRoutingFilter.COUNTRY_HEADER, equalTo("DE"))
                 .withoutHeader("X-Forwarded-For")
                 .withoutHeader("Forwarded"));
+    }
+
+    @Test
+    void hopByHopForwardingAndSpoofedGatewayHeadersStopAtTheGateway() throws Exception {
+        regions.get("eu-central").stubFor(any(anyUrl()).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("X-Region-Note", "kept")
+                .withHeader("Keep-Alive", "timeout=5")
+                .withHeader("Connection", "X-Region-Hop")
+                .withHeader("X-Region-Hop", "dropped")
+                .withHeader(GeoRoutingFilter.COUNTRY_HEADER, "XX")
+                .withBody("{\"region\":\"eu-central\"}")));
+
+        String answer = RawHttp.exchange(port, "GET /v1/models HTTP/1.1\r\n"
+                + "Host: localhost\r\n"
+                + "X-Forwarded-For: 80.133.1.1\r\n"
+                + "X-Forwarded-Host: evil.example\r\n"
+                + "X-Forwarded-Proto: gopher\r\n"
+                + "Forwarded: for=6.6.6.6\r\n"
+                + "X-Meridian-Client-IP: 6.6.6.6\r\n"
+                + "x-meridian-client-country: KP\r\n"
+                + "Connection: close, X-Client-Hop\r\n"
+                + "X-Client-Hop: dropped\r\n"
+                + "Keep-Alive: timeout=5\r\n"
+                + "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n"
+                + "X-Client-Note: kept\r\n"
+                + "\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200")
+                .contains("x-region-note: kept", "x-meridian-client-country: de", "x-meridian-region: eu-central")
+                .doesNotContain("x-region-hop", "keep-alive", "xx\r\n");
+        regions.get("eu-central").verify(getRequestedFor(urlEqualTo("/v1/models"))
+                .withHeader("X-Client-Note", equalTo("kept"))
+                .withHeader(GeoRoutingFilter.CLIENT_IP_HEADER, equalTo("80.133.1.1"))
+                .withHeader(GeoRoutingFilter.COUNTRY_HEADER, equalTo("DE"))
+                .withoutHeader("X-Forwarded-For")
+                .withoutHeader("X-Forwarded-Host")
+                .withoutHeader("X-Forwarded-Proto")
+                .withoutHeader("Forwarded")
+                .withoutHeader("X-Client-Hop")
+                .withoutHeader("Keep-Alive")
+                .withoutHeader("Proxy-Authorization"));
+        assertThat(regions.get("eu-central").getAllServeEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getRequest().getHeaders().getHeader(GeoRoutingFilter.CLIENT_IP_HEADER).values())
+                    .containsExactly("80.133.1.1");
+            assertThat(event.getRequest().getHeaders().getHeader(GeoRoutingFilter.COUNTRY_HEADER).values())
+                    .containsExactly("DE");
+        });
     }
 
     @ParameterizedTest
