@@ -8,7 +8,10 @@ import io.meridian.gateway.routing.RegionRouter;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.geoip.GeoIpDatabase;
 import io.meridian.geoip.GeoIpOptions;
+import io.meridian.geoip.GeoLocation;
+import io.meridian.region.GeoPoint;
 import io.meridian.region.ProximityRanking;
+import io.meridian.region.RankedRegion;
 import io.meridian.region.RegionCatalog;
 import io.meridian.region.RegionsFile;
 import java.io.InputStream;
@@ -61,6 +64,9 @@ public class GeoPathBenchmark {
     private GeoIpDatabase database;
     private ClientIpResolver resolver;
     private RegionRouter router;
+    private ProximityRanking ranking;
+    private InetAddress[] parsed;
+    private GeoPoint[] points;
     private List<String>[] headers;
     private final InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50_000);
     private int next;
@@ -75,7 +81,8 @@ public class GeoPathBenchmark {
             catalog = RegionCatalog.from(RegionsFile.parse(in, "regions.yml"));
         }
         resolver = new ClientIpResolver(List.of(CidrBlock.parse("127.0.0.0/8")), ForwardingHeader.X_FORWARDED_FOR, 64);
-        router = new RegionRouter(database, new ProximityRanking(catalog), 10_000);
+        ranking = new ProximityRanking(catalog);
+        router = new RegionRouter(database, ranking, 10_000);
         SplittableRandom random = new SplittableRandom(42);
         headers = new List[addresses];
         for (int i = 0; i < addresses; i++) {
@@ -84,6 +91,14 @@ public class GeoPathBenchmark {
                 first = 1 + random.nextInt(223);
             } while (first == 10 || first == 127 || first == 100 || first == 169 || first == 172 || first == 192);
             headers[i] = List.of(first + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256));
+        }
+        parsed = new InetAddress[addresses];
+        points = new GeoPoint[addresses];
+        for (int i = 0; i < addresses; i++) {
+            parsed[i] = resolver.resolve(peer, headers[i]).address();
+            GeoPoint point = database.locate(parsed[i]).point();
+            // Spread over the globe even where the database has no location for an address.
+            points[i] = point != null ? point : new GeoPoint(random.nextDouble(-80, 80), random.nextDouble(-180, 180));
         }
     }
 
@@ -98,6 +113,26 @@ public class GeoPathBenchmark {
         next = (next + 1) & (addresses - 1);
         ClientIp client = resolver.resolve(peer, header);
         return router.decide(client);
+    }
+
+    /** The database alone: one lookup of an address already parsed (a cache hit with the default cache). */
+    @Benchmark
+    public GeoLocation geoIpLookupOnly() {
+        InetAddress address = parsed[next];
+        next = (next + 1) & (addresses - 1);
+        return database.locate(address);
+    }
+
+    /**
+     * The geodesic ranking alone (three regions, Karney's inverse problem on WGS84 for each), for a
+     * client already located: the work the router's ranking cache saves on all but a location's
+     * first request.
+     */
+    @Benchmark
+    public List<RankedRegion> rankingOnly() {
+        GeoPoint point = points[next];
+        next = (next + 1) & (addresses - 1);
+        return ranking.rank(point);
     }
 
     @Benchmark
