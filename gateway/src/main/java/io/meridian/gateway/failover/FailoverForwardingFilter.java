@@ -7,6 +7,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.health.HealthRegistry;
+import io.meridian.gateway.health.RegionProtocol;
 import io.meridian.gateway.routing.BodyTooLargeException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.routing.GeoRoutingFilter;
@@ -347,6 +348,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             RegionHeaders.copyRequest(exchange.getRequest(), headers);
             headers.set(GeoRoutingFilter.CLIENT_IP_HEADER, clientIp);
             headers.set(GeoRoutingFilter.COUNTRY_HEADER, country);
+            headers.set(RegionProtocol.HEADER, RegionProtocol.VERSION);
             if (contentLength >= 0) {
                 headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, contentLength);
             }

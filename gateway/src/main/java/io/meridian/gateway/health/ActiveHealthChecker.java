@@ -68,6 +68,10 @@ final class ActiveHealthChecker implements SmartLifecycle {
                 .onErrorResume(ex -> Mono.just(new Result(false, null)))
                 .doOnNext(result -> {
                     boolean wasHealthy = registry.isHealthy(endpoint);
+                    if (result.load != null && !RegionProtocol.compatible(result.load.protocol()) && wasHealthy) {
+                        log.warn("Region endpoint {} speaks protocol {}.x and this gateway {}: no requests go to it until "
+                                + "their major versions agree", endpoint, result.load.protocol(), RegionProtocol.VERSION);
+                    }
                     registry.recordCheck(endpoint, result.up, result.load);
                     boolean healthy = registry.isHealthy(endpoint);
                     if (wasHealthy != healthy) {

@@ -104,6 +104,13 @@ public final class HealthRegistry {
         }
         if (load != null) {
             state.report = new Report(load, clock.instant());
+            state.incompatibleProtocol = RegionProtocol.compatible(load.protocol()) ? null : load.protocol();
+        }
+        if (up && state.incompatibleProtocol != null) {
+            // Certain, like a refused connection: no threshold to wait for.
+            state.successes = 0;
+            state.healthy = false;
+            return;
         }
         if (up) {
             state.failures = 0;
@@ -118,6 +125,20 @@ public final class HealthRegistry {
                 state.healthy = false;
             }
         }
+    }
+
+    /**
+     * The major protocol version the region's endpoints last reported when it differs from this
+     * gateway's (the region is then unusable until they agree), else {@code null}.
+     */
+    public @Nullable Integer incompatibleProtocol(Region region) {
+        for (URI endpoint : region.endpoints()) {
+            EndpointState state = endpoints.get(endpoint);
+            if (state != null && state.incompatibleProtocol != null) {
+                return state.incompatibleProtocol;
+            }
+        }
+        return null;
     }
 
     /** Live traffic could not connect to the endpoint: it is down until active checks say otherwise. */
@@ -142,5 +163,6 @@ public final class HealthRegistry {
         volatile int successes;
         volatile int failures;
         volatile @Nullable Report report;
+        volatile @Nullable Integer incompatibleProtocol;
     }
 }

@@ -12,12 +12,19 @@ import tools.jackson.databind.json.JsonMapper;
  * @param capacity   requests it accepts before it is full
  * @param queueDepth requests waiting in its queues
  * @param version    the task server's version
+ * @param protocol   the major version of the gateway-to-region API it speaks
  */
 public record LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity, @Nullable Integer queueDepth,
-        @Nullable String version) {
+        @Nullable String version, @Nullable Integer protocol) {
 
     /** A report that says nothing. */
-    public static final LoadReport NONE = new LoadReport(null, null, null, null);
+    public static final LoadReport NONE = new LoadReport(null, null, null, null, null);
+
+    /** A report without a protocol version (a task server older than the check, or a test). */
+    public LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity, @Nullable Integer queueDepth,
+            @Nullable String version) {
+        this(inFlight, capacity, queueDepth, version, null);
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -37,7 +44,25 @@ public record LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity,
         }
         JsonNode version = details.path("version");
         return new LoadReport(integer(details.path("inFlight")), integer(details.path("capacity")),
-                integer(details.path("queueDepth")), version.isString() ? version.asString() : null);
+                integer(details.path("queueDepth")), version.isString() ? version.asString() : null,
+                major(details.path("protocolVersion")));
+    }
+
+    /** The major version of {@code 1}, {@code "1"} or {@code "1.0"}; {@code null} when absent or malformed. */
+    private static @Nullable Integer major(JsonNode node) {
+        if (node.isIntegralNumber() && node.canConvertToInt()) {
+            return node.asInt();
+        }
+        if (!node.isString()) {
+            return null;
+        }
+        String text = node.asString();
+        int dot = text.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? text : text.substring(0, dot));
+        } catch (NumberFormatException ex) {
+            return null;
+        }
     }
 
     private static @Nullable Integer integer(JsonNode node) {

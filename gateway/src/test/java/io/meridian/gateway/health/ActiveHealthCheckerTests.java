@@ -80,6 +80,22 @@ class ActiveHealthCheckerTests {
     }
 
     @Test
+    void aRegionOfAnotherMajorProtocolIsUnusableAtOnceUntilItSpeaksOursAgain() {
+        server.stubFor(get("/actuator/health/readiness").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(READY.replace("\"inFlight\"", "\"protocolVersion\":\"2.0\",\"inFlight\""))));
+
+        checkOnce();
+        assertThat(registry.isHealthy(endpoint)).isFalse();
+        assertThat(registry.incompatibleProtocol(region)).isEqualTo(2);
+
+        server.stubFor(get("/actuator/health/readiness").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(READY.replace("\"inFlight\"", "\"protocolVersion\":\"1.3\",\"inFlight\""))));
+        checkOnce();
+        assertThat(registry.isHealthy(endpoint)).isTrue();
+        assertThat(registry.incompatibleProtocol(region)).isNull();
+    }
+
+    @Test
     void twoNotReadyAnswersTakeTheEndpointDownAndOneReadyAnswerBringsItBack() {
         server.stubFor(get("/actuator/health/readiness").willReturn(aResponse().withStatus(503)
                 .withBody("{\"status\":\"OUT_OF_SERVICE\"}")));

@@ -13,9 +13,17 @@ class LoadReportTests {
         String body = """
                 {"status":"UP","components":{"readinessState":{"status":"UP"},"region":{"status":"UP","details":{
                 "region":"us-east","backend":"simulated","model":"simulated","version":"0.1.0-SNAPSHOT",
-                "protocolVersion":1,"inFlight":3,"capacity":64,"queueDepth":0}}}}""";
+                "protocolVersion":"1.0","inFlight":3,"capacity":64,"queueDepth":0}}}}""";
 
-        assertThat(LoadReport.parse(body)).isEqualTo(new LoadReport(3, 64, 0, "0.1.0-SNAPSHOT"));
+        assertThat(LoadReport.parse(body)).isEqualTo(new LoadReport(3, 64, 0, "0.1.0-SNAPSHOT", 1));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"1|1", "'\"1.0\"'|1", "'\"2.11\"'|2", "'\"two\"'|", "'null'|"})
+    void readsTheMajorProtocolVersion(String json, Integer major) {
+        String body = "{\"components\":{\"region\":{\"details\":{\"protocolVersion\":" + json + "}}}}";
+
+        assertThat(LoadReport.parse(body).protocol()).isEqualTo(major);
     }
 
     @Test

@@ -139,6 +139,7 @@ class GeoRoutingIntegrationTests extends RegionsIntegrationTest {
                 .withHeader("X-Client-Note", equalTo("kept"))
                 .withHeader(GeoRoutingFilter.CLIENT_IP_HEADER, equalTo("80.133.1.1"))
                 .withHeader(GeoRoutingFilter.COUNTRY_HEADER, equalTo("DE"))
+                .withHeader("X-Meridian-Protocol", equalTo("1.0"))
                 .withoutHeader("X-Forwarded-For")
                 .withoutHeader("X-Forwarded-Host")
                 .withoutHeader("X-Forwarded-Proto")

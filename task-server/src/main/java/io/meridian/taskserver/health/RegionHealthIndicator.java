@@ -6,6 +6,7 @@ import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.web.ProtocolVersionFilter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
@@ -23,9 +24,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RegionHealthIndicator implements HealthIndicator {
-
-    /** Version of the API between gateway and task servers; a different major version is incompatible. */
-    static final int PROTOCOL_VERSION = 1;
 
     private final TaskServerProperties server;
     private final ChatBackend backend;
@@ -53,7 +51,7 @@ class RegionHealthIndicator implements HealthIndicator {
                 .withDetail("region", server.region())
                 .withDetail("backend", backend.name())
                 .withDetail("model", backend.defaultModel())
-                .withDetail("protocolVersion", PROTOCOL_VERSION)
+                .withDetail("protocolVersion", ProtocolVersionFilter.MAJOR + "." + ProtocolVersionFilter.MINOR)
                 .withDetail("inFlight", load.inFlight())
                 .withDetail("capacity", load.capacity())
                 .withDetail("queueDepth", queueDepth());

@@ -30,6 +30,12 @@ public record ApiError(
     /** 400: the query is longer than {@code meridian.task-server.max-query-length}. */
     public static final String QUERY_TOO_LONG = "query_too_long";
 
+    /** 400: a header has a value of the wrong form; {@code field} names the header. */
+    public static final String INVALID_HEADER = "invalid_header";
+
+    /** 400: the gateway speaks another major version of the gateway-to-region API. */
+    public static final String INCOMPATIBLE_PROTOCOL = "incompatible_protocol";
+
     /** 404: no endpoint at this path. */
     public static final String NOT_FOUND = "not_found";
 

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 public final class RequestSizeLimitFilter implements WebFilter, Ordered {
 
     /** Order of this filter: right after {@link RegionHeaderFilter}. */
-    public static final int ORDER = RegionHeaderFilter.ORDER + 1;
+    public static final int ORDER = ProtocolVersionFilter.ORDER + 1;
 
     private final long maxRequestBytes;
 

@@ -44,6 +44,11 @@ class WebConfiguration implements WebFluxConfigurer {
     }
 
     @Bean
+    ProtocolVersionFilter protocolVersionFilter() {
+        return new ProtocolVersionFilter();
+    }
+
+    @Bean
     RequestSizeLimitFilter requestSizeLimitFilter() {
         return new RequestSizeLimitFilter(server.maxRequestBytes());
     }

@@ -47,7 +47,7 @@ class HealthEndpointTests {
                 .jsonPath("$.components.region.details.inFlight").isEqualTo(0)
                 .jsonPath("$.components.region.details.capacity").isEqualTo(256)
                 .jsonPath("$.components.region.details.queueDepth").isEqualTo(0)
-                .jsonPath("$.components.region.details.protocolVersion").isEqualTo(1)
+                .jsonPath("$.components.region.details.protocolVersion").isEqualTo("1.0")
                 .jsonPath("$.components.region.details.version").isNotEmpty();
     }
 

@@ -1,0 +1,87 @@
+package io.meridian.taskserver.web;
+
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Refuses requests from a gateway that speaks another major version of the gateway-to-region API.
+ *
+ * <p>Version drift between nodes was one of the original design's named pitfalls: a gateway and a
+ * task server of different releases that disagree on the API must fail loudly, not half-work. The
+ * gateway names its version in {@value #HEADER} ({@code <major>.<minor>}) on every request it
+ * forwards; a different major version is answered {@code 400 incompatible_protocol}, naming both
+ * versions, before any handler runs. Minor versions only add, so any minor of the same major
+ * passes. A request without the header (a client calling the region directly) is served: the
+ * check is about gateways. The gateway's health checks read the same version from this server's
+ * readiness ({@code protocolVersion}) and stop routing to a region they cannot speak to.
+ */
+public final class ProtocolVersionFilter implements WebFilter, Ordered {
+
+    /** The request header in which the gateway names its protocol version. */
+    public static final String HEADER = "X-Meridian-Protocol";
+
+    /** Major version of the gateway-to-region API this server speaks. */
+    public static final int MAJOR = 1;
+
+    /** Minor version: additions that older gateways do not use. */
+    public static final int MINOR = 0;
+
+    /** After the region header, before the body size limit and any handler. */
+    public static final int ORDER = RegionHeaderFilter.ORDER + 1;
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String value = exchange.getRequest().getHeaders().getFirst(HEADER);
+        if (value == null) {
+            return chain.filter(exchange);
+        }
+        int major = major(value);
+        if (major < 0) {
+            return Mono.error(new ApiException(ApiError.INVALID_HEADER, 400, HEADER + " must be <major>.<minor>, e.g. "
+                    + MAJOR + "." + MINOR + ", but was '" + excerpt(value) + "'", HEADER, null));
+        }
+        if (major != MAJOR) {
+            return Mono.error(new ApiException(ApiError.INCOMPATIBLE_PROTOCOL, 400, "this region speaks protocol "
+                    + MAJOR + "." + MINOR + " and cannot serve a gateway that speaks " + excerpt(value)
+                    + "; upgrade the older of the two", HEADER, null));
+        }
+        return chain.filter(exchange);
+    }
+
+    /** The major version of {@code <major>[.<minor>]}, or -1 when the value is not of that form. */
+    static int major(String value) {
+        String text = value.strip();
+        int dot = text.indexOf('.');
+        String majorText = dot < 0 ? text : text.substring(0, dot);
+        String minorText = dot < 0 ? "0" : text.substring(dot + 1);
+        if (!digits(majorText) || !digits(minorText)) {
+            return -1;
+        }
+        return Integer.parseInt(majorText);
+    }
+
+    private static boolean digits(String text) {
+        if (text.isEmpty() || text.length() > 4) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String excerpt(String value) {
+        String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 20 ? printable : printable.substring(0, 20) + "…";
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+}
