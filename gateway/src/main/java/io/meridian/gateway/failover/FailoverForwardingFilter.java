@@ -11,6 +11,7 @@ import io.meridian.gateway.health.RegionProtocol;
 import io.meridian.gateway.routing.BodyTooLargeException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.routing.GeoRoutingFilter;
+import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.region.Region;
 import io.netty.buffer.ByteBuf;
@@ -113,6 +114,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(FailoverForwardingFilter.class);
 
     private final HttpClient httpClient;
+    private final RegionClientTls tls;
     private final Map<URI, HttpClient> endpointClients = new ConcurrentHashMap<>();
     private final CandidateSelector selector;
     private final EndpointLoad endpointLoad;
@@ -129,8 +131,11 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
 
     FailoverForwardingFilter(HttpClient httpClient, CandidateSelector selector, EndpointPicker picker, RegionGuards guards, RetryBudget budget,
             HealthRegistry health, FailoverMetrics metrics, Clock clock, FailoverProperties properties,
-            long maxBodySize, EndpointLoad endpointLoad) {
+            long maxBodySize, EndpointLoad endpointLoad, RegionClientTls tls) {
         this.endpointLoad = endpointLoad;
+        this.tls = tls;
+        // A renewed client certificate: new connections are made with it.
+        tls.onChange(endpointClients::clear);
         this.httpClient = httpClient;
         this.selector = selector;
         this.picker = picker;
@@ -223,13 +228,14 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             host = host.substring(1, host.length() - 1);
         }
         int port = endpoint.getPort() >= 0 ? endpoint.getPort() : secure ? 443 : 80;
-        HttpClient client = httpClient.host(host).port(port)
+        HttpClient base = httpClient.host(host).port(port);
+        HttpClient client = (secure ? tls.secure(base) : base)
                 // The attempt's deadline runs on the connection's own event loop, from the moment the
                 // request is sent until the answer's status and headers arrive; a streamed answer (SSE)
                 // may then take as long as it needs.
                 .responseTimeout(attemptTimeout)
                 .doOnResponse((response, connection) -> connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
-        return secure ? client.secure() : client;
+        return client;
     }
 
     private record Target(Region region, URI endpoint) {

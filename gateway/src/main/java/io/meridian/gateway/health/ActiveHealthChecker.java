@@ -1,5 +1,6 @@
 package io.meridian.gateway.health;
 
+import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import java.net.URI;
@@ -36,10 +37,17 @@ final class ActiveHealthChecker implements SmartLifecycle {
     private final List<URI> endpoints;
     private final HealthRegistry registry;
     private final HealthProperties properties;
+    private final HttpClient http;
+    private final RegionClientTls tls;
     private final WebClient client;
+    private volatile WebClient secureClient;
     private volatile @Nullable Disposable schedule;
 
     ActiveHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties) {
+        this(catalog, registry, properties, RegionClientTls.none());
+    }
+
+    ActiveHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties, RegionClientTls tls) {
         List<URI> all = new ArrayList<>();
         for (Region region : catalog.regions()) {
             all.addAll(region.endpoints());
@@ -47,10 +55,18 @@ final class ActiveHealthChecker implements SmartLifecycle {
         this.endpoints = List.copyOf(all);
         this.registry = registry;
         this.properties = properties;
-        HttpClient http = HttpClient.create()
+        this.http = HttpClient.create()
                 .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())
                 .responseTimeout(properties.timeout());
+        this.tls = tls;
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+        // https endpoints are checked with the gateway's client certificate, like its requests.
+        this.secureClient = secureClient();
+        tls.onChange(() -> this.secureClient = secureClient());
+    }
+
+    private WebClient secureClient() {
+        return WebClient.builder().clientConnector(new ReactorClientHttpConnector(tls.secure(http))).build();
     }
 
     /** Checks every endpoint once and completes when all answers are recorded. */
@@ -60,7 +76,8 @@ final class ActiveHealthChecker implements SmartLifecycle {
 
     Mono<Void> check(URI endpoint) {
         URI url = URI.create(endpoint + properties.path());
-        return client.get().uri(url)
+        WebClient checker = "https".equalsIgnoreCase(endpoint.getScheme()) ? secureClient : client;
+        return checker.get().uri(url)
                 .exchangeToMono(response -> response.bodyToMono(String.class)
                         .defaultIfEmpty("")
                         .map(body -> new Result(response.statusCode().is2xxSuccessful(), LoadReport.parse(body))))

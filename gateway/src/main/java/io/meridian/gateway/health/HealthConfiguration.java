@@ -1,5 +1,6 @@
 package io.meridian.gateway.health;
 
+import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.region.RegionCatalog;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,7 +17,8 @@ class HealthConfiguration {
     }
 
     @Bean
-    ActiveHealthChecker activeHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties) {
-        return new ActiveHealthChecker(catalog, registry, properties);
+    ActiveHealthChecker activeHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties,
+            RegionClientTls tls) {
+        return new ActiveHealthChecker(catalog, registry, properties, tls);
     }
 }

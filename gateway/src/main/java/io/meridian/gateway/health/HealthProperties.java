@@ -28,7 +28,7 @@ public record HealthProperties(
         @DefaultValue("1s") Duration timeout,
         @DefaultValue("1") @Min(1) int healthyThreshold,
         @DefaultValue("3") @Min(1) int unhealthyThreshold,
-        @DefaultValue("/actuator/health/readiness") @NotBlank String path) {
+        @DefaultValue("/readyz") @NotBlank String path) {
 
     public static final String PREFIX = "meridian.health";
 

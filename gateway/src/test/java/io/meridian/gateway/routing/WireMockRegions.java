@@ -34,7 +34,7 @@ public final class WireMockRegions implements AutoCloseable {
     };
 
     /** Where the gateway's active health checks ask each region for its readiness. */
-    static final String HEALTH_PATH = "/actuator/health/readiness";
+    static final String HEALTH_PATH = "/readyz";
 
     final Map<String, WireMockServer> servers = new LinkedHashMap<>();
 

@@ -52,6 +52,17 @@ class HealthEndpointTests {
     }
 
     @Test
+    void readinessWithItsRegionDetailsIsAlsoOnTheMainPortAtReadyz() {
+        client.get().uri("/readyz").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.region.details.region").isEqualTo(TestRegion.ID)
+                .jsonPath("$.components.region.details.protocolVersion").isEqualTo("1.0");
+        client.get().uri("/livez").exchange().expectStatus().isOk();
+    }
+
+    @Test
     void livenessGroupIsUp() {
         client.get().uri("/actuator/health/liveness").exchange()
                 .expectStatus().isOk()
