@@ -4,6 +4,7 @@ import io.meridian.gateway.affinity.AffinityProperties;
 import io.meridian.gateway.affinity.TwoChoicesPicker;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.ProxyProperties;
+import io.meridian.gateway.tenant.UsageLedger;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.region.RegionCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,7 +50,7 @@ class FailoverConfiguration {
     FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, ProxyProperties proxy,
             CandidateSelector selector, EndpointPicker picker,
             RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
-            EndpointLoad endpointLoad, RegionClientTls tls) {
+            EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger) {
         // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
         // request never lands on a connection the region is closing ("prematurely closed"). Each
         // endpoint may hold as many connections as its region's bulkhead admits requests: a request
@@ -68,6 +69,7 @@ class FailoverConfiguration {
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
         return new FailoverForwardingFilter(client, selector, picker, guards,
-                budget, health, metrics, Clock.systemUTC(), properties, proxy.maxBodySize().toBytes(), endpointLoad, tls);
+                budget, health, metrics, Clock.systemUTC(), properties, proxy.maxBodySize().toBytes(), endpointLoad, tls,
+                ledger.getIfAvailable());
     }
 }

@@ -11,6 +11,9 @@ import io.meridian.gateway.health.RegionProtocol;
 import io.meridian.gateway.routing.BodyTooLargeException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.routing.GeoRoutingFilter;
+import io.meridian.gateway.tenant.Tenant;
+import io.meridian.gateway.tenant.TokenUsageReport;
+import io.meridian.gateway.tenant.UsageLedger;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.region.Region;
@@ -115,6 +118,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
 
     private final HttpClient httpClient;
     private final RegionClientTls tls;
+    private final @Nullable UsageLedger ledger;
     private final Map<URI, HttpClient> endpointClients = new ConcurrentHashMap<>();
     private final CandidateSelector selector;
     private final EndpointLoad endpointLoad;
@@ -131,8 +135,9 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
 
     FailoverForwardingFilter(HttpClient httpClient, CandidateSelector selector, EndpointPicker picker, RegionGuards guards, RetryBudget budget,
             HealthRegistry health, FailoverMetrics metrics, Clock clock, FailoverProperties properties,
-            long maxBodySize, EndpointLoad endpointLoad, RegionClientTls tls) {
+            long maxBodySize, EndpointLoad endpointLoad, RegionClientTls tls, @Nullable UsageLedger ledger) {
         this.endpointLoad = endpointLoad;
+        this.ledger = ledger;
         this.tls = tls;
         // A renewed client certificate: new connections are made with it.
         tls.onChange(endpointClients::clear);
@@ -355,6 +360,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             headers.set(GeoRoutingFilter.CLIENT_IP_HEADER, clientIp);
             headers.set(GeoRoutingFilter.COUNTRY_HEADER, country);
             headers.set(RegionProtocol.HEADER, RegionProtocol.VERSION);
+            Tenant tenant = exchange.getAttribute(Tenant.ATTRIBUTE);
+            if (tenant != null) {
+                headers.set(Tenant.HEADER, tenant.id());
+                if (!tenant.models().isEmpty()) {
+                    headers.set(Tenant.MODELS_HEADER, String.join(",", tenant.models()));
+                }
+            }
             if (contentLength >= 0) {
                 headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, contentLength);
             }
@@ -474,10 +486,36 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             Flux<DataBuffer> body = connection.inbound().receive().retain()
                     .map(buffer -> wrap(buffer, factory))
                     .doOnCancel(connection::dispose);
-            if (isStreaming(upstream.response().responseHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE))) {
+            boolean streaming = isStreaming(upstream.response().responseHeaders().get(
+                    io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE));
+            Tenant tenant = ledger == null ? null : exchange.getAttribute(Tenant.ATTRIBUTE);
+            if (tenant != null) {
+                body = countTokens(tenant, upstream, body, streaming);
+            }
+            if (streaming) {
                 return response.writeAndFlushWith(body.map(Flux::just));
             }
             return response.writeWith(body);
+        }
+
+        /** Counts the tokens the region reports for this answer against the tenant's budgets. */
+        private Flux<DataBuffer> countTokens(Tenant tenant, Upstream upstream, Flux<DataBuffer> body, boolean streaming) {
+            UsageLedger counter = Objects.requireNonNull(ledger);
+            String reported = upstream.response().responseHeaders().get(TokenUsageReport.HEADER);
+            if (reported != null) {
+                counter.record(tenant.id(), TokenUsageReport.total(reported));
+                return body;
+            }
+            if (!streaming) {
+                return body;
+            }
+            // A streamed answer reports its usage in a comment at its end.
+            return body.doOnNext(buffer -> {
+                long tokens = TokenUsageReport.inStreamChunk(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+                if (tokens > 0) {
+                    counter.record(tenant.id(), tokens);
+                }
+            });
         }
 
         private Mono<Void> regionFailed(Region region, Failure failure) {

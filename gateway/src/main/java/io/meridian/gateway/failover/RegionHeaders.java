@@ -1,6 +1,8 @@
 package io.meridian.gateway.failover;
 
 import io.meridian.gateway.routing.GeoRoutingFilter;
+import io.meridian.gateway.tenant.ApiKeys;
+import io.meridian.gateway.tenant.Tenant;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
@@ -20,8 +22,11 @@ import reactor.netty.http.server.HttpServerRequest;
  * {@code Transfer-Encoding}, {@code Upgrade}), {@code Host} (the region's own is sent),
  * {@code Content-Length} (the forwarding filter sets it from the body it sends), the forwarding
  * chains {@code Forwarded} and {@code X-Forwarded-*} (written by the client, they vouch for nothing;
- * the region gets the one address the gateway resolved instead) and the gateway's own
- * {@code X-Meridian-Client-*} headers, which only the gateway writes. Back to the client: the
+ * the region gets the one address the gateway resolved instead), the client's credentials
+ * ({@code Authorization}, {@code X-API-Key}: the gateway authenticates, and the region learns the
+ * tenant from {@code X-Meridian-Tenant}) and the gateway's own {@code X-Meridian-Client-*},
+ * {@code X-Meridian-Tenant} and {@code X-Meridian-Allowed-Models} headers, which only the gateway
+ * writes. Back to the client: the
  * region's answer without its hop-by-hop headers.
  *
  * <p>Performance note. This replaces Spring Cloud Gateway's chain of {@code HttpHeadersFilter}s,
@@ -44,8 +49,10 @@ final class RegionHeaders {
     /** Dropped towards a region only. */
     private static final AsciiString[] NOT_FORWARDED = {
             HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_LENGTH, AsciiString.cached("forwarded"),
+            HttpHeaderNames.AUTHORIZATION, AsciiString.cached(ApiKeys.HEADER.toLowerCase()),
             AsciiString.cached(GeoRoutingFilter.CLIENT_IP_HEADER.toLowerCase()),
-            AsciiString.cached(GeoRoutingFilter.COUNTRY_HEADER.toLowerCase())};
+            AsciiString.cached(GeoRoutingFilter.COUNTRY_HEADER.toLowerCase()),
+            AsciiString.cached(Tenant.HEADER.toLowerCase()), AsciiString.cached(Tenant.MODELS_HEADER.toLowerCase())};
 
     private static final @Nullable Class<?> SERVER_REQUEST = serverRequestClass();
 

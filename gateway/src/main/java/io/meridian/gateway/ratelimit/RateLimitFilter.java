@@ -2,11 +2,7 @@ package io.meridian.gateway.ratelimit;
 
 import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import org.jspecify.annotations.Nullable;
+import io.meridian.gateway.tenant.ApiKeys;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -70,29 +66,11 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
     }
 
     String identity(ServerWebExchange exchange) {
-        String key = apiKey(exchange.getRequest().getHeaders());
+        String key = ApiKeys.of(exchange.getRequest().getHeaders());
         if (key != null) {
-            return "key:" + sha256(key);
+            return "key:" + ApiKeys.sha256(key).substring(0, 32);
         }
         return "ip:" + clientIpResolver.resolve(exchange).address().getHostAddress();
-    }
-
-    private static @Nullable String apiKey(HttpHeaders headers) {
-        String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) && authorization.length() > 7) {
-            return authorization.substring(7).strip();
-        }
-        String key = headers.getFirst("X-API-Key");
-        return key == null || key.isBlank() ? null : key.strip();
-    }
-
-    private static String sha256(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 
     @Override

@@ -1,21 +1,10 @@
 package io.meridian.gateway.ratelimit;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.meridian.gateway.redis.SharedRedis;
+import io.meridian.gateway.redis.SharedRedis.Script;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -60,42 +49,33 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             return {allowed, tostring(tokens)}
             """;
 
-    private final RedisClient client;
+    private final SharedRedis redis;
+    private final Script script;
     private final double rate;
     private final int burst;
     private final String ttlMillis;
     private final Duration timeout;
     private final LocalRateLimiter fallback;
-    private final Clock clock;
-    private final String sha;
-    private final AtomicReference<@Nullable StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
-    private final AtomicLong nextConnectAttempt = new AtomicLong();
 
     public RedisRateLimiter(String redisUrl, double requestsPerSecond, int burst, Duration timeout,
             LocalRateLimiter fallback, Clock clock) {
-        this.client = RedisClient.create(RedisURI.create(redisUrl));
+        this.redis = new SharedRedis(redisUrl, "rate limits", clock);
+        this.script = Script.of(SCRIPT);
         this.rate = requestsPerSecond;
         this.burst = burst;
         this.ttlMillis = Long.toString(Math.max(1_000, (long) Math.ceil(burst / requestsPerSecond * 1000)));
         this.timeout = timeout;
         this.fallback = fallback;
-        this.clock = clock;
-        this.sha = sha1(SCRIPT);
     }
 
     @Override
     public Mono<RateLimitDecision> acquire(String client) {
-        StatefulRedisConnection<String, String> open = connection();
-        if (open == null) {
+        Mono<List<Object>> reply = redis.eval(script, new String[] {KEY_PREFIX + client},
+                new String[] {Double.toString(rate), Integer.toString(burst), ttlMillis}, timeout);
+        if (reply == null) {
             return Mono.fromSupplier(() -> fallback.take(client));
         }
-        String[] keys = {KEY_PREFIX + client};
-        String[] args = {Double.toString(rate), Integer.toString(burst), ttlMillis};
-        return open.reactive().<List<Object>>evalsha(sha, ScriptOutputType.MULTI, keys, args)
-                .onErrorResume(RedisNoScriptException.class,
-                        e -> open.reactive().eval(SCRIPT, ScriptOutputType.MULTI, keys, args))
-                .next()
-                .timeout(timeout)
+        return reply
                 .map(this::decision)
                 .onErrorResume(e -> {
                     log.warn("Rate limiting falls back to this gateway's memory: Redis failed ({})", e.toString());
@@ -113,49 +93,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         return new RateLimitDecision(false, 0, reset, Math.max(1, TokenBucket.secondsUntil(1 - tokens, rate)));
     }
 
-    /** The open connection, or null while Redis is unreachable (then retried at most once a second). */
-    private @Nullable StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> open = connection.get();
-        if (open != null) {
-            return open;
-        }
-        long now = clock.millis();
-        long next = nextConnectAttempt.get();
-        if (now < next || !nextConnectAttempt.compareAndSet(next, now + 1_000)) {
-            return null;
-        }
-        // Connecting blocks for at most the connect timeout; it runs at most once a second, off the
-        // hot path of every other request, which fall back to local limits meanwhile.
-        Thread.ofVirtual().name("meridian-redis-connect").start(() -> {
-            try {
-                connection.compareAndSet(null, client.connect(StringCodec.UTF8));
-                log.info("Rate limits are shared through Redis");
-            } catch (RuntimeException ex) {
-                log.warn("Redis for shared rate limits is unreachable ({}); limiting per gateway meanwhile", ex.toString());
-            }
-        });
-        return null;
-    }
-
     /** Whether decisions are currently shared through Redis (false while it is unreachable). */
     public boolean isShared() {
-        return connection.get() != null;
+        return redis.isShared();
     }
 
     @Override
     public void close() {
-        StatefulRedisConnection<String, String> open = connection.getAndSet(null);
-        if (open != null) {
-            open.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
+        redis.close();
     }
 }

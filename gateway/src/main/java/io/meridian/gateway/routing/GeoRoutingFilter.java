@@ -5,6 +5,7 @@ import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.residency.NoRegionInZoneException;
 import io.meridian.gateway.residency.ResidencyPolicy;
+import io.meridian.gateway.tenant.Tenant;
 import io.meridian.region.RankedRegion;
 import java.net.URI;
 import java.util.List;
@@ -88,8 +89,11 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             // The task's region or nothing: any other region could only answer "no such task".
             decision = new RoutingDecision(decision.client(), decision.location(), owner.candidates());
         }
-        String zone = residency.zoneFor(request.getHeaders().getFirst(ResidencyPolicy.HEADER),
-                decision.location().countryCode());
+        // A tenant bound to a zone is confined to it, whatever its requests ask for.
+        Tenant tenant = exchange.getAttribute(Tenant.ATTRIBUTE);
+        String requestedZone = tenant != null && tenant.zone() != null ? tenant.zone()
+                : request.getHeaders().getFirst(ResidencyPolicy.HEADER);
+        String zone = residency.zoneFor(requestedZone, decision.location().countryCode());
         if (zone != null) {
             List<RankedRegion> confined = ResidencyPolicy.confine(decision.candidates(), zone);
             if (confined.isEmpty()) {

@@ -12,14 +12,15 @@ class RegionHeadersTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"Connection", "keep-alive", "PROXY-CONNECTION", "Proxy-Authenticate", "Proxy-Authorization",
-            "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "content-length", "Forwarded", "X-Forwarded-For",
+            "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "content-length", "Forwarded", "X-Forwarded-For", "Authorization", "x-api-key",
+            "X-Meridian-Tenant", "X-Meridian-Allowed-Models",
             "x-forwarded-host", "X-FORWARDED-PROTO", "X-Meridian-Client-IP", "x-meridian-client-country"})
     void headersThatNeverReachARegion(String name) {
         assertThat(RegionHeaders.forwarded(name, null)).isFalse();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Authorization", "Content-Type", "Accept", "Idempotency-Key", "X-Session-Id", "traceparent",
+    @ValueSource(strings = {"Content-Type", "Accept", "Idempotency-Key", "X-Session-Id", "traceparent",
             "X-Forwarded", "X-Forwardedfor", "Forwarded-For", "X-Meridian-Residency", "Trailers"})
     void headersThatDo(String name) {
         assertThat(RegionHeaders.forwarded(name, null)).isTrue();

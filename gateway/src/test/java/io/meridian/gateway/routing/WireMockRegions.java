@@ -71,7 +71,12 @@ public final class WireMockRegions implements AutoCloseable {
         }
     }
 
-    WireMockServer get(String id) {
+    /** Every region's server. */
+    public java.util.Collection<WireMockServer> servers() {
+        return servers.values();
+    }
+
+    public WireMockServer get(String id) {
         return servers.get(id);
     }
 
@@ -90,7 +95,7 @@ public final class WireMockRegions implements AutoCloseable {
     }
 
     /** Requests the regions received from clients, not counting the gateway's health checks. */
-    int totalRequests() {
+    public int totalRequests() {
         return servers.values().stream().mapToInt(WireMockRegions::clientRequests).sum();
     }
 

@@ -15,6 +15,7 @@ import io.meridian.taskserver.task.TaskTokens;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,8 @@ class ChatCompletionsController {
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> complete(@RequestBody(required = false) Mono<JsonNode> body,
-            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey) {
+            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels) {
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"model\": \"...\", \"messages\": [...]}",
@@ -100,7 +102,8 @@ class ChatCompletionsController {
                 // The queue backend may block (Redis): off the event loop.
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(request -> {
-                    Task task = tasks.submit(taskRequest(request), idempotencyKey).task();
+                    Task task = tasks.submit(taskRequest(request), idempotencyKey,
+                            TenantHeaders.allowedModels(allowedModels)).task();
                     if (request.stream()) {
                         return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                                 .body(stream(task, request.includeUsage())));
@@ -122,6 +125,7 @@ class ChatCompletionsController {
     private ResponseEntity<?> answer(Task task) {
         return switch (task.status()) {
             case SUCCEEDED -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                    .header(TenantHeaders.USAGE, TenantHeaders.usage(Objects.requireNonNull(task.result()).usage()))
                     .body(ChatCompletion.of(task, region));
             case FAILED, DEAD_LETTERED, CANCELLED -> throw TaskFailures.toApiException(task);
             case QUEUED, RUNNING -> throw new ApiException(ApiError.MODEL_TIMEOUT, 504, "task " + task.id()
@@ -176,7 +180,9 @@ class ChatCompletionsController {
                 rest = rest.concatWithValues(event(ChatCompletionChunk.usage(id, created, result.model(),
                         ChatCompletion.Usage.of(result.usage()))));
             }
-            return rest.concatWithValues(ServerSentEvent.builder(DONE).build());
+            // The gateway counts the tenant's tokens from this comment; clients ignore comments.
+            return rest.concatWithValues(ServerSentEvent.<String>builder().comment(TenantHeaders.usageComment(result.usage())).build(),
+                    ServerSentEvent.builder(DONE).build());
         });
         Flux<ServerSentEvent<String>> first = Flux.just(event(ChatCompletionChunk.of(id, created, model,
                 new ChatCompletionChunk.Delta("assistant", ""), null)));

@@ -13,6 +13,7 @@ import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -59,19 +60,23 @@ class ProcessController {
     @PostMapping(path = "/process", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> process(@RequestBody(required = false) Mono<JsonNode> body,
-            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey) {
+            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels) {
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
                 .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
-                .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey).task()))
+                .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey,
+                        TenantHeaders.allowedModels(allowedModels)).task()))
                 .flatMap(task -> tasks.await(task.id(), syncWait))
                 .map(this::answer);
     }
 
     private ResponseEntity<?> answer(Task task) {
         return switch (task.status()) {
-            case SUCCEEDED -> ResponseEntity.ok(response(task, Objects.requireNonNull(task.result())));
+            case SUCCEEDED -> ResponseEntity.ok()
+                    .header(TenantHeaders.USAGE, TenantHeaders.usage(Objects.requireNonNull(task.result()).usage()))
+                    .body(response(task, Objects.requireNonNull(task.result())));
             case FAILED, DEAD_LETTERED -> throw TaskFailures.toApiException(task);
             case CANCELLED -> throw new ApiException(ApiError.TASK_FINISHED, 409,
                     "task " + task.id() + " was cancelled before it answered", null, null);

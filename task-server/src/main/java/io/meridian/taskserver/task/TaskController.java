@@ -5,6 +5,7 @@ import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -50,12 +51,14 @@ class TaskController {
     @PostMapping(path = "/v1/tasks", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<TaskView.Accepted>> submit(@RequestBody(required = false) Mono<JsonNode> body,
-            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey) {
+            @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
+            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels) {
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
                 .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
-                .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey).task())));
+                .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey,
+                        TenantHeaders.allowedModels(allowedModels)).task())));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.time.Clock;
 import java.time.Duration;
@@ -160,6 +161,19 @@ public final class TaskService {
      * @throws io.meridian.taskserver.queue.QueueFullException if the task's queue is full
      */
     public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey) {
+        return submit(request, idempotencyKey, Set.of());
+    }
+
+    /**
+     * Accepts a task for a tenant that may use only some models.
+     *
+     * @param request        the validated request
+     * @param idempotencyKey the client's {@value #IDEMPOTENCY_KEY}, or {@code null}
+     * @param allowedModels  the models the tenant may use; empty: any
+     * @return the queued task, or the earlier one
+     * @throws ApiException 403 {@code model_not_allowed} if the task would run a model the tenant may not use
+     */
+    public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey, Set<String> allowedModels) {
         if (idempotencyKey != null) {
             checkKey(idempotencyKey);
             Optional<Task> held = queue.findByIdempotencyKey(idempotencyKey);
@@ -169,6 +183,10 @@ public final class TaskService {
         }
         QueueSettings target = classifier.classify(request.query(), request.kind(), request.model());
         String model = request.model() != null ? request.model() : target.model();
+        if (!allowedModels.isEmpty() && !allowedModels.contains(model)) {
+            throw new ApiException(ApiError.MODEL_NOT_ALLOWED, 403, "this API key may use the models "
+                    + String.join(", ", allowedModels) + ", not '" + model + "'", "model", null);
+        }
         String requestedModel = null;
         if (shouldDegrade(target)) {
             requestedModel = model;

@@ -36,6 +36,9 @@ public record ApiError(
     /** 400: the gateway speaks another major version of the gateway-to-region API. */
     public static final String INCOMPATIBLE_PROTOCOL = "incompatible_protocol";
 
+    /** 403: the request's API key may not use the model the task would run. */
+    public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
+
     /** 404: no endpoint at this path. */
     public static final String NOT_FOUND = "not_found";
 

@@ -1,0 +1,27 @@
+package io.meridian.gateway.tenant;
+
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A caller the gateway knows: by API key, or {@link #ANONYMOUS_ID} for requests without one.
+ *
+ * @param id     its name
+ * @param limits what it may spend
+ * @param zone   the residency zone its requests are confined to, or {@code null}
+ * @param models the models it may use; empty: any
+ */
+public record Tenant(String id, TenantProperties.Limits limits, @Nullable String zone, Set<String> models) {
+
+    /** The name requests without an API key are counted under. */
+    public static final String ANONYMOUS_ID = "anonymous";
+
+    /** Exchange attribute holding the request's tenant. */
+    public static final String ATTRIBUTE = Tenant.class.getName();
+
+    /** Request header that tells a region which tenant a request is for. */
+    public static final String HEADER = "X-Meridian-Tenant";
+
+    /** Request header with the models the tenant may use, for the region to enforce (absent: any). */
+    public static final String MODELS_HEADER = "X-Meridian-Allowed-Models";
+}

@@ -1,0 +1,109 @@
+package io.meridian.gateway.tenant;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.gateway.GatewayApplication;
+import io.meridian.gateway.routing.WireMockRegions;
+import io.meridian.testing.TestRedis;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Two gateways sharing one Redis hold a tenant to its limits together: requests and tokens
+ * counted by one are seen by the other. A fresh tenant name per run keeps runs apart in a Redis
+ * that outlives them.
+ */
+class SharedLimitsIntegrationTests {
+
+    static final WireMockRegions regions = WireMockRegions.shared();
+    static final String TENANT = "shared-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String KEY = "shared-limits-key";
+    static final List<ConfigurableApplicationContext> gateways = new ArrayList<>();
+
+    @BeforeAll
+    static void startTwoGateways() {
+        for (int i = 0; i < 2; i++) {
+            gateways.add(new SpringApplicationBuilder(GatewayApplication.class).run(arguments()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        gateways.forEach(ConfigurableApplicationContext::close);
+    }
+
+    static String[] arguments() {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--meridian.trusted-proxies=127.0.0.0/8",
+                "--meridian.health.enabled=false",
+                "--meridian.auth.anonymous=false",
+                "--meridian.auth.redis-url=" + TestRedis.url(),
+                "--meridian.auth.tenants[0].id=" + TENANT,
+                "--meridian.auth.tenants[0].keys-sha256[0]=" + ApiKeys.sha256(KEY),
+                "--meridian.auth.tenants[0].limits.tokens-per-day=100",
+                "--meridian.default-region=us-east"));
+        String[][] known = {{"us-east", "40.7", "-74.0", "us"}, {"eu-central", "50.1", "8.7", "eu"}, {"ap-southeast", "1.35", "103.8", "apac"}};
+        for (int i = 0; i < known.length; i++) {
+            args.add("--meridian.regions[" + i + "].id=" + known[i][0]);
+            args.add("--meridian.regions[" + i + "].latitude=" + known[i][1]);
+            args.add("--meridian.regions[" + i + "].longitude=" + known[i][2]);
+            args.add("--meridian.regions[" + i + "].zone=" + known[i][3]);
+            args.add("--meridian.regions[" + i + "].endpoints[0]=http://127.0.0.1:" + regions.get(known[i][0]).port());
+        }
+        return args.toArray(String[]::new);
+    }
+
+    WebTestClient.ResponseSpec process(int gateway) {
+        int port = ((WebServerApplicationContext) gateways.get(gateway)).getWebServer().getPort();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build()
+                .post().uri("/process").header("X-Forwarded-For", "8.8.8.8")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}").exchange();
+    }
+
+    @Test
+    void tokensSpentThroughOneGatewayCountAtTheOther() {
+        regions.servers().forEach(server -> server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withHeader("X-Meridian-Usage", "prompt=30, completion=30")
+                .withBody("{\"answer\":\"ok\"}"))));
+
+        // Redis is joined lazily: the first requests may still be counted locally, so wait until shared.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gateways.stream()
+                .allMatch(context -> context.getBean(UsageLedger.class) instanceof RedisUsageLedger ledger
+                        && triggerAndCheck(ledger)));
+
+        process(0).expectStatus().isOk();   // 60 of 100 used, counted in Redis
+        process(1).expectStatus().isOk();   // the other gateway sees 60 < 100: admitted; 120 used
+        process(0).expectStatus().isEqualTo(429).expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
+        process(1).expectStatus().isEqualTo(429).expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
+    }
+
+    /** Asks the ledger to connect (an admission of a throw-away tenant) and says whether it has. */
+    static boolean triggerAndCheck(RedisUsageLedger ledger) {
+        ledger.admit("warm-up-" + TENANT).block();
+        return ledger.isShared();
+    }
+
+    @Test
+    void theKeyNeverReachesRedis() throws Exception {
+        triggerAndCheck((RedisUsageLedger) gateways.getFirst().getBean(UsageLedger.class));
+        try (var client = io.lettuce.core.RedisClient.create(TestRedis.url()); var connection = client.connect()) {
+            List<String> keys = connection.sync().keys("meridian:usage:*");
+            assertThat(keys).noneMatch(key -> key.contains(KEY) || key.contains(ApiKeys.sha256(KEY)));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.meridian.gateway.tenant;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.gateway.routing.RegionsIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * API keys and budgets at the gateway, against WireMock regions that report token usage the way
+ * task servers do. The keys of this test and their SHA-256 hashes (only the hashes are configured):
+ * {@code acme-key-1}, {@code acme-retired-key} (revoked), {@code eu-only-key}, {@code chatty-key},
+ * {@code budget-key}, {@code streamer-key}. Each test that spends uses a tenant of its own: the
+ * counters live as long as the application context.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "meridian.trusted-proxies=127.0.0.0/8",
+        "meridian.health.enabled=false",
+        "meridian.auth.anonymous=false",
+        "meridian.auth.tenants[0].id=acme",
+        "meridian.auth.tenants[0].keys-sha256[0]=" + TenantIntegrationTests.ACME_HASH,
+        "meridian.auth.tenants[0].revoked-keys-sha256[0]=" + TenantIntegrationTests.RETIRED_HASH,
+        "meridian.auth.tenants[1].id=eu-only",
+        "meridian.auth.tenants[1].keys-sha256[0]=" + TenantIntegrationTests.EU_HASH,
+        "meridian.auth.tenants[1].zone=eu",
+        "meridian.auth.tenants[1].models[0]=qwen3",
+        "meridian.auth.tenants[1].models[1]=qwen3:14b",
+        "meridian.auth.tenants[2].id=chatty",
+        "meridian.auth.tenants[2].keys-sha256[0]=" + TenantIntegrationTests.CHATTY_HASH,
+        "meridian.auth.tenants[2].limits.requests-per-minute=2",
+        "meridian.auth.tenants[3].id=budget",
+        "meridian.auth.tenants[3].keys-sha256[0]=" + TenantIntegrationTests.BUDGET_HASH,
+        "meridian.auth.tenants[3].limits.tokens-per-day=40",
+        "meridian.auth.tenants[4].id=streamer",
+        "meridian.auth.tenants[4].keys-sha256[0]=" + TenantIntegrationTests.STREAMER_HASH,
+        "meridian.auth.tenants[4].limits.tokens-per-day=40"})
+class TenantIntegrationTests extends RegionsIntegrationTest {
+
+    static final String ACME_HASH = "904fc520be4ca9db80d0ffcc6bf7e01b4148e33d45bb6b422ad2e607815fb508";
+    static final String RETIRED_HASH = "787a164814ea93fdb801fec49c7f15a4a0a3426057edead7486ffc17de0246c1";
+    static final String EU_HASH = "1e2e638fcac20f384def446a5191997c682a5d4005ef187d549ce6e3e8cc41b5";
+    static final String CHATTY_HASH = "6af15c339dca0e3481023c57064526b45da5d7073ebeba9ccb9006b6c9f72d87";
+    static final String BUDGET_HASH = "ca84bf10f218fbc0871f76dd11094d13bbf7eb3d7f38bbc105efb2720b3d87a0";
+    static final String STREAMER_HASH = "302825b5e733e4f683200d0e9d56a1a26c259e4ecbddd9697c927ed5b9bc274e";
+
+    WebTestClient.ResponseSpec process(@org.jspecify.annotations.Nullable String authorization) {
+        WebTestClient.RequestBodySpec request = client.post().uri("/process").header("X-Forwarded-For", "8.8.8.8")
+                .contentType(MediaType.APPLICATION_JSON);
+        if (authorization != null) {
+            request = request.header(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return request.bodyValue("{\"query\":\"a secret prompt about zebras\"}").exchange();
+    }
+
+    void regionsReport(String usage) {
+        regions.servers().forEach(server -> server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withHeader("X-Meridian-Usage", usage)
+                .withBody("{\"answer\":\"ok\"}"))));
+    }
+
+    @Test
+    void theHashesAreThoseOfTheTestKeys() {
+        assertThat(ApiKeys.sha256("acme-key-1")).isEqualTo(ACME_HASH);
+        assertThat(ApiKeys.sha256("acme-retired-key")).isEqualTo(RETIRED_HASH);
+        assertThat(ApiKeys.sha256("eu-only-key")).isEqualTo(EU_HASH);
+        assertThat(ApiKeys.sha256("chatty-key")).isEqualTo(CHATTY_HASH);
+        assertThat(ApiKeys.sha256("budget-key")).isEqualTo(BUDGET_HASH);
+        assertThat(ApiKeys.sha256("streamer-key")).isEqualTo(STREAMER_HASH);
+    }
+
+    @Test
+    void aRequestWithoutAKeyIsRefusedWhenAnonymousAccessIsOff() {
+        process(null).expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"meridian\"")
+                .expectBody().jsonPath("$.error").isEqualTo("missing_api_key").jsonPath("$.field").isEqualTo("Authorization");
+        assertThat(regions.totalRequests()).isZero();
+    }
+
+    @Test
+    void aWrongKeyAndARevokedKeyAreRefusedAndSaidApart(CapturedOutput output) {
+        process("Bearer not-a-key").expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_api_key");
+        process("Bearer acme-retired-key").expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error").isEqualTo("revoked_api_key")
+                .jsonPath("$.message").value(message -> assertThat((String) message).contains("acme"));
+        assertThat(regions.totalRequests()).isZero();
+        assertThat(output.getAll()).doesNotContain("not-a-key").doesNotContain("acme-retired-key");
+    }
+
+    @Test
+    void aValidKeyReachesTheRegionAsItsTenantWithoutTheKey(CapturedOutput output) {
+        process("Bearer acme-key-1").expectStatus().isOk();
+        client.post().uri("/process").header("X-Forwarded-For", "8.8.8.8").header(ApiKeys.HEADER, "acme-key-1")
+                .header(Tenant.HEADER, "someone-else")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}").exchange()
+                .expectStatus().isOk();
+
+        regions.get("us-east").verify(2, postRequestedFor(urlEqualTo("/process"))
+                .withHeader(Tenant.HEADER, equalTo("acme"))
+                .withoutHeader(HttpHeaders.AUTHORIZATION)
+                .withoutHeader(ApiKeys.HEADER));
+        assertThat(output.getAll()).doesNotContain("acme-key-1").doesNotContain("zebras");
+    }
+
+    @Test
+    void aTenantOverItsDailyTokensIsRefusedUntilTheDayEnds() {
+        regionsReport("prompt=12, completion=13");
+
+        process("Bearer budget-key").expectStatus().isOk();   // 25 used
+        process("Bearer budget-key").expectStatus().isOk();   // 25 < 40 before it: admitted; 50 used
+        process("Bearer budget-key").expectStatus().isEqualTo(429)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("limit_exceeded")
+                .jsonPath("$.field").isEqualTo("tokens_per_day")
+                .jsonPath("$.message").value(message -> assertThat((String) message)
+                        .contains("tenant 'budget' used 50 of its 40 tokens per day").contains("resets at ").contains("T00:00:00Z"));
+        assertThat(regions.totalRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aTenantOverItsRequestsPerMinuteIsRefused() {
+        process("Bearer chatty-key").expectStatus().isOk();
+        process("Bearer chatty-key").expectStatus().isOk();
+        process("Bearer chatty-key").expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.field").isEqualTo("requests_per_minute");
+    }
+
+    @Test
+    void aTenantBoundToAZoneIsServedThereAndTheRegionLearnsItsModels() {
+        // A client in the US, but the tenant's data stays in the EU.
+        process("Bearer eu-only-key").expectStatus().isOk()
+                .expectHeader().valueEquals("X-Meridian-Region", "eu-central");
+
+        regions.get("eu-central").verify(postRequestedFor(urlEqualTo("/process"))
+                .withHeader(Tenant.HEADER, equalTo("eu-only"))
+                .withHeader(Tenant.MODELS_HEADER, equalTo("qwen3,qwen3:14b")));
+    }
+
+    @Test
+    void aStreamedAnswerIsCountedFromItsClosingUsageComment() {
+        regions.servers().forEach(server -> server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream")
+                .withBody("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+                        + ": meridian-usage prompt=20 completion=25\n\ndata: [DONE]\n\n"))));
+
+        client.post().uri("/v1/chat/completions").header("X-Forwarded-For", "8.8.8.8")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer streamer-key").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"qwen3\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange().expectStatus().isOk().expectBody(String.class).value(body -> assertThat(body).contains("[DONE]"));
+
+        process("Bearer streamer-key").expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
+    }
+}
