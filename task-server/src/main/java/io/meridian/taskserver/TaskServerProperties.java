@@ -26,6 +26,10 @@ import org.springframework.validation.annotation.Validated;
  * @param capacity       Tasks this server holds at once, queued or running. It is reported in the health answer
  *                       so the gateway spills over to the next region before this one is full; past
  *                       it, new requests are refused at once with 503 overloaded and Retry-After.
+ * @param maxJsonDepth   Deepest nesting of a request body; deeper is refused with 400 json_too_deep.
+ * @param maxMessages    Most messages in a chat completion; more is refused with 400 too_many_messages.
+ * @param maxTokens      Largest {@code max_tokens} (or {@code max_completion_tokens}) a chat completion may
+ *                       ask for; larger is refused with 400 max_tokens_too_large.
  */
 @ConfigurationProperties(TaskServerProperties.PREFIX)
 @Validated
@@ -37,7 +41,10 @@ public record TaskServerProperties(
         String region,
         @DefaultValue("32000") @Positive int maxQueryLength,
         @DefaultValue("1MB") DataSize maxRequestSize,
-        @DefaultValue("256") @Positive int capacity) {
+        @DefaultValue("256") @Positive int capacity,
+        @DefaultValue("32") @Positive int maxJsonDepth,
+        @DefaultValue("256") @Positive int maxMessages,
+        @DefaultValue("32768") @Positive int maxTokens) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.task-server";

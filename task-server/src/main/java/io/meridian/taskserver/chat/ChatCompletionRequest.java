@@ -45,6 +45,20 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
      * @throws InvalidRequestException naming the field and the rule, if the body is not acceptable
      */
     static ChatCompletionRequest from(JsonNode body, Collection<String> queues) {
+        return from(body, queues, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Validates a request body within the server's limits.
+     *
+     * @param body        the body as a JSON tree
+     * @param queues      the queue names, which {@code model} may name
+     * @param maxMessages most messages accepted
+     * @param maxTokens   largest {@code max_tokens} accepted
+     * @return the request
+     * @throws InvalidRequestException naming the field and the rule, if the body is not acceptable
+     */
+    static ChatCompletionRequest from(JsonNode body, Collection<String> queues, int maxMessages, int maxTokens) {
         if (!body.isObject()) {
             throw invalid("request body must be a JSON object such as {\"model\": \"...\", \"messages\": [...]}, "
                     + "but was " + describe(body), null);
@@ -55,7 +69,12 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
             kind = model;
             model = null;
         }
-        List<ChatMessage> messages = messages(body.get("messages"));
+        JsonNode messageNodes = body.get("messages");
+        if (messageNodes != null && messageNodes.isArray() && messageNodes.size() > maxMessages) {
+            throw new InvalidRequestException(ApiError.TOO_MANY_MESSAGES, "messages may hold at most " + maxMessages
+                    + " messages (meridian.task-server.max-messages), but had " + messageNodes.size(), "messages");
+        }
+        List<ChatMessage> messages = messages(messageNodes);
         boolean stream = bool(body.get("stream"), "stream");
         JsonNode streamOptions = body.get("stream_options");
         boolean includeUsage = false;
@@ -66,8 +85,8 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
             }
             includeUsage = bool(streamOptions.get("include_usage"), "stream_options.include_usage");
         }
-        positiveInt(body.get("max_tokens"), "max_tokens");
-        positiveInt(body.get("max_completion_tokens"), "max_completion_tokens");
+        tokenCap(body.get("max_tokens"), "max_tokens", maxTokens);
+        tokenCap(body.get("max_completion_tokens"), "max_completion_tokens", maxTokens);
         number(body.get("temperature"), "temperature", 0, 2);
         number(body.get("top_p"), "top_p", 0, 1);
         JsonNode n = body.get("n");
@@ -164,9 +183,13 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         return node.booleanValue();
     }
 
-    private static void positiveInt(@Nullable JsonNode node, String field) {
+    private static void tokenCap(@Nullable JsonNode node, String field, int max) {
         if (node != null && !node.isNull() && !(node.isIntegralNumber() && node.asLong() > 0)) {
             throw invalid(field + " must be a positive integer, but was " + node, field);
+        }
+        if (node != null && !node.isNull() && node.asLong() > max) {
+            throw new InvalidRequestException(ApiError.MAX_TOKENS_TOO_LARGE, field + " may be at most " + max
+                    + " (meridian.task-server.max-tokens), but was " + node, field);
         }
     }
 

@@ -15,6 +15,7 @@ import io.meridian.taskserver.task.TaskTokens;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,6 +79,8 @@ class ChatCompletionsController {
 
     private final Duration syncWait;
 
+    private final TaskServerProperties limits;
+
     ChatCompletionsController(TaskService tasks, TaskTokens tokens, ChatBackend backend, JsonMapper json,
             TaskServerProperties server, TaskProperties taskProperties, Queues queues) {
         this.tasks = tasks;
@@ -85,6 +88,7 @@ class ChatCompletionsController {
         this.backend = backend;
         this.json = json;
         this.region = server.region();
+        this.limits = server;
         this.maxQueryLength = server.maxQueryLength();
         this.queueNames = queues.all().stream().map(QueueSettings::name).toList();
         this.syncWait = taskProperties.syncWait();
@@ -98,7 +102,10 @@ class ChatCompletionsController {
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"model\": \"...\", \"messages\": [...]}",
                         null)))
-                .map(node -> ChatCompletionRequest.from(node, queueNames))
+                .map(node -> {
+                    JsonLimits.checkDepth(node, limits.maxJsonDepth());
+                    return ChatCompletionRequest.from(node, queueNames, limits.maxMessages(), limits.maxTokens());
+                })
                 // The queue backend may block (Redis): off the event loop.
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(request -> {

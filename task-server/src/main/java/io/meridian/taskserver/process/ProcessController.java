@@ -13,6 +13,7 @@ import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.net.URI;
 import java.time.Duration;
@@ -44,6 +45,8 @@ class ProcessController {
 
     private final int maxQueryLength;
 
+    private final int maxJsonDepth;
+
     private final List<String> kinds;
 
     private final Duration syncWait;
@@ -53,6 +56,7 @@ class ProcessController {
         this.tasks = tasks;
         this.region = server.region();
         this.maxQueryLength = server.maxQueryLength();
+        this.maxJsonDepth = server.maxJsonDepth();
         this.kinds = queues.all().stream().map(QueueSettings::name).toList();
         this.syncWait = taskProperties.syncWait();
     }
@@ -65,7 +69,10 @@ class ProcessController {
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
-                .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
+                .map(json -> {
+                    JsonLimits.checkDepth(json, maxJsonDepth);
+                    return TaskRequest.from(json, maxQueryLength, kinds);
+                })
                 .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey,
                         TenantHeaders.allowedModels(allowedModels)).task()))
                 .flatMap(task -> tasks.await(task.id(), syncWait))

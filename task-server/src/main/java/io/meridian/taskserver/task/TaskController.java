@@ -5,6 +5,7 @@ import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.net.URI;
 import java.time.Duration;
@@ -40,11 +41,14 @@ class TaskController {
 
     private final int maxQueryLength;
 
+    private final int maxJsonDepth;
+
     private final List<String> kinds;
 
     TaskController(TaskService tasks, TaskServerProperties server, Queues queues) {
         this.tasks = tasks;
         this.maxQueryLength = server.maxQueryLength();
+        this.maxJsonDepth = server.maxJsonDepth();
         this.kinds = queues.all().stream().map(QueueSettings::name).toList();
     }
 
@@ -56,7 +60,10 @@ class TaskController {
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
-                .map(json -> TaskRequest.from(json, maxQueryLength, kinds))
+                .map(json -> {
+                    JsonLimits.checkDepth(json, maxJsonDepth);
+                    return TaskRequest.from(json, maxQueryLength, kinds);
+                })
                 .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey,
                         TenantHeaders.allowedModels(allowedModels)).task())));
     }

@@ -39,6 +39,15 @@ public record ApiError(
     /** 403: the request's API key may not use the model the task would run. */
     public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
+    /** 400: the body nests deeper than {@code meridian.task-server.max-json-depth}. */
+    public static final String JSON_TOO_DEEP = "json_too_deep";
+
+    /** 400: more messages than {@code meridian.task-server.max-messages}. */
+    public static final String TOO_MANY_MESSAGES = "too_many_messages";
+
+    /** 400: {@code max_tokens} above {@code meridian.task-server.max-tokens}. */
+    public static final String MAX_TOKENS_TOO_LARGE = "max_tokens_too_large";
+
     /** 404: no endpoint at this path. */
     public static final String NOT_FOUND = "not_found";
 

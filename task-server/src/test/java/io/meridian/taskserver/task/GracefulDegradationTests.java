@@ -34,7 +34,7 @@ class GracefulDegradationTests {
 
     private TaskService service(@Nullable Integer threshold) {
         return new TaskService(queue, new QueueClassifier(queues, 100),
-                new LoadTracker(new TaskServerProperties(TestRegion.ID, 32000, DataSize.ofMegabytes(1), 256)),
+                new LoadTracker(new TaskServerProperties(TestRegion.ID, 32000, DataSize.ofMegabytes(1), 256, 32, 256, 32768)),
                 TestRegion.ID, clock, ids, queues, threshold);
     }
 

@@ -1,0 +1,60 @@
+package io.meridian.taskserver.web;
+
+import io.meridian.taskserver.testsupport.TestRegion;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Each input limit, breached by a little, answers 400 naming the limit and the field. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        TestRegion.PROPERTY,
+        "meridian.task-server.max-json-depth=8",
+        "meridian.task-server.max-messages=3",
+        "meridian.task-server.max-tokens=1000"})
+@AutoConfigureWebTestClient
+class InputLimitsTests {
+
+    @Autowired
+    private WebTestClient client;
+
+    WebTestClient.BodyContentSpec refused(String path, String body, String error) {
+        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error").isEqualTo(error);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/process", "/v1/tasks", "/v1/chat/completions"})
+    void aBodyNestedDeeperThanTheLimitIsRefused(String path) {
+        String deep = "{\"query\":\"hi\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x\":"
+                + "[".repeat(20) + "]".repeat(20) + "}";
+        refused(path, deep, ApiError.JSON_TOO_DEEP).jsonPath("$.message").value(message ->
+                org.assertj.core.api.Assertions.assertThat((String) message).contains("8 levels"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/process", "/v1/tasks"})
+    void aBodyWithinTheDepthIsServed(String path) {
+        client.post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"query\":\"hi\",\"x\":[[[[1]]]]}").exchange()
+                .expectStatus().is2xxSuccessful();
+    }
+
+    @org.junit.jupiter.api.Test
+    void moreMessagesThanTheLimitAreRefusedNamingMessages() {
+        String message = "{\"role\":\"user\",\"content\":\"hi\"}";
+        refused("/v1/chat/completions", "{\"messages\":[" + String.join(",", message, message, message, message) + "]}",
+                ApiError.TOO_MANY_MESSAGES).jsonPath("$.field").isEqualTo("messages");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"max_tokens", "max_completion_tokens"})
+    void aTokenCapAboveTheLimitIsRefusedNamingIt(String field) {
+        refused("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"" + field + "\":1001}",
+                ApiError.MAX_TOKENS_TOO_LARGE).jsonPath("$.field").isEqualTo(field);
+    }
+}
