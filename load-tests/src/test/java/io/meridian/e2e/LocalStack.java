@@ -20,20 +20,30 @@ final class LocalStack implements AutoCloseable {
     final Path root;
     final Path home;
     final int gatewayPort;
+    final int gatewayHttpsPort;
     final List<Integer> regionPorts;
+    final List<Integer> managementPorts;
+    private final Map<String, String> extraEnvironment;
 
-    private LocalStack(Path root, Path home, int gatewayPort, List<Integer> regionPorts) {
+    private LocalStack(Path root, Path home, List<Integer> ports, Map<String, String> extraEnvironment) {
         this.root = root;
         this.home = home;
-        this.gatewayPort = gatewayPort;
-        this.regionPorts = regionPorts;
+        this.gatewayPort = ports.get(0);
+        this.gatewayHttpsPort = ports.get(1);
+        this.regionPorts = ports.subList(2, 5);
+        this.managementPorts = ports.subList(5, 8);
+        this.extraEnvironment = extraEnvironment;
     }
 
     static LocalStack start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** Starts the stack with more environment for bin/meridian, e.g. MERIDIAN_GATEWAY_ARGS. */
+    static LocalStack start(Map<String, String> extraEnvironment) throws Exception {
         Path root = repositoryRoot();
         Path home = Files.createTempDirectory("meridian-e2e");
-        List<Integer> ports = freePorts(4);
-        LocalStack stack = new LocalStack(root, home, ports.get(0), ports.subList(1, 4));
+        LocalStack stack = new LocalStack(root, home, freePorts(8), extraEnvironment);
         Process up = stack.launcher("up", "--detach").inheritIO().start();
         if (!up.waitFor(6, TimeUnit.MINUTES)) {
             up.destroyForcibly();
@@ -57,6 +67,10 @@ final class LocalStack implements AutoCloseable {
         env.put("MERIDIAN_HOME", home.toString());
         env.put("MERIDIAN_GATEWAY_PORT", Integer.toString(gatewayPort));
         env.put("MERIDIAN_REGION_PORTS", regionPorts.get(0) + " " + regionPorts.get(1) + " " + regionPorts.get(2));
+        env.put("MERIDIAN_GATEWAY_HTTPS_PORT", Integer.toString(gatewayHttpsPort));
+        env.put("MERIDIAN_REGION_MANAGEMENT_PORTS",
+                managementPorts.get(0) + " " + managementPorts.get(1) + " " + managementPorts.get(2));
+        env.putAll(extraEnvironment);
         env.put("MERIDIAN_MODEL_BACKEND", "simulated");
         env.put("MERIDIAN_SIMULATED_LATENCY", "5ms");
         return builder;
