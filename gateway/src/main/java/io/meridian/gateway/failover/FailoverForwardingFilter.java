@@ -11,6 +11,7 @@ import io.meridian.gateway.health.RegionProtocol;
 import io.meridian.gateway.routing.BodyTooLargeException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.routing.GeoRoutingFilter;
+import io.meridian.gateway.tenant.StreamBudget;
 import io.meridian.gateway.tenant.Tenant;
 import io.meridian.gateway.tenant.TokenUsageReport;
 import io.meridian.gateway.tenant.UsageLedger;
@@ -490,7 +491,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                     io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE));
             Tenant tenant = ledger == null ? null : exchange.getAttribute(Tenant.ATTRIBUTE);
             if (tenant != null) {
-                body = countTokens(tenant, upstream, body, streaming);
+                body = countTokens(tenant, upstream, body, streaming, factory);
             }
             if (streaming) {
                 return response.writeAndFlushWith(body.map(Flux::just));
@@ -499,7 +500,8 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         }
 
         /** Counts the tokens the region reports for this answer against the tenant's budgets. */
-        private Flux<DataBuffer> countTokens(Tenant tenant, Upstream upstream, Flux<DataBuffer> body, boolean streaming) {
+        private Flux<DataBuffer> countTokens(Tenant tenant, Upstream upstream, Flux<DataBuffer> body, boolean streaming,
+                DataBufferFactory factory) {
             UsageLedger counter = Objects.requireNonNull(ledger);
             String reported = upstream.response().responseHeaders().get(TokenUsageReport.HEADER);
             if (reported != null) {
@@ -509,13 +511,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             if (!streaming) {
                 return body;
             }
-            // A streamed answer reports its usage in a comment at its end.
-            return body.doOnNext(buffer -> {
-                long tokens = TokenUsageReport.inStreamChunk(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
-                if (tokens > 0) {
-                    counter.record(tenant.id(), tokens);
-                }
-            });
+            return StreamBudget.meter(body, tenant.id(), counter, exchange.getAttribute(StreamBudget.ATTRIBUTE), factory);
         }
 
         private Mono<Void> regionFailed(Region region, Failure failure) {

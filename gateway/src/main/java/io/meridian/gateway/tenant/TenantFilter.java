@@ -59,8 +59,16 @@ public final class TenantFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         return ledger.admit(tenant.id()).flatMap(usage -> {
-            Breach breach = breach(tenant, usage, Windows.at(clock.instant()));
-            return breach == null ? chain.filter(exchange) : refuse(exchange, breach);
+            Windows now = Windows.at(clock.instant());
+            Breach breach = breach(tenant, usage, now);
+            if (breach != null) {
+                return refuse(exchange, breach);
+            }
+            StreamBudget.Allowance allowance = allowance(tenant, usage, now);
+            if (allowance != null) {
+                exchange.getAttributes().put(StreamBudget.ATTRIBUTE, allowance);
+            }
+            return chain.filter(exchange);
         });
     }
 
@@ -93,6 +101,27 @@ public final class TenantFilter implements GlobalFilter, Ordered {
                     + global.tokensPerMonth() + " tokens per month, a cap that protects every tenant", now.monthEnds());
         }
         return null;
+    }
+
+    /** What the tenant may still spend in tokens, by its tightest limit; {@code null} without token limits. */
+    StreamBudget.@Nullable Allowance allowance(Tenant tenant, Usage usage, Windows now) {
+        TenantProperties.Limits limits = tenant.limits();
+        StreamBudget.Allowance tightest = null;
+        tightest = tighter(tightest, limits.tokensPerMinute(), usage.tokensThisMinute(), "tokens_per_minute", now.minuteEnds());
+        tightest = tighter(tightest, limits.tokensPerDay(), usage.tokensToday(), "tokens_per_day", now.dayEnds());
+        tightest = tighter(tightest, limits.tokensPerMonth(), usage.tokensThisMonth(), "tokens_per_month", now.monthEnds());
+        tightest = tighter(tightest, global.tokensPerDay(), usage.globalTokensToday(), "global_tokens_per_day", now.dayEnds());
+        return tighter(tightest, global.tokensPerMonth(), usage.globalTokensThisMonth(), "global_tokens_per_month",
+                now.monthEnds());
+    }
+
+    private static StreamBudget.@Nullable Allowance tighter(StreamBudget.@Nullable Allowance current, @Nullable Long limit,
+            long used, String name, Instant resetsAt) {
+        if (limit == null) {
+            return current;
+        }
+        long left = Math.max(0, limit - used);
+        return current == null || left < current.tokens() ? new StreamBudget.Allowance(left, name, resetsAt) : current;
     }
 
     private static boolean over(long used, @Nullable Long limit) {

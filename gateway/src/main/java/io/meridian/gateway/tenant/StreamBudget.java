@@ -1,0 +1,90 @@
+package io.meridian.gateway.tenant;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+
+/**
+ * Meters a streamed answer against its tenant's budgets while it flows.
+ *
+ * <p>A stream's exact usage arrives only at its end (the region's {@code : meridian-usage}
+ * comment), so while it flows each content chunk counts as one token, which is what the regions'
+ * streams send (one chunk per token). When the count would take the tenant past what it had left
+ * when the request was admitted ({@link Allowance}), the stream ends there with an SSE
+ * {@code error} event naming the limit, and the tokens streamed so far are counted. An answer that
+ * ends by itself is counted from its usage comment, or, without one, from its chunks.
+ */
+public final class StreamBudget {
+
+    /** Exchange attribute: the {@link Allowance} of an admitted request whose tenant has token limits. */
+    public static final String ATTRIBUTE = StreamBudget.class.getName() + ".allowance";
+
+    private static final String CONTENT = "\"content\":\"";
+
+    /**
+     * What the tenant may still spend, by its tightest token limit.
+     *
+     * @param tokens   tokens left
+     * @param limit    the limit's name
+     * @param resetsAt when its window ends
+     */
+    public record Allowance(long tokens, String limit, Instant resetsAt) {
+    }
+
+    private StreamBudget() {
+    }
+
+    /** The stream, metered: counted into {@code ledger}, and cut off past {@code allowance} when there is one. */
+    public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
+            @Nullable Allowance allowance, DataBufferFactory buffers) {
+        AtomicLong streamed = new AtomicLong();
+        AtomicBoolean reported = new AtomicBoolean();
+        return body.<DataBuffer>handle((buffer, sink) -> {
+            String text = buffer.toString(StandardCharsets.UTF_8);
+            long usage = TokenUsageReport.inStreamChunk(text);
+            if (usage >= 0) {
+                reported.set(true);
+                ledger.record(tenant, usage);
+                sink.next(buffer);
+                return;
+            }
+            long total = streamed.addAndGet(contentChunks(text));
+            if (allowance != null && total > allowance.tokens()) {
+                streamed.addAndGet(-contentChunks(text));
+                DataBufferUtils.release(buffer);
+                sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
+                sink.complete();
+                return;
+            }
+            sink.next(buffer);
+        }).doFinally(signal -> {
+            if (!reported.get() && streamed.get() > 0) {
+                ledger.record(tenant, streamed.get());
+            }
+        });
+    }
+
+    /** Events in {@code text} that carry a piece of the answer. */
+    static int contentChunks(String text) {
+        int count = 0;
+        for (int at = text.indexOf(CONTENT); at >= 0; at = text.indexOf(CONTENT, at + CONTENT.length())) {
+            int next = at + CONTENT.length();
+            if (next < text.length() && text.charAt(next) != '"') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String error(Allowance allowance) {
+        return "event: error\ndata: {\"error\":\"limit_exceeded\",\"message\":\"the answer was cut off: it would have taken "
+                + "this API key past its " + allowance.limit().replace('_', ' ') + "; it resets at " + allowance.resetsAt()
+                + "\",\"field\":\"" + allowance.limit() + "\",\"status\":429}\n\n";
+    }
+}
