@@ -381,13 +381,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             Region region = target.region();
             CircuitBreaker circuit = guards.circuit(region);
             if (!circuit.tryAcquirePermission()) {
-                passOver(region, "circuit_open");
+                passOver(region, FailoverMetrics.CIRCUIT_OPEN);
                 return attempt(index + 1);
             }
             Bulkhead bulkhead = guards.bulkhead(region);
             if (!bulkhead.tryAcquirePermission()) {
                 circuit.releasePermission();
-                passOver(region, "bulkhead_full");
+                passOver(region, FailoverMetrics.BULKHEAD_FULL);
                 return attempt(index + 1);
             }
             boolean retry = attempts > 0;

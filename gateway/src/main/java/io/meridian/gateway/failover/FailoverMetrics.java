@@ -52,8 +52,25 @@ final class FailoverMetrics {
                     .tag("region", region.id()).register(registry);
             Gauge.builder(IN_FLIGHT, guards, g -> g.inFlight(region))
                     .tag("region", region.id()).register(registry);
+            // Counted from zero, so that a dashboard or an alert sees "none yet" rather than no series.
+            for (String reason : FAILOVER_REASONS) {
+                failover(region, reason, 0);
+            }
         }
     }
+
+    /** Failover reason: the region's circuit breaker refused the attempt. */
+    static final String CIRCUIT_OPEN = "circuit_open";
+
+    /** Failover reason: the region's bulkhead was full. */
+    static final String BULKHEAD_FULL = "bulkhead_full";
+
+    /** Every reason a request moves past a region: the failures of an attempt, and the refusals before one. */
+    static final java.util.List<String> FAILOVER_REASONS = java.util.List.of(
+            FailoverForwardingFilter.Failure.CONNECT.tag, FailoverForwardingFilter.Failure.RESET.tag,
+            FailoverForwardingFilter.Failure.TIMEOUT.tag, FailoverForwardingFilter.Failure.STATUS.tag,
+            CIRCUIT_OPEN, BULKHEAD_FULL);
+
 
     static int circuitState(CircuitBreaker.State state) {
         return switch (state) {
@@ -76,11 +93,15 @@ final class FailoverMetrics {
     }
 
     void failover(Region region, String reason) {
+        failover(region, reason, 1);
+    }
+
+    private void failover(Region region, String reason, int count) {
         failovers.computeIfAbsent(new MeterKey(region.id(), reason, 0), key -> Counter.builder(FAILOVERS)
                         .tag("region", key.region())
                         .tag("reason", key.outcome())
                         .register(registry))
-                .increment();
+                .increment(count);
     }
 
     void attempt(Region region, String outcome, long millis) {

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.llm;
 
 import io.meridian.taskserver.TaskServerProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ThreadFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +34,14 @@ class ModelConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(ChatBackend.class)
-    ChatBackend chatBackend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel) {
+    ChatBackend chatBackend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel,
+            ObjectProvider<MeterRegistry> meters) {
+        ChatBackend backend = backend(model, server, chatModel);
+        MeterRegistry registry = meters.getIfAvailable();
+        return registry == null ? backend : new MeteredChatBackend(backend, registry);
+    }
+
+    private static ChatBackend backend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel) {
         return switch (model.backend()) {
             case SIMULATED -> new SimulatedChatBackend(server.region(), model.simulated());
             // getObject: without a ChatModel (spring.ai.model.chat overridden) start-up fails naming the type.

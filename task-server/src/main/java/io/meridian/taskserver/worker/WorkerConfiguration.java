@@ -19,6 +19,11 @@ import org.springframework.context.annotation.Configuration;
 class WorkerConfiguration {
 
     @Bean
+    QueueMetrics queueMetrics(WorkerPools pools, Clock clock) {
+        return new QueueMetrics(pools, clock);
+    }
+
+    @Bean
     WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, WorkerProperties workers,
             Clock clock, TaskTokens tokens) {
         Dispatcher dispatcher = new Dispatcher();
