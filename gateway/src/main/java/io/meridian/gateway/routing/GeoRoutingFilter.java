@@ -55,9 +55,16 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     private final RegionRouter router;
     private final long maxBodyBytes;
     private final TaskAffinity taskAffinity;
+    private final CountryTraffic countries;
 
     public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
             TaskAffinity taskAffinity, ResidencyPolicy residency) {
+        this(clientIpResolver, router, maxBodyBytes, taskAffinity, residency, CountryTraffic.bundled());
+    }
+
+    public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
+            TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries) {
+        this.countries = countries;
         this.residency = residency;
         this.clientIpResolver = clientIpResolver;
         this.router = router;
@@ -99,6 +106,7 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         }
         String country = decision.location().countryCode();
         String countryValue = country == null ? "unknown" : country;
+        countries.record(country);
         exchange.getAttributes().put(DECISION_ATTR, decision);
         // The region gets the one client address the gateway vouches for and the country it was
         // located in: the forwarding filter adds both from the decision, and never passes on the

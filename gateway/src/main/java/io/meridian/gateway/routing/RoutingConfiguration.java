@@ -27,10 +27,16 @@ class RoutingConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    CountryTraffic countryTraffic() {
+        return CountryTraffic.bundled();
+    }
+
+    @Bean
     GeoRoutingFilter geoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, ProxyProperties properties,
-            RegionCatalog catalog, ResidencyPolicy residency) {
+            RegionCatalog catalog, ResidencyPolicy residency, CountryTraffic countries) {
         return new GeoRoutingFilter(clientIpResolver, router, properties.maxBodySize().toBytes(), new TaskAffinity(catalog),
-                residency);
+                residency, countries);
     }
 
     @Bean

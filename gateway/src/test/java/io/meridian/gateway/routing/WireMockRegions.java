@@ -71,7 +71,7 @@ public final class WireMockRegions implements AutoCloseable {
         }
     }
 
-    WireMockServer get(String id) {
+    public WireMockServer get(String id) {
         return servers.get(id);
     }
 

@@ -1,0 +1,207 @@
+// Meridian global dashboard: draws the map once from the shipped TopoJSON, then renders every
+// state the gateway pushes over server-sent events (falling back to polling /dashboard/api/state).
+(function () {
+  'use strict';
+
+  var W = 1000, NORTH = 84, SOUTH = -58, K = W / 360;
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+
+  // Equirectangular projection, cropped to the inhabited latitudes.
+  function project(lon, lat) {
+    return [(lon + 180) * K, (NORTH - Math.max(SOUTH, Math.min(NORTH, lat))) * K];
+  }
+
+  function esc(value) {
+    return String(value == null ? '' : value).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  // --- map ----------------------------------------------------------------------------------
+  function decodeArcs(topology) {
+    var t = topology.transform;
+    return topology.arcs.map(function (arc) {
+      var x = 0, y = 0;
+      return arc.map(function (p) {
+        x += p[0]; y += p[1];
+        return t ? [x * t.scale[0] + t.translate[0], y * t.scale[1] + t.translate[1]] : [p[0], p[1]];
+      });
+    });
+  }
+
+  function ringPath(ring, arcs) {
+    var points = [];
+    ring.forEach(function (index, i) {
+      var arc = index >= 0 ? arcs[index] : arcs[~index].slice().reverse();
+      points = points.concat(i === 0 ? arc : arc.slice(1));
+    });
+    var d = '', previous = null;
+    points.forEach(function (p) {
+      var xy = project(p[0], p[1]);
+      // A ring that wraps around the antimeridian is split rather than drawn across the map.
+      d += (previous === null || Math.abs(xy[0] - previous[0]) > W / 2 ? 'M' : 'L')
+          + xy[0].toFixed(1) + ',' + xy[1].toFixed(1);
+      previous = xy;
+    });
+    return d + 'Z';
+  }
+
+  function drawMap(topology) {
+    var arcs = decodeArcs(topology);
+    var group = document.getElementById('map-countries');
+    var html = '';
+    topology.objects.countries.geometries.forEach(function (g) {
+      var polygons = g.type === 'Polygon' ? [g.arcs] : g.type === 'MultiPolygon' ? g.arcs : [];
+      var d = polygons.map(function (rings) {
+        return rings.map(function (ring) { return ringPath(ring, arcs); }).join('');
+      }).join('');
+      if (d && (g.properties || {}).name !== 'Antarctica') {
+        html += '<path class="country" d="' + d + '"><title>' + esc((g.properties || {}).name) + '</title></path>';
+      }
+    });
+    group.innerHTML = html;
+  }
+
+  function drawTraffic(countries) {
+    var max = countries.reduce(function (m, c) { return Math.max(m, c.requests); }, 1);
+    document.getElementById('map-traffic').innerHTML = countries.filter(function (c) {
+      return c.latitude != null;
+    }).map(function (c) {
+      var xy = project(c.longitude, c.latitude);
+      var r = 3 + 14 * Math.sqrt(c.requests / max);
+      return '<circle class="traffic" cx="' + xy[0].toFixed(1) + '" cy="' + xy[1].toFixed(1) + '" r="' + r.toFixed(1)
+          + '"><title>' + esc(c.code) + ': ' + c.requests + ' requests</title></circle>';
+    }).join('');
+    document.getElementById('countries').innerHTML = countries.slice(0, 12).map(function (c) {
+      return '<li><span>' + esc(c.code) + '</span><b>' + fmtInt(c.requests) + '</b></li>';
+    }).join('');
+  }
+
+  var COLORS = { healthy: 'var(--green)', degraded: 'var(--amber)', down: 'var(--red)' };
+
+  function drawRegions(regions) {
+    document.getElementById('map-regions').innerHTML = regions.map(function (r) {
+      var xy = project(r.longitude, r.latitude), color = COLORS[r.status] || 'var(--grey)';
+      return '<g class="region-marker" data-region="' + esc(r.id) + '" data-status="' + esc(r.status) + '">'
+          + '<circle class="region-halo" cx="' + xy[0] + '" cy="' + xy[1] + '" r="14" stroke="' + color + '"/>'
+          + '<circle class="region-dot" cx="' + xy[0] + '" cy="' + xy[1] + '" r="8" fill="' + color + '"/>'
+          + '<text class="region-label" x="' + (xy[0] + 16) + '" y="' + (xy[1] + 4) + '">' + esc(r.id) + '</text></g>';
+    }).join('');
+  }
+
+  // --- cards --------------------------------------------------------------------------------
+  function fmtInt(n) { return n == null ? '–' : Math.round(n).toLocaleString('en-US'); }
+  function fmtMs(n) { return n == null ? '–' : n < 10 ? n.toFixed(1) : Math.round(n).toString(); }
+  function fmtRate(n) { return n == null ? '–' : n < 10 ? n.toFixed(1) : Math.round(n).toString(); }
+  function clock(ms) { return new Date(ms).toISOString().substring(11, 19); }
+
+  function sparkline(values, cls) {
+    var w = 120, h = 28;
+    if (!values || values.length < 2) {
+      return '<svg class="spark ' + cls + '" viewBox="0 0 ' + w + ' ' + h + '"></svg>';
+    }
+    var max = Math.max.apply(null, values.concat([1]));
+    var step = w / (values.length - 1);
+    var pts = values.map(function (v, i) {
+      return (i * step).toFixed(1) + ',' + (h - 2 - (v / max) * (h - 4)).toFixed(1);
+    });
+    return '<svg class="spark ' + cls + '" viewBox="0 0 ' + w + ' ' + h + '" preserveAspectRatio="none">'
+        + '<polygon class="area" points="0,' + h + ' ' + pts.join(' ') + ' ' + w + ',' + h + '"/>'
+        + '<polyline class="line" points="' + pts.join(' ') + '"/><title>max ' + max + '</title></svg>';
+  }
+
+  function stat(key, value, cls) {
+    return '<div class="stat"><div class="k">' + key + '</div><div class="v ' + (cls || '') + '">' + value + '</div></div>';
+  }
+
+  function queueRow(q) {
+    var s = q.sample, h = q.history;
+    return '<tr data-queue="' + esc(s.name) + '">'
+        + '<td class="name">' + esc(s.name) + '<small>' + esc(s.model) + '</small></td>'
+        + '<td class="depth">' + fmtInt(s.depth) + ' / ' + fmtInt(s.maxDepth) + '</td>'
+        + '<td class="in-flight">' + fmtInt(s.inFlight) + '</td>'
+        + '<td class="workers">' + s.workers.current + ' <small>(' + s.workers.min + '–' + s.workers.max + ')</small></td>'
+        + '<td class="completed">' + fmtInt(s.completed) + '</td>'
+        + '<td class="failed ' + (s.failed ? 'nonzero-bad' : '') + '">' + fmtInt(s.failed) + '</td>'
+        + '<td class="retried">' + fmtInt(s.retried) + '</td>'
+        + '<td class="dead-lettered ' + (s.deadLettered ? 'nonzero-bad' : '') + '">' + fmtInt(s.deadLettered) + '</td>'
+        + '<td class="chart">' + sparkline(h.depth.map(function (d, i) { return d + h.inFlight[i]; }), 'load') + '</td>'
+        + '<td class="chart">' + sparkline(h.completed, 'done') + '</td></tr>';
+  }
+
+  function regionCard(r) {
+    var circuitCls = r.circuit === 'CLOSED' ? 'good' : r.circuit === 'HALF_OPEN' ? 'warn' : 'bad';
+    var alert = '';
+    if (!r.reachable) {
+      alert = '<div class="alert" data-role="unreachable">Unreachable since ' + clock(r.unreachableSince) + ' UTC'
+          + '<small>' + esc(r.error) + '</small></div>';
+    } else if (!r.healthy) {
+      alert = '<div class="alert">Health checks failing: no new traffic is sent here</div>';
+    }
+    return '<article class="card ' + esc(r.status) + '" data-region="' + esc(r.id) + '" data-status="' + esc(r.status) + '">'
+        + '<div class="card-head"><h2>' + esc(r.name) + '</h2><span class="id">' + esc(r.id) + '</span>'
+        + '<span class="pill ' + esc(r.status) + '">' + (r.reachable ? esc(r.status) : 'unreachable') + '</span></div>'
+        + alert
+        + '<div class="stats">'
+        + stat('health', r.healthy ? 'up' : 'down', r.healthy ? 'good' : 'bad')
+        + stat('circuit', esc(r.circuit.toLowerCase().replace('_', '-')), circuitCls)
+        + stat('req/s', fmtRate(r.requestsPerSecond))
+        + stat('p50 / p99 ms', fmtMs(r.p50Millis) + ' / ' + fmtMs(r.p99Millis))
+        + stat('in flight', fmtInt(r.inFlight))
+        + stat('fail-overs out', fmtInt(r.failoversOut), r.failoversOut ? 'warn' : '')
+        + stat('version', esc(r.version || '–'))
+        + '</div>'
+        + '<table class="queues"><thead><tr><th>queue</th><th>depth</th><th>in flight</th><th>workers</th>'
+        + '<th>completed</th><th>failed</th><th>retried</th><th>dead</th><th>backlog</th><th>done / poll</th></tr></thead>'
+        + '<tbody>' + (r.queues.length ? r.queues.map(queueRow).join('')
+            : '<tr><td colspan="10">no queue figures yet</td></tr>') + '</tbody></table>'
+        + '</article>';
+  }
+
+  function render(state) {
+    var regions = state.regions || [];
+    drawRegions(regions);
+    drawTraffic(state.countries || []);
+    document.getElementById('regions').innerHTML = regions.map(regionCard).join('');
+    var up = regions.filter(function (r) { return r.status === 'healthy'; }).length;
+    var down = regions.filter(function (r) { return r.status === 'down'; }).length;
+    var rps = regions.reduce(function (s, r) { return s + (r.requestsPerSecond || 0); }, 0);
+    var depth = regions.reduce(function (s, r) {
+      return s + r.queues.reduce(function (t, q) { return t + q.sample.depth; }, 0);
+    }, 0);
+    document.getElementById('summary').innerHTML =
+        '<span><b>' + up + '</b> / ' + regions.length + ' healthy</span>'
+        + (down ? '<span style="color:var(--red)"><b style="color:var(--red)">' + down + '</b> down</span>' : '')
+        + '<span><b>' + fmtRate(rps) + '</b> req/s</span>'
+        + '<span><b>' + fmtInt(depth) + '</b> queued</span>'
+        + (state.at ? '<span>updated <b>' + clock(state.at) + '</b> UTC</span>' : '');
+  }
+
+  function live(on, text) {
+    var el = document.getElementById('live');
+    el.className = 'live ' + (on ? 'on' : 'off');
+    document.getElementById('live-text').textContent = text;
+  }
+
+  function poll() {
+    fetch('/dashboard/api/state').then(function (r) { return r.json(); })
+        .then(function (s) { render(s); live(true, 'polling'); })
+        .catch(function () { live(false, 'gateway not answering'); });
+  }
+
+  function connect() {
+    if (!window.EventSource) {
+      poll();
+      setInterval(poll, 2000);
+      return;
+    }
+    var source = new EventSource('/dashboard/api/events');
+    source.addEventListener('state', function (e) { render(JSON.parse(e.data)); live(true, 'live'); });
+    source.onerror = function () { live(false, 'reconnecting…'); };
+  }
+
+  fetch('/dashboard/assets/countries-110m.json').then(function (r) { return r.json(); }).then(drawMap)
+      .catch(function () { /* the map is decoration; the cards still work */ });
+  poll();
+  connect();
+})();
