@@ -56,6 +56,16 @@ public final class WorkerPools implements SmartLifecycle {
         return pools.stream().map(WorkerPool::stats).toList();
     }
 
+    /**
+     * The pool of one queue.
+     *
+     * @param queue the queue's name
+     * @return its pool, or empty when there is no such queue
+     */
+    java.util.Optional<WorkerPool> pool(String queue) {
+        return pools.stream().filter(pool -> pool.name().equals(queue)).findFirst();
+    }
+
     void tick() {
         try {
             queue.housekeep();
