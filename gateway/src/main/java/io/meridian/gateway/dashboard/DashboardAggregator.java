@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.meridian.gateway.failover.RegionGuards;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.CountryTraffic;
+import io.meridian.gateway.routing.RegionDrains;
 import io.meridian.geoip.CountryReferencePoints;
 import io.meridian.region.GeoPoint;
 import io.meridian.region.Region;
@@ -55,6 +56,7 @@ public final class DashboardAggregator implements SmartLifecycle {
     private final RegionGuards guards;
     private final RegionMeters meters;
     private final CountryTraffic countries;
+    private final RegionDrains drains;
     private final CountryReferencePoints countryPoints;
     private final DashboardProperties properties;
     private final Clock clock;
@@ -64,7 +66,8 @@ public final class DashboardAggregator implements SmartLifecycle {
     private volatile @Nullable Disposable schedule;
 
     DashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards, RegionMeters meters,
-            CountryTraffic countries, DashboardProperties properties, Clock clock) {
+            CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock) {
+        this.drains = drains;
         this.catalog = catalog;
         this.health = health;
         this.guards = guards;
@@ -103,6 +106,15 @@ public final class DashboardAggregator implements SmartLifecycle {
                 .retrieve()
                 .bodyToMono(QueueSample.Answer.class)
                 .timeout(properties.timeout())
+                .handle((answer, sink) -> {
+                    if (answer.queues() == null) {
+                        sink.error(new IllegalStateException("its answer to /v1/queues lists no queues"));
+                    }
+                    else {
+                        sink.next(answer);
+                    }
+                })
+                .cast(QueueSample.Answer.class)
                 .doOnNext(answer -> target.answered(answer.queues(), clock.millis(), properties.samples()))
                 .onErrorResume(failure -> {
                     target.failed(describe(failure), clock.millis());
@@ -157,6 +169,9 @@ public final class DashboardAggregator implements SmartLifecycle {
         if (!reachable || !healthy || circuit == CircuitBreaker.State.OPEN || circuit == CircuitBreaker.State.FORCED_OPEN) {
             status = "down";
         }
+        else if (drains.isDrained(region.id())) {
+            status = "drained";
+        }
         else if (circuit == CircuitBreaker.State.HALF_OPEN || backlogged) {
             status = "degraded";
         }
@@ -165,7 +180,7 @@ public final class DashboardAggregator implements SmartLifecycle {
         }
         GeoPoint at = region.location();
         return new DashboardState.RegionState(region.id(), region.displayName(), at.latitude(), at.longitude(), status,
-                reachable, target.unreachableSince, target.error, healthy, circuit.name(), guards.inFlight(region),
+                drains.isDrained(region.id()), reachable, target.unreachableSince, target.error, healthy, circuit.name(), guards.inFlight(region),
                 health.load(region).version(), rate, meters.percentileMillis(region.id(), 0.5),
                 meters.percentileMillis(region.id(), 0.99), (long) meters.failoversOut(region.id()), List.copyOf(queues));
     }

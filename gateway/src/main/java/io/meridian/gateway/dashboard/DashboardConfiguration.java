@@ -3,12 +3,14 @@ package io.meridian.gateway.dashboard;
 import io.meridian.gateway.failover.RegionGuards;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.CountryTraffic;
+import io.meridian.gateway.routing.RegionDrains;
 import io.meridian.region.RegionCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The dashboard, on unless {@code meridian.dashboard.enabled=false}. */
 @Configuration(proxyBeanMethods = false)
@@ -17,8 +19,13 @@ class DashboardConfiguration {
 
     @Bean
     DashboardAggregator dashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards,
-            MeterRegistry meters, CountryTraffic countries, DashboardProperties properties) {
-        return new DashboardAggregator(catalog, health, guards, new RegionMeters(meters), countries, properties,
-                Clock.systemUTC());
+            MeterRegistry meters, CountryTraffic countries, RegionDrains drains, DashboardProperties properties) {
+        return new DashboardAggregator(catalog, health, guards, new RegionMeters(meters), countries, drains,
+                properties, Clock.systemUTC());
+    }
+
+    @Bean
+    AdminCredential dashboardAdminCredential(Environment environment) {
+        return new AdminCredential(environment.getProperty(AdminCredential.PROPERTY));
     }
 }

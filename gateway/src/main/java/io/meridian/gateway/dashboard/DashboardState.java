@@ -26,8 +26,10 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
      * @param name               its display name
      * @param latitude           where it is
      * @param longitude          where it is
-     * @param status             {@code healthy}, {@code degraded} (circuit half-open, or queues near their bound) or
-     *                           {@code down} (unreachable, unhealthy or circuit open)
+     * @param status             {@code healthy}, {@code degraded} (circuit half-open, or queues near their bound),
+     *                           {@code drained} (an operator stopped new work to it) or {@code down}
+     *                           (unreachable, unhealthy or circuit open)
+     * @param drained            whether an operator drained it on this gateway
      * @param reachable          whether the last poll of its queues was answered
      * @param unreachableSince   epoch milliseconds of the first failed poll in the current run of failures
      * @param error              why the last poll failed
@@ -42,7 +44,7 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
      * @param queues             its queues, last known values (kept while it is unreachable)
      */
     public record RegionState(String id, String name, double latitude, double longitude, String status,
-            boolean reachable, @Nullable Long unreachableSince, @Nullable String error, boolean healthy,
+            boolean drained, boolean reachable, @Nullable Long unreachableSince, @Nullable String error, boolean healthy,
             String circuit, int inFlight, @Nullable String version, double requestsPerSecond,
             @Nullable Double p50Millis, @Nullable Double p99Millis, long failoversOut, List<QueueState> queues) {
     }

@@ -2,6 +2,7 @@ package io.meridian.gateway.dashboard;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One queue as a task server's {@code GET /v1/queues} reports it. Fields the dashboard does not
@@ -41,6 +42,6 @@ public record QueueSample(String name, String model, int depth, int maxDepth, in
      * @param queues its queues
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Answer(String region, List<QueueSample> queues) {
+    record Answer(@Nullable String region, @Nullable List<QueueSample> queues) {
     }
 }

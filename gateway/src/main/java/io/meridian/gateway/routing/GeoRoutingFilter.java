@@ -21,6 +21,7 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -56,15 +57,18 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     private final long maxBodyBytes;
     private final TaskAffinity taskAffinity;
     private final CountryTraffic countries;
+    private final @Nullable RegionDrains drains;
 
     public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
             TaskAffinity taskAffinity, ResidencyPolicy residency) {
-        this(clientIpResolver, router, maxBodyBytes, taskAffinity, residency, CountryTraffic.bundled());
+        this(clientIpResolver, router, maxBodyBytes, taskAffinity, residency, CountryTraffic.bundled(), null);
     }
 
     public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
-            TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries) {
+            TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries,
+            @Nullable RegionDrains drains) {
         this.countries = countries;
+        this.drains = drains;
         this.residency = residency;
         this.clientIpResolver = clientIpResolver;
         this.router = router;
@@ -93,7 +97,12 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         RoutingDecision decision = router.decide(client);
         if (task instanceof TaskAffinity.TaskRegion owner) {
             // The task's region or nothing: any other region could only answer "no such task".
+            // A drained region still gets these: its tasks must be reachable until they end.
             decision = new RoutingDecision(decision.client(), decision.location(), owner.candidates());
+        }
+        else if (drains != null && drains.isAnyDrained()) {
+            decision = new RoutingDecision(decision.client(), decision.location(),
+                    drains.withoutDrained(decision.candidates()));
         }
         String zone = residency.zoneFor(request.getHeaders().getFirst(ResidencyPolicy.HEADER),
                 decision.location().countryCode());
