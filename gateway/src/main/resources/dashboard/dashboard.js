@@ -77,7 +77,7 @@
     }).join('');
   }
 
-  var COLORS = { healthy: 'var(--green)', degraded: 'var(--amber)', down: 'var(--red)' };
+  var COLORS = { healthy: 'var(--green)', degraded: 'var(--amber)', down: 'var(--red)', drained: 'var(--grey)' };
 
   function drawRegions(regions) {
     document.getElementById('map-regions').innerHTML = regions.map(function (r) {
@@ -114,10 +114,11 @@
     return '<div class="stat"><div class="k">' + key + '</div><div class="v ' + (cls || '') + '">' + value + '</div></div>';
   }
 
-  function queueRow(q) {
+  function queueRow(q, region) {
     var s = q.sample, h = q.history;
     return '<tr data-queue="' + esc(s.name) + '">'
-        + '<td class="name">' + esc(s.name) + '<small>' + esc(s.model) + '</small></td>'
+        + '<td class="name">' + esc(s.name) + (s.paused ? '<span class="badge">paused</span>' : '')
+        + '<small>' + esc(s.model) + '</small></td>'
         + '<td class="depth">' + fmtInt(s.depth) + ' / ' + fmtInt(s.maxDepth) + '</td>'
         + '<td class="in-flight">' + fmtInt(s.inFlight) + '</td>'
         + '<td class="workers">' + s.workers.current + ' <small>(' + s.workers.min + '–' + s.workers.max + ')</small></td>'
@@ -126,7 +127,12 @@
         + '<td class="retried">' + fmtInt(s.retried) + '</td>'
         + '<td class="dead-lettered ' + (s.deadLettered ? 'nonzero-bad' : '') + '">' + fmtInt(s.deadLettered) + '</td>'
         + '<td class="chart">' + sparkline(h.depth.map(function (d, i) { return d + h.inFlight[i]; }), 'load') + '</td>'
-        + '<td class="chart">' + sparkline(h.completed, 'done') + '</td></tr>';
+        + '<td class="chart">' + sparkline(h.completed, 'done') + '</td>'
+        + '<td class="controls needs-token">'
+        + '<button type="button" data-action="' + (s.paused ? 'resume' : 'pause') + '" data-queue="' + esc(s.name) + '">'
+        + (s.paused ? 'Resume' : 'Pause') + '</button>'
+        + '<button type="button" data-action="resize" data-queue="' + esc(s.name) + '" data-min="' + s.workers.min
+        + '" data-max="' + s.workers.max + '">Workers…</button></td></tr>';
   }
 
   function regionCard(r) {
@@ -135,12 +141,17 @@
     if (!r.reachable) {
       alert = '<div class="alert" data-role="unreachable">Unreachable since ' + clock(r.unreachableSince) + ' UTC'
           + '<small>' + esc(r.error) + '</small></div>';
+    } else if (r.drained) {
+      alert = '<div class="alert" style="background:rgba(110,118,129,.18);color:#c9d1d9">Drained: no new work is sent here;'
+          + ' requests for its tasks still reach it</div>';
     } else if (!r.healthy) {
       alert = '<div class="alert">Health checks failing: no new traffic is sent here</div>';
     }
     return '<article class="card ' + esc(r.status) + '" data-region="' + esc(r.id) + '" data-status="' + esc(r.status) + '">'
         + '<div class="card-head"><h2>' + esc(r.name) + '</h2><span class="id">' + esc(r.id) + '</span>'
-        + '<span class="pill ' + esc(r.status) + '">' + (r.reachable ? esc(r.status) : 'unreachable') + '</span></div>'
+        + '<span class="pill ' + esc(r.status) + '">' + (r.reachable ? esc(r.status) : 'unreachable') + '</span>'
+        + '<button type="button" class="needs-token" data-action="' + (r.drained ? 'undrain' : 'drain') + '">'
+        + (r.drained ? 'Undrain' : 'Drain') + '</button></div>'
         + alert
         + '<div class="stats">'
         + stat('health', r.healthy ? 'up' : 'down', r.healthy ? 'good' : 'bad')
@@ -152,8 +163,8 @@
         + stat('version', esc(r.version || '–'))
         + '</div>'
         + '<table class="queues"><thead><tr><th>queue</th><th>depth</th><th>in flight</th><th>workers</th>'
-        + '<th>completed</th><th>failed</th><th>retried</th><th>dead</th><th>backlog</th><th>done / poll</th></tr></thead>'
-        + '<tbody>' + (r.queues.length ? r.queues.map(queueRow).join('')
+        + '<th>completed</th><th>failed</th><th>retried</th><th>dead</th><th>backlog</th><th>done / poll</th><th class="needs-token"></th></tr></thead>'
+        + '<tbody>' + (r.queues.length ? r.queues.map(function (q) { return queueRow(q, r.id); }).join('')
             : '<tr><td colspan="10">no queue figures yet</td></tr>') + '</tbody></table>'
         + '</article>';
   }
@@ -199,6 +210,76 @@
     source.addEventListener('state', function (e) { render(JSON.parse(e.data)); live(true, 'live'); });
     source.onerror = function () { live(false, 'reconnecting…'); };
   }
+
+  // --- control actions (behind the admin token, kept in this page's memory only) -------------
+  var token = null;
+
+  function toast(text, good) {
+    var el = document.getElementById('toast');
+    el.textContent = text;
+    el.className = 'toast show ' + (good ? 'good' : 'bad');
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(function () { el.className = 'toast'; }, 4000);
+  }
+
+  function act(method, path, body, done) {
+    var headers = { 'Authorization': 'Bearer ' + token };
+    if (body) { headers['Content-Type'] = 'application/json'; }
+    fetch(path, { method: method, headers: headers, body: body ? JSON.stringify(body) : undefined })
+        .then(function (r) {
+          return r.text().then(function (text) {
+            var json = {};
+            try { json = text ? JSON.parse(text) : {}; } catch (e) { json = { message: text }; }
+            if (r.ok) {
+              toast(done, true);
+              poll();
+            } else {
+              toast(r.status + ': ' + (json.message || json.error || 'failed'), false);
+              if (r.status === 401) { setToken(null); }
+            }
+          });
+        })
+        .catch(function () { toast('the gateway did not answer', false); });
+  }
+
+  function setToken(value) {
+    token = value || null;
+    document.body.classList.toggle('admin-on', !!token);
+    document.getElementById('admin-token').textContent = token ? 'Admin ✓' : 'Admin';
+  }
+
+  document.addEventListener('click', function (e) {
+    var button = e.target.closest('button[data-action]');
+    if (!button) { return; }
+    var action = button.getAttribute('data-action');
+    var card = button.closest('article.card');
+    var region = card && card.getAttribute('data-region');
+    var queue = button.getAttribute('data-queue');
+    var base = '/dashboard/api/regions/' + encodeURIComponent(region || '');
+    if (action === 'token') {
+      setToken(token ? null : window.prompt('Admin token (kept in this page only; see $MERIDIAN_HOME/admin-token):'));
+    } else if (action === 'drain' || action === 'undrain') {
+      if (action === 'undrain' || window.confirm('Drain ' + region + '? The gateway sends it no new work.')) {
+        act('POST', base + '/' + action, null, region + (action === 'drain' ? ' drained' : ' undrained'));
+      }
+    } else if (action === 'pause' || action === 'resume') {
+      act('POST', base + '/queues/' + encodeURIComponent(queue) + '/' + action, null,
+          region + ' / ' + queue + (action === 'pause' ? ' paused' : ' resumed'));
+    } else if (action === 'resize') {
+      var answer = window.prompt('Workers for ' + region + ' / ' + queue + ' as min,max',
+          button.getAttribute('data-min') + ',' + button.getAttribute('data-max'));
+      if (answer) {
+        var parts = answer.split(',').map(function (p) { return parseInt(p.trim(), 10); });
+        act('PUT', base + '/queues/' + encodeURIComponent(queue) + '/workers', { min: parts[0], max: parts[1] },
+            region + ' / ' + queue + ' workers ' + parts[0] + '–' + parts[1]);
+      }
+    } else if (action === 'cancel-task') {
+      var id = window.prompt('Task id to cancel (e.g. eu-central.01JD3X9K2M…):');
+      if (id) {
+        act('DELETE', '/dashboard/api/tasks/' + encodeURIComponent(id.trim()), null, 'task ' + id.trim() + ' cancelled');
+      }
+    }
+  });
 
   fetch('/dashboard/assets/countries-110m.json').then(function (r) { return r.json(); }).then(drawMap)
       .catch(function () { /* the map is decoration; the cards still work */ });

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,7 +28,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard in a real headless Chromium against the real local stack: it shows the three
  * regions, a queue's counters move when tasks go through the gateway, and a killed region turns
- * red and says since when it is unreachable. Screenshots land in {@code target/dashboard.png} and
+ * red and says since when it is unreachable; with the admin token that {@code bin/meridian}
+ * generated, the page pauses and resumes a region's queue. Screenshots land in {@code target/dashboard.png} and
  * {@code target/dashboard-region-down.png}.
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; without them the test is skipped
@@ -74,11 +76,11 @@ class DashboardBrowserIT {
     @Test
     void showsTheRegionsTheirQueuesMovingAndAKilledRegionInRed() throws Exception {
         browser.get(stack.baseUrl() + "/dashboard");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 browser.findElements(By.cssSelector("article.card[data-region]")).stream()
                         .map(card -> card.getAttribute("data-region")).toList())
                 .containsExactly("us-east", "eu-central", "ap-southeast"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 browser.findElements(By.cssSelector("#map-regions .region-marker"))).hasSize(3));
         assertThat(browser.findElements(By.cssSelector("#map-countries path.country"))).hasSizeGreaterThan(100);
 
@@ -87,15 +89,29 @@ class DashboardBrowserIT {
             HttpResponse<String> answer = process("{\"query\":\"what is the capital of France?\",\"kind\":\"simple\"}");
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(completed("us-east", "simple")).isGreaterThanOrEqualTo(before + 20));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(browser.findElement(By.id("countries")).getText()).contains("US"));
         screenshot("dashboard.png");
 
+        // Control: the token bin/meridian generated, entered in the page, pauses a queue in its region.
+        String token = Files.readString(stack.home.resolve("admin-token")).strip();
+        browser.findElement(By.id("admin-token")).click();
+        browser.switchTo().alert().sendKeys(token);
+        browser.switchTo().alert().accept();
+        click("ap-southeast", "simple", "pause");
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(browser.findElement(By.cssSelector(
+                "article.card[data-region='ap-southeast'] tr[data-queue='simple'] td.name")).getText())
+                .containsIgnoringCase("paused"));
+        click("ap-southeast", "simple", "resume");
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(browser.findElement(By.cssSelector(
+                "article.card[data-region='ap-southeast'] tr[data-queue='simple'] td.name")).getText())
+                .doesNotContainIgnoringCase("paused"));
+
         assertThat(card("eu-central").getAttribute("data-status")).isEqualTo("healthy");
         stack.run("kill", "eu-central");
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             WebElement card = card("eu-central");
             assertThat(card.getAttribute("data-status")).isEqualTo("down");
             assertThat(card.getText()).containsPattern("Unreachable since \\d{2}:\\d{2}:\\d{2}");
@@ -105,6 +121,15 @@ class DashboardBrowserIT {
                 .getAttribute("data-status")).isEqualTo("down");
         assertThat(card("us-east").getAttribute("data-status")).isEqualTo("healthy");
         screenshot("dashboard-region-down.png");
+    }
+
+    /** Clicks a queue's control button; the page re-renders on every update, so a stale button is looked up again. */
+    static void click(String region, String queue, String action) {
+        await().ignoreException(StaleElementReferenceException.class).atMost(Duration.ofSeconds(10)).until(() -> {
+            browser.findElement(By.cssSelector("article.card[data-region='" + region + "'] tr[data-queue='" + queue
+                    + "'] button[data-action='" + action + "']")).click();
+            return true;
+        });
     }
 
     static WebElement card(String region) {

@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param retried      attempts queued again
  * @param deadLettered tasks whose every attempt failed
  * @param cancelled    tasks cancelled by clients
+ * @param paused       whether the answering replica's pool takes no new tasks
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueSample(String name, String model, int depth, int maxDepth, int inFlight, Workers workers,
-        long completed, long failed, long retried, long deadLettered, long cancelled) {
+        long completed, long failed, long retried, long deadLettered, long cancelled, boolean paused) {
 
     /**
      * A pool's size.

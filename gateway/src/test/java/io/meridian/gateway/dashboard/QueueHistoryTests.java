@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class QueueHistoryTests {
 
     static QueueSample sample(int depth, long completed) {
-        return new QueueSample("simple", "qwen3", depth, 100, 1, new QueueSample.Workers(2, 2, 8), completed, 0, 0, 0, 0);
+        return new QueueSample("simple", "qwen3", depth, 100, 1, new QueueSample.Workers(2, 2, 8), completed, 0, 0, 0, 0, false);
     }
 
     @Test
