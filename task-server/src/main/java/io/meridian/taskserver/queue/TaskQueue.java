@@ -210,6 +210,20 @@ public interface TaskQueue {
      */
     QueueStats stats(String queue);
 
+    /** How many of the latest failed and dead-lettered tasks a backend remembers. */
+    int RECENT_FAILURES = 200;
+
+    /**
+     * The latest tasks that ended {@link TaskStatus#FAILED} or {@link TaskStatus#DEAD_LETTERED},
+     * with their errors, newest first: the last {@value #RECENT_FAILURES} of the whole region at
+     * most. With Redis the list is shared by the replicas and outlives their restarts; in memory
+     * it is this process's. A listed task may already have expired from {@link #find}.
+     *
+     * @param limit the most tasks to return
+     * @return the tasks, newest first
+     */
+    List<Task> recentFailures(int limit);
+
     /**
      * Passes every status change to {@code listener} until the returned subscription is closed.
      * Listeners are called one at a time, on the thread that made the change, possibly while the
