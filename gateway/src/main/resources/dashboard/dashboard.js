@@ -169,8 +169,22 @@
         + '</article>';
   }
 
+  function drawFailures(failures) {
+    document.getElementById('failures').innerHTML = failures.length ? failures.map(function (f) {
+      var error = f.error || {};
+      return '<tr data-task="' + esc(f.id) + '">'
+          + '<td class="mono">' + (f.finishedAt ? esc(f.finishedAt.substring(11, 19)) : '–') + '</td>'
+          + '<td>' + esc(f.region) + '</td><td>' + esc(f.queue) + '</td>'
+          + '<td class="mono">' + esc(f.id) + '</td>'
+          + '<td class="state-' + esc(f.status) + '">' + esc(f.status.replace('_', '-')) + '</td>'
+          + '<td class="mono">' + f.attempts + '</td>'
+          + '<td><span class="mono">' + esc(error.error || '') + '</span> ' + esc(error.message || '') + '</td></tr>';
+    }).join('') : '<tr><td colspan="7" class="empty">none</td></tr>';
+  }
+
   function render(state) {
     var regions = state.regions || [];
+    drawFailures(state.failures || []);
     drawRegions(regions);
     drawTraffic(state.countries || []);
     document.getElementById('regions').innerHTML = regions.map(regionCard).join('');

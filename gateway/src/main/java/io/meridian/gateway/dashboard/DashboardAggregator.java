@@ -48,6 +48,9 @@ public final class DashboardAggregator implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardAggregator.class);
 
+    /** Failed tasks asked of each region per poll, and shown across all regions. */
+    static final int FAILURES = 25;
+
     /** Queues at or above this share of their bound make their region look degraded. */
     private static final double BACKLOG_WARNING = 0.8;
 
@@ -94,7 +97,7 @@ public final class DashboardAggregator implements SmartLifecycle {
     /** Polls every region once, assembles the state and completes with it. */
     public Mono<DashboardState> pollOnce() {
         return Flux.fromIterable(catalog.regions())
-                .flatMap(this::poll)
+                .flatMap(region -> Mono.when(poll(region), pollFailures(region)))
                 .then(Mono.fromCallable(this::assemble))
                 .doOnNext(assembled -> state = assembled);
     }
@@ -123,6 +126,23 @@ public final class DashboardAggregator implements SmartLifecycle {
                 .then();
     }
 
+    /**
+     * The region's latest failures. A region that cannot list them (unreachable, or a task
+     * server without the list) keeps its last known list; reachability is the queue poll's call.
+     */
+    private Mono<Void> pollFailures(Region region) {
+        Polled target = polled.get(region.id());
+        URI url = URI.create(endpointFor(region) + "/v1/tasks?limit=" + FAILURES);
+        return client.get().uri(url)
+                .retrieve()
+                .bodyToMono(FailedTask.Answer.class)
+                .timeout(properties.timeout())
+                .doOnNext(answer -> target.failures = answer.tasks() == null ? List.of()
+                        : answer.tasks().stream().map(task -> task.in(region.id())).toList())
+                .onErrorResume(failure -> Mono.empty())
+                .then();
+    }
+
     /** The first endpoint the health checks consider up, else the primary one. */
     private URI endpointFor(Region region) {
         for (URI endpoint : region.endpoints()) {
@@ -148,7 +168,11 @@ public final class DashboardAggregator implements SmartLifecycle {
         for (Region region : catalog.regions()) {
             regions.add(regionState(region, polled.get(region.id()), now));
         }
-        return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts());
+        List<FailedTask> failures = new ArrayList<>();
+        polled.values().forEach(target -> failures.addAll(target.failures));
+        failures.sort(Comparator.comparing(FailedTask::finishedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts(),
+                List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))));
     }
 
     private DashboardState.RegionState regionState(Region region, Polled target, long now) {
@@ -226,6 +250,7 @@ public final class DashboardAggregator implements SmartLifecycle {
         final String region;
         final Map<String, QueueHistory> histories = new ConcurrentHashMap<>();
         volatile List<QueueSample> queues = List.of();
+        volatile List<FailedTask> failures = List.of();
         volatile @Nullable Long unreachableSince;
         volatile @Nullable String error;
         private double lastRequests = Double.NaN;

@@ -11,12 +11,14 @@ import org.jspecify.annotations.Nullable;
  * @param pollMillis     time between two polls of the regions
  * @param regions        one entry per region of the catalog, in catalog order
  * @param countries      requests per client country since the gateway started, largest first
+ * @param failures       the latest failed and dead-lettered tasks across all regions, newest first
  */
-public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries) {
+public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries,
+        List<FailedTask> failures) {
 
     /** Before the first poll. */
     static DashboardState empty(long pollMillis) {
-        return new DashboardState(0, pollMillis, List.of(), List.of());
+        return new DashboardState(0, pollMillis, List.of(), List.of(), List.of());
     }
 
     /**

@@ -19,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param retried      attempts queued again
  * @param deadLettered tasks whose every attempt failed
  * @param cancelled    tasks cancelled by clients
- * @param paused       whether the answering replica's pool takes no new tasks
+ * @param paused       whether the answering replica's pool takes no new tasks (absent from older task servers)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record QueueSample(String name, String model, int depth, int maxDepth, int inFlight, Workers workers,
-        long completed, long failed, long retried, long deadLettered, long cancelled, boolean paused) {
+        long completed, long failed, long retried, long deadLettered, long cancelled, @Nullable Boolean paused) {
 
     /**
      * A pool's size.

@@ -60,7 +60,7 @@ class DashboardIntegrationTests extends RegionsIntegrationTest {
                 {"region":"%s","queues":[
                   {"name":"simple","model":"qwen3","depth":%d,"maxDepth":1000,"inFlight":%d,
                    "workers":{"current":3,"min":2,"max":8},"completed":%d,"failed":%d,"retried":4,
-                   "deadLettered":1,"cancelled":0,"rates":{"completed":1.5,"failed":0.0}},
+                   "deadLettered":1,"cancelled":0,"rates":{"completed":1.5,"failed":0.0},"paused":false},
                   {"name":"complex","model":"qwen3:14b","depth":0,"maxDepth":100,"inFlight":0,
                    "workers":{"current":2,"min":2,"max":2},"completed":0,"failed":0,"retried":0,
                    "deadLettered":0,"cancelled":0,"rates":{"completed":0.0,"failed":0.0}}]}
@@ -113,6 +113,32 @@ class DashboardIntegrationTests extends RegionsIntegrationTest {
                 .jsonPath("$.regions[1].reachable").isEqualTo(true)
                 .jsonPath("$.regions[1].status").isEqualTo("healthy")
                 .jsonPath("$.regions[1].unreachableSince").isEmpty();
+    }
+
+    @Test
+    void listsTheLatestFailuresOfAllRegionsNewestFirst() {
+        regions.get("us-east").stubFor(get(urlEqualTo("/v1/tasks?limit=" + DashboardAggregator.FAILURES))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
+                        {"region":"us-east","tasks":[{"id":"us-east.01JD3X9K2M0000000000000001","queue":"simple",
+                          "status":"dead_lettered","attempts":3,"error":{"error":"model_error","message":"boom"},
+                          "finishedAt":"2026-11-28T08:00:02Z"}]}
+                        """)));
+        regions.get("ap-southeast").stubFor(get(urlEqualTo("/v1/tasks?limit=" + DashboardAggregator.FAILURES))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
+                        {"region":"ap-southeast","tasks":[{"id":"ap-southeast.01JD3X9K2M0000000000000002",
+                          "queue":"complex","status":"failed","attempts":1,
+                          "error":{"error":"invalid_request","message":"bad model"},
+                          "finishedAt":"2026-11-28T08:00:05.5Z"}]}
+                        """)));
+        aggregator.pollOnce().block(Duration.ofSeconds(10));
+        state()
+                .jsonPath("$.failures.length()").isEqualTo(2)
+                .jsonPath("$.failures[0].region").isEqualTo("ap-southeast")
+                .jsonPath("$.failures[0].status").isEqualTo("failed")
+                .jsonPath("$.failures[0].error.message").isEqualTo("bad model")
+                .jsonPath("$.failures[1].region").isEqualTo("us-east")
+                .jsonPath("$.failures[1].id").isEqualTo("us-east.01JD3X9K2M0000000000000001")
+                .jsonPath("$.failures[1].error.error").isEqualTo("model_error");
     }
 
     @Test
