@@ -50,6 +50,8 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final ReentrantLock lock = new ReentrantLock();
 
+    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** The latest failed and dead-lettered tasks, newest first; guarded by {@link #lock}. */
     private final java.util.ArrayDeque<Task> failures = new java.util.ArrayDeque<>();
 
@@ -208,6 +210,22 @@ final class InMemoryTaskQueue implements TaskQueue {
             }
             return Optional.of(ended);
         });
+    }
+
+    @Override
+    public void setPaused(String queue, boolean paused) {
+        lane(queue);
+        if (paused) {
+            this.paused.add(queue);
+        }
+        else {
+            this.paused.remove(queue);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> pausedQueues() {
+        return java.util.Set.copyOf(paused);
     }
 
     @Override

@@ -366,6 +366,27 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     @Override
+    public void setPaused(String queue, boolean paused) {
+        lane(queue);
+        if (paused) {
+            redis.sadd(pausedKey(), queue);
+        }
+        else {
+            redis.srem(pausedKey(), queue);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> pausedQueues() {
+        return java.util.Set.copyOf(redis.smembers(pausedKey()));
+    }
+
+    /** The set of the region's paused queues, read by every replica once per tick. */
+    private String pausedKey() {
+        return namespace + ":paused";
+    }
+
+    @Override
     public List<Task> recentFailures(int limit) {
         if (limit <= 0) {
             return List.of();

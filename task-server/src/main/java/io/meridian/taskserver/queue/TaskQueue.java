@@ -210,6 +210,24 @@ public interface TaskQueue {
      */
     QueueStats stats(String queue);
 
+    /**
+     * Pauses or resumes a queue for every process that shares this backend: a paused queue still
+     * accepts submits, and no worker takes new tasks from it. With Redis the state is in Redis, so
+     * every replica of the region obeys it (at its next tick) and it outlives their restarts.
+     *
+     * @param queue  the queue's name
+     * @param paused whether workers stop taking its tasks
+     * @throws IllegalArgumentException if there is no such queue
+     */
+    void setPaused(String queue, boolean paused);
+
+    /**
+     * The queues paused now.
+     *
+     * @return their names
+     */
+    java.util.Set<String> pausedQueues();
+
     /** How many of the latest failed and dead-lettered tasks a backend remembers. */
     int RECENT_FAILURES = 200;
 

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.admin.AdminToken;
+import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.web.ApiException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -11,16 +12,19 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The operator's control over this replica's worker pools, behind the admin token:
  * {@code POST /v1/admin/queues/{queue}/pause} and {@code .../resume}, and
  * {@code PUT /v1/admin/queues/{queue}/workers} with {@code {"min":2,"max":8}}.
  *
- * <p>Pausing stops this replica's pool from taking new tasks; submits are still accepted and
- * queued, and running attempts finish. Both pause state and pool bounds live in this replica's
- * memory: they apply to the replica that receives the call and are back to the configured values
- * after a restart.
+ * <p>Pausing stops the queue's pools from taking new tasks; submits are still accepted and
+ * queued, and running attempts finish. The pause state is kept by the queue backend: with Redis
+ * every replica of the region obeys it (from its next tick) and it outlives restarts; in memory it
+ * is this process's. Pool bounds apply to the replica that receives the call and are back to the
+ * configured values after a restart.
  */
 @RestController
 class QueueAdminController {
@@ -29,31 +33,40 @@ class QueueAdminController {
 
     private final AdminToken token;
 
-    QueueAdminController(WorkerPools pools, AdminToken token) {
+    private final TaskQueue tasks;
+
+    QueueAdminController(WorkerPools pools, AdminToken token, TaskQueue tasks) {
         this.pools = pools;
         this.token = token;
+        this.tasks = tasks;
     }
 
     @PostMapping(path = "/v1/admin/queues/{queue}/pause", produces = MediaType.APPLICATION_JSON_VALUE)
-    QueueControl pause(@PathVariable String queue,
+    Mono<QueueControl> pause(@PathVariable String queue,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
-        token.check(authorization);
-        WorkerPool pool = pool(queue);
-        pool.pause();
-        return QueueControl.of(pool);
+        return paused(queue, authorization, true);
     }
 
     @PostMapping(path = "/v1/admin/queues/{queue}/resume", produces = MediaType.APPLICATION_JSON_VALUE)
-    QueueControl resume(@PathVariable String queue,
+    Mono<QueueControl> resume(@PathVariable String queue,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+        return paused(queue, authorization, false);
+    }
+
+    /** Records the pause state in the queue (Redis: for every replica) and applies it here at once. */
+    private Mono<QueueControl> paused(String queue, @Nullable String authorization, boolean paused) {
         token.check(authorization);
         WorkerPool pool = pool(queue);
-        pool.resume();
-        return QueueControl.of(pool);
+        Mono<QueueControl> change = Mono.fromCallable(() -> {
+            tasks.setPaused(queue, paused);
+            pool.paused(paused);
+            return QueueControl.of(pool);
+        });
+        return tasks.blocking() ? change.subscribeOn(Schedulers.boundedElastic()) : change;
     }
 
     @PutMapping(path = "/v1/admin/queues/{queue}/workers", produces = MediaType.APPLICATION_JSON_VALUE)
-    QueueControl resize(@PathVariable String queue,
+    Mono<QueueControl> resize(@PathVariable String queue,
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
             @RequestBody(required = false) @Nullable WorkerBounds bounds) {
         token.check(authorization);
@@ -71,7 +84,9 @@ class QueueAdminController {
             throw invalid("max must be at least min (" + bounds.min() + "), but was " + bounds.max(), "max");
         }
         pool.resize(bounds.min(), bounds.max());
-        return QueueControl.of(pool);
+        // Stats read the queue, which blocks with Redis.
+        Mono<QueueControl> answer = Mono.fromCallable(() -> QueueControl.of(pool));
+        return tasks.blocking() ? answer.subscribeOn(Schedulers.boundedElastic()) : answer;
     }
 
     private WorkerPool pool(String queue) {

@@ -139,15 +139,16 @@ final class WorkerPool {
         }
     }
 
-    /** Stops taking new tasks off the queue; submits are still queued and running attempts go on. */
-    void pause() {
-        paused = true;
-    }
-
-    /** Takes tasks again. */
-    void resume() {
-        paused = false;
-        requestDispatch();
+    /**
+     * Whether to take new tasks off the queue: paused, submits are still queued and running
+     * attempts go on. The pools' tick sets it from the queue's shared pause state.
+     */
+    void paused(boolean paused) {
+        boolean resumed = this.paused && !paused;
+        this.paused = paused;
+        if (resumed) {
+            requestDispatch();
+        }
     }
 
     boolean paused() {

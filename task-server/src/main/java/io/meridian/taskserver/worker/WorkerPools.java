@@ -73,6 +73,14 @@ public final class WorkerPools implements SmartLifecycle {
         catch (RuntimeException failure) {
             log.error("Queue housekeeping failed; trying again on the next tick", failure);
         }
+        try {
+            // One read per tick: with Redis, a pause set on any replica reaches this one here.
+            java.util.Set<String> paused = queue.pausedQueues();
+            pools.forEach(pool -> pool.paused(paused.contains(pool.name())));
+        }
+        catch (RuntimeException failure) {
+            log.warn("Could not read which queues are paused; keeping the last known state", failure);
+        }
         pools.forEach(WorkerPool::dispatchSafely);
     }
 

@@ -114,6 +114,17 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
     }
 
     @Test
+    void aPauseSetThroughOneReplicaIsSeenByAnother() {
+        RedisStreamsTaskQueue a = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
+        RedisStreamsTaskQueue b = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+        a.setPaused(SIMPLE, true);
+        assertThat(b.pausedQueues()).containsExactly(SIMPLE);
+        b.setPaused(SIMPLE, false);
+        assertThat(a.pausedQueues()).isEmpty();
+    }
+
+    @Test
     void recentFailuresAreSharedByTheReplicasAndOutliveARestart() {
         RedisStreamsTaskQueue first = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
         Task task = first.submit(task(SIMPLE, "fails", null, clock)).task();

@@ -204,6 +204,17 @@ public abstract class TaskQueueContract {
     }
 
     @Test
+    void pausingAQueueIsRecordedUntilItIsResumed() {
+        assertThat(queue.pausedQueues()).isEmpty();
+        queue.setPaused(SIMPLE, true);
+        assertThat(queue.pausedQueues()).containsExactly(SIMPLE);
+        queue.setPaused(SIMPLE, false);
+        assertThat(queue.pausedQueues()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> queue.setPaused("nope", true));
+    }
+
+    @Test
     void recentFailuresListsFailedAndDeadLetteredTasksNewestFirstWithTheirErrors() {
         Task failed = submit("fails");
         Task dead = submit("dies");
