@@ -21,7 +21,6 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,16 +56,10 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     private final long maxBodyBytes;
     private final TaskAffinity taskAffinity;
     private final CountryTraffic countries;
-    private final @Nullable RegionDrains drains;
+    private final RegionDrains drains;
 
     public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
-            TaskAffinity taskAffinity, ResidencyPolicy residency) {
-        this(clientIpResolver, router, maxBodyBytes, taskAffinity, residency, CountryTraffic.bundled(), null);
-    }
-
-    public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
-            TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries,
-            @Nullable RegionDrains drains) {
+            TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries, RegionDrains drains) {
         this.countries = countries;
         this.drains = drains;
         this.residency = residency;
@@ -100,7 +93,7 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             // A drained region still gets these: its tasks must be reachable until they end.
             decision = new RoutingDecision(decision.client(), decision.location(), owner.candidates());
         }
-        else if (drains != null && drains.isAnyDrained()) {
+        else if (drains.isAnyDrained()) {
             decision = new RoutingDecision(decision.client(), decision.location(),
                     drains.withoutDrained(decision.candidates()));
         }
