@@ -222,7 +222,8 @@ public final class DashboardAggregator implements SmartLifecycle {
 
     @Override
     public void start() {
-        schedule = Flux.interval(java.time.Duration.ZERO, properties.pollInterval(), Schedulers.parallel())
+        // The first poll after one interval, like the health checks: the regions start alongside.
+        schedule = Flux.interval(properties.pollInterval(), properties.pollInterval(), Schedulers.parallel())
                 .onBackpressureDrop()
                 .concatMap(tick -> pollOnce().onErrorResume(failure -> {
                     log.warn("Dashboard poll failed; trying again on the next tick", failure);
