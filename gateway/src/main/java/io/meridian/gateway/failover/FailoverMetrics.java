@@ -109,6 +109,7 @@ final class FailoverMetrics {
                         .tag("region", key.region())
                         .tag("outcome", key.outcome())
                         .publishPercentileHistogram()
+                        .publishPercentiles(0.5, 0.99)
                         .register(registry))
                 .record(millis, TimeUnit.MILLISECONDS);
     }

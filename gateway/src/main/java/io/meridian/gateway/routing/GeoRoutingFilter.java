@@ -56,9 +56,13 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     private final RegionRouter router;
     private final long maxBodyBytes;
     private final TaskAffinity taskAffinity;
+    private final CountryTraffic countries;
+    private final RegionDrains drains;
 
     public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
-            TaskAffinity taskAffinity, ResidencyPolicy residency) {
+            TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries, RegionDrains drains) {
+        this.countries = countries;
+        this.drains = drains;
         this.residency = residency;
         this.clientIpResolver = clientIpResolver;
         this.router = router;
@@ -87,7 +91,12 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         RoutingDecision decision = router.decide(client);
         if (task instanceof TaskAffinity.TaskRegion owner) {
             // The task's region or nothing: any other region could only answer "no such task".
+            // A drained region still gets these: its tasks must be reachable until they end.
             decision = new RoutingDecision(decision.client(), decision.location(), owner.candidates());
+        }
+        else if (drains.isAnyDrained()) {
+            decision = new RoutingDecision(decision.client(), decision.location(),
+                    drains.withoutDrained(decision.candidates()));
         }
         // A tenant bound to a zone is confined to it, whatever its requests ask for.
         Tenant tenant = exchange.getAttribute(Tenant.ATTRIBUTE);
@@ -103,6 +112,7 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         }
         String country = decision.location().countryCode();
         String countryValue = country == null ? "unknown" : country;
+        countries.record(country);
         exchange.getAttributes().put(DECISION_ATTR, decision);
         // The region gets the one client address the gateway vouches for and the country it was
         // located in: the forwarding filter adds both from the decision, and never passes on the

@@ -4,7 +4,10 @@ import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.geoip.GeoIpLocator;
 import io.meridian.region.ProximityRanking;
+import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -20,6 +23,9 @@ class RoutingConfiguration {
 
     static final String ROUTE_ID = "meridian-regions";
 
+    /** 1 while an operator has drained the region (it gets no new work), else 0. */
+    static final String DRAINED = "meridian.region.drained";
+
     @Bean
     @ConditionalOnMissingBean
     RegionRouter regionRouter(GeoIpLocator locator, ProximityRanking ranking, ProxyProperties properties) {
@@ -27,10 +33,26 @@ class RoutingConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    CountryTraffic countryTraffic() {
+        return CountryTraffic.bundled();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RegionDrains regionDrains(RegionCatalog catalog, MeterRegistry meters) {
+        RegionDrains drains = new RegionDrains(catalog);
+        for (Region region : catalog.regions()) {
+            Gauge.builder(DRAINED, drains, d -> d.gauge(region.id())).tag("region", region.id()).register(meters);
+        }
+        return drains;
+    }
+
+    @Bean
     GeoRoutingFilter geoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, ProxyProperties properties,
-            RegionCatalog catalog, ResidencyPolicy residency) {
+            RegionCatalog catalog, ResidencyPolicy residency, CountryTraffic countries, RegionDrains drains) {
         return new GeoRoutingFilter(clientIpResolver, router, properties.maxBodySize().toBytes(), new TaskAffinity(catalog),
-                residency);
+                residency, countries, drains);
     }
 
     @Bean

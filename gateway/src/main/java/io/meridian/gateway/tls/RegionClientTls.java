@@ -4,12 +4,15 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -54,6 +57,19 @@ public final class RegionClientTls {
     public HttpClient secure(HttpClient client) {
         SslContext current = context;
         return current == null ? client.secure() : client.secure(spec -> spec.sslContext(current));
+    }
+
+    /**
+     * A connector for WebClients that talk to region endpoints: {@code https} URLs through
+     * {@code base} made secure as configured (rebuilt when the bundle is renewed), others through
+     * {@code base} as it is.
+     */
+    public ClientHttpConnector connector(HttpClient base) {
+        ReactorClientHttpConnector plain = new ReactorClientHttpConnector(base);
+        AtomicReference<ReactorClientHttpConnector> secure = new AtomicReference<>(new ReactorClientHttpConnector(secure(base)));
+        onChange(() -> secure.set(new ReactorClientHttpConnector(secure(base))));
+        return (method, uri, request) -> ("https".equalsIgnoreCase(uri.getScheme()) ? secure.get() : plain)
+                .connect(method, uri, request);
     }
 
     /** Whether the gateway presents a client certificate to the regions. */

@@ -92,18 +92,37 @@ public final class WireMockRegions implements AutoCloseable {
             registry.add(prefix + "endpoints[0]", () -> "http://127.0.0.1:" + server.port());
         }
         registry.add("meridian.default-region", () -> "us-east");
+        // The dashboard polls only when a test asks it to (DashboardAggregator.pollOnce).
+        registry.add("meridian.dashboard.poll-interval", () -> "1h");
+        registry.add("meridian.dashboard.history", () -> "2h");
     }
 
-    /** Requests the regions received from clients, not counting the gateway's health checks. */
+    /** Paths of the dashboard's background polls of every region (queues, and latest failures). */
+    static final String[] DASHBOARD_PATHS = {"/v1/queues", "/v1/tasks?limit="};
+
+    /** Requests the regions received from clients, not counting the gateway's health checks and dashboard polls. */
     public int totalRequests() {
         return servers.values().stream().mapToInt(WireMockRegions::clientRequests).sum();
     }
 
-    /** Requests one region received from clients, not counting the gateway's health checks. */
+    /** Requests one region received from clients, not counting the gateway's health checks and dashboard polls. */
     static int clientRequests(WireMockServer server) {
         return (int) server.getAllServeEvents().stream()
-                .filter(event -> !event.getRequest().getUrl().startsWith(HEALTH_PATH))
+                .filter(event -> !isBackground(event.getRequest().getUrl()))
                 .count();
+    }
+
+    /** Whether the gateway itself sent the request: a health check or a dashboard poll. */
+    static boolean isBackground(String url) {
+        if (url.startsWith(HEALTH_PATH)) {
+            return true;
+        }
+        for (String path : DASHBOARD_PATHS) {
+            if (url.startsWith(path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -50,6 +50,11 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final ReentrantLock lock = new ReentrantLock();
 
+    private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The latest failed and dead-lettered tasks, newest first; guarded by {@link #lock}. */
+    private final java.util.ArrayDeque<Task> failures = new java.util.ArrayDeque<>();
+
     private final Clock clock;
 
     private final Duration resultTtl;
@@ -198,8 +203,34 @@ final class InMemoryTaskQueue implements TaskQueue {
             else {
                 lane.deadLettered++;
             }
-            return Optional.of(finish(task.ended(finalStatus, error, clock.instant())));
+            Task ended = finish(task.ended(finalStatus, error, clock.instant()));
+            failures.addFirst(ended);
+            if (failures.size() > RECENT_FAILURES) {
+                failures.removeLast();
+            }
+            return Optional.of(ended);
         });
+    }
+
+    @Override
+    public void setPaused(String queue, boolean paused) {
+        lane(queue);
+        if (paused) {
+            this.paused.add(queue);
+        }
+        else {
+            this.paused.remove(queue);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> pausedQueues() {
+        return java.util.Set.copyOf(paused);
+    }
+
+    @Override
+    public List<Task> recentFailures(int limit) {
+        return locked(() -> failures.stream().limit(Math.max(0, limit)).toList());
     }
 
     @Override

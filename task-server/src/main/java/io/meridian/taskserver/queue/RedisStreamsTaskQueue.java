@@ -4,8 +4,8 @@ import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.XGroupCreateArgs;
@@ -122,6 +122,9 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                 redis.call('XDEL', key, b)
               elseif verb == 'dead' then
                 redis.call('XADD', key, 'MAXLEN', '~', '10000', '*', 'id', a, 'task', b)
+              elseif verb == 'failure' then
+                redis.call('LPUSH', key, a)
+                redis.call('LTRIM', key, 0, tonumber(b) - 1)
               elseif verb == 'own' then
                 redis.call('XCLAIM', key, a, b, 0, c, 'JUSTID')
               elseif verb == 'zadd' then
@@ -360,6 +363,40 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             }
         }
         throw new IllegalStateException("could not submit " + task.id() + ": its idempotency key kept changing");
+    }
+
+    @Override
+    public void setPaused(String queue, boolean paused) {
+        lane(queue);
+        if (paused) {
+            redis.sadd(pausedKey(), queue);
+        }
+        else {
+            redis.srem(pausedKey(), queue);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> pausedQueues() {
+        return java.util.Set.copyOf(redis.smembers(pausedKey()));
+    }
+
+    /** The set of the region's paused queues, read by every replica once per tick. */
+    private String pausedKey() {
+        return namespace + ":paused";
+    }
+
+    @Override
+    public List<Task> recentFailures(int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return redis.lrange(failuresKey(), 0, Math.min(limit, RECENT_FAILURES) - 1).stream().map(this::read).toList();
+    }
+
+    /** The list of the region's latest failed and dead-lettered tasks (their JSON), newest first. */
+    private String failuresKey() {
+        return namespace + ":failures";
     }
 
     @Override
@@ -696,6 +733,8 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         if (ended.status() == TaskStatus.DEAD_LETTERED) {
             steps.step("dead", lane.dead, ended.id().toString(), body, "");
         }
+        // The region's latest failures, for operators: capped, newest first, shared by the replicas.
+        steps.step("failure", failuresKey(), body, Integer.toString(RECENT_FAILURES), "");
         Steps rest = finishing(ended, lane, entry,
                 ended.status() == TaskStatus.DEAD_LETTERED ? "deadLettered" : "failed");
         steps.append(rest);

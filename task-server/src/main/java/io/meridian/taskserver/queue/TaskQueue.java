@@ -211,6 +211,38 @@ public interface TaskQueue {
     QueueStats stats(String queue);
 
     /**
+     * Pauses or resumes a queue for every process that shares this backend: a paused queue still
+     * accepts submits, and no worker takes new tasks from it. With Redis the state is in Redis, so
+     * every replica of the region obeys it (at its next tick) and it outlives their restarts.
+     *
+     * @param queue  the queue's name
+     * @param paused whether workers stop taking its tasks
+     * @throws IllegalArgumentException if there is no such queue
+     */
+    void setPaused(String queue, boolean paused);
+
+    /**
+     * The queues paused now.
+     *
+     * @return their names
+     */
+    java.util.Set<String> pausedQueues();
+
+    /** How many of the latest failed and dead-lettered tasks a backend remembers. */
+    int RECENT_FAILURES = 200;
+
+    /**
+     * The latest tasks that ended {@link TaskStatus#FAILED} or {@link TaskStatus#DEAD_LETTERED},
+     * with their errors, newest first: the last {@value #RECENT_FAILURES} of the whole region at
+     * most. With Redis the list is shared by the replicas and outlives their restarts; in memory
+     * it is this process's. A listed task may already have expired from {@link #find}.
+     *
+     * @param limit the most tasks to return
+     * @return the tasks, newest first
+     */
+    List<Task> recentFailures(int limit);
+
+    /**
      * Passes every status change to {@code listener} until the returned subscription is closed.
      * Listeners are called one at a time, on the thread that made the change, possibly while the
      * backend holds its lock: they must return quickly and must not call back into the queue.

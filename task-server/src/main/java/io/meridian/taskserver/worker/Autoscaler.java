@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class Autoscaler {
 
-    private final int min;
+    private int min;
 
-    private final int max;
+    private int max;
 
     private final Duration scaleDownDelay;
 
@@ -36,10 +36,7 @@ final class Autoscaler {
     private int peakWhileLow;
 
     Autoscaler(int min, int max, Duration scaleDownDelay, Clock clock) {
-        if (min < 1 || min > max) {
-            throw new IllegalArgumentException("workers must satisfy 1 <= min <= max, but min was " + min
-                    + " and max " + max);
-        }
+        check(min, max);
         this.min = min;
         this.max = max;
         this.scaleDownDelay = scaleDownDelay;
@@ -74,6 +71,25 @@ final class Autoscaler {
             lowSince = null;
         }
         return current;
+    }
+
+    /**
+     * New bounds, from an operator: the pool moves into them at once (growing to the new minimum,
+     * or shrinking to the new maximum without interrupting running tasks).
+     */
+    void bounds(int min, int max) {
+        check(min, max);
+        this.min = min;
+        this.max = max;
+        this.current = Math.clamp(current, min, max);
+        this.lowSince = null;
+    }
+
+    static void check(int min, int max) {
+        if (min < 1 || min > max) {
+            throw new IllegalArgumentException("workers must satisfy 1 <= min <= max, but min was " + min
+                    + " and max " + max);
+        }
     }
 
     int current() {

@@ -14,5 +14,5 @@ import io.meridian.taskserver.queue.QueueStats;
  * @param rates          outcomes per second over the last minute
  */
 public record PoolStats(QueueSettings settings, QueueStats queue, int currentWorkers, int minWorkers,
-        int maxWorkers, QueueRates.Rates rates) {
+        int maxWorkers, QueueRates.Rates rates, boolean paused) {
 }

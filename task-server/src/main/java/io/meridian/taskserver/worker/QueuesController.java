@@ -85,16 +85,18 @@ class QueuesController {
      * @param deadLettered tasks whose every attempt failed
      * @param cancelled    tasks cancelled by clients
      * @param rates        outcomes per second over the last minute
+     * @param paused       whether this replica's pool takes no new tasks (an operator paused it)
      */
     record QueueView(String name, String model, int depth, int maxDepth, int inFlight, Workers workers,
-            long completed, long failed, long retried, long deadLettered, long cancelled, QueueRates.Rates rates) {
+            long completed, long failed, long retried, long deadLettered, long cancelled, QueueRates.Rates rates,
+            boolean paused) {
 
         static QueueView of(PoolStats pool) {
             return new QueueView(pool.settings().name(), pool.settings().model(), pool.queue().depth(),
                     pool.settings().maxDepth(), pool.queue().running(),
                     new Workers(pool.currentWorkers(), pool.minWorkers(), pool.maxWorkers()),
                     pool.queue().completed(), pool.queue().failed(), pool.queue().retried(),
-                    pool.queue().deadLettered(), pool.queue().cancelled(), pool.rates());
+                    pool.queue().deadLettered(), pool.queue().cancelled(), pool.rates(), pool.paused());
         }
     }
 

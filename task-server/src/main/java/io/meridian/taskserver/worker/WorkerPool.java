@@ -87,6 +87,8 @@ final class WorkerPool {
 
     private volatile boolean stopped = true;
 
+    private volatile boolean paused;
+
     WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
             RetryBackoff backoff, Duration heartbeatInterval, Clock clock, Executor dispatcher) {
         this(settings, queue, backend, autoscaler, backoff, heartbeatInterval, clock, dispatcher, null);
@@ -129,11 +131,42 @@ final class WorkerPool {
         QueueStats stats = queue.stats(settings.name());
         rates.record(stats);
         int workers = autoscaler.resize(running.size(), queue.readyShare(stats));
-        if (running.size() < workers) {
+        // Paused: running attempts go on (and are beaten and timed out above); nothing new starts.
+        if (!paused && running.size() < workers) {
             for (Task claimed : queue.claim(settings.name(), workers - running.size())) {
                 start(claimed, now);
             }
         }
+    }
+
+    /**
+     * Whether to take new tasks off the queue: paused, submits are still queued and running
+     * attempts go on. The pools' tick sets it from the queue's shared pause state.
+     */
+    void paused(boolean paused) {
+        boolean resumed = this.paused && !paused;
+        this.paused = paused;
+        if (resumed) {
+            requestDispatch();
+        }
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /**
+     * New worker bounds for this replica's pool.
+     *
+     * @throws IllegalArgumentException unless 1 <= min <= max
+     */
+    synchronized void resize(int min, int max) {
+        autoscaler.bounds(min, max);
+        requestDispatch();
+    }
+
+    String name() {
+        return settings.name();
     }
 
     /** Asks for a {@link #dispatch()} soon, on the dispatcher; requests made meanwhile are merged. */
@@ -301,8 +334,13 @@ final class WorkerPool {
             current = autoscaler.current();
         }
         // The rates are sampled by dispatch, which runs on every tick.
-        return new PoolStats(settings, queue.stats(settings.name()), current, autoscaler.min(), autoscaler.max(),
-                rates.rates());
+        int min;
+        int max;
+        synchronized (this) {
+            min = autoscaler.min();
+            max = autoscaler.max();
+        }
+        return new PoolStats(settings, queue.stats(settings.name()), current, min, max, rates.rates(), paused);
     }
 
     /** Attempts running on this replica now. */

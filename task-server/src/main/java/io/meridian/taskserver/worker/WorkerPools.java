@@ -56,12 +56,30 @@ public final class WorkerPools implements SmartLifecycle {
         return pools.stream().map(WorkerPool::stats).toList();
     }
 
+    /**
+     * The pool of one queue.
+     *
+     * @param queue the queue's name
+     * @return its pool, or empty when there is no such queue
+     */
+    java.util.Optional<WorkerPool> pool(String queue) {
+        return pools.stream().filter(pool -> pool.name().equals(queue)).findFirst();
+    }
+
     void tick() {
         try {
             queue.housekeep();
         }
         catch (RuntimeException failure) {
             log.error("Queue housekeeping failed; trying again on the next tick", failure);
+        }
+        try {
+            // One read per tick: with Redis, a pause set on any replica reaches this one here.
+            java.util.Set<String> paused = queue.pausedQueues();
+            pools.forEach(pool -> pool.paused(paused.contains(pool.name())));
+        }
+        catch (RuntimeException failure) {
+            log.warn("Could not read which queues are paused; keeping the last known state", failure);
         }
         pools.forEach(WorkerPool::dispatchSafely);
     }

@@ -114,6 +114,31 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
     }
 
     @Test
+    void aPauseSetThroughOneReplicaIsSeenByAnother() {
+        RedisStreamsTaskQueue a = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
+        RedisStreamsTaskQueue b = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+        a.setPaused(SIMPLE, true);
+        assertThat(b.pausedQueues()).containsExactly(SIMPLE);
+        b.setPaused(SIMPLE, false);
+        assertThat(a.pausedQueues()).isEmpty();
+    }
+
+    @Test
+    void recentFailuresAreSharedByTheReplicasAndOutliveARestart() {
+        RedisStreamsTaskQueue first = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
+        Task task = first.submit(task(SIMPLE, "fails", null, clock)).task();
+        first.claim(SIMPLE).orElseThrow();
+        first.fail(task.id(), 1, TaskStatus.FAILED, new TaskError(TaskError.MODEL_ERROR, "model backend failed"));
+        first.close();
+
+        RedisStreamsTaskQueue restarted = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+        assertThat(restarted.recentFailures(5)).extracting(Task::id).containsExactly(task.id());
+        assertThat(restarted.recentFailures(5).getFirst().lastError().message()).isEqualTo("model backend failed");
+    }
+
+    @Test
     void anotherReplicaFinishesTheTaskOfAReplicaThatStoppedHeartbeating() {
         List<RedisStreamsTaskQueue> replicas = quickReplicas();
         RedisStreamsTaskQueue lost = replicas.get(0);

@@ -204,6 +204,43 @@ public abstract class TaskQueueContract {
     }
 
     @Test
+    void pausingAQueueIsRecordedUntilItIsResumed() {
+        assertThat(queue.pausedQueues()).isEmpty();
+        queue.setPaused(SIMPLE, true);
+        assertThat(queue.pausedQueues()).containsExactly(SIMPLE);
+        queue.setPaused(SIMPLE, false);
+        assertThat(queue.pausedQueues()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> queue.setPaused("nope", true));
+    }
+
+    @Test
+    void recentFailuresListsFailedAndDeadLetteredTasksNewestFirstWithTheirErrors() {
+        Task failed = submit("fails");
+        Task dead = submit("dies");
+        Task fine = submit("succeeds");
+        assertThat(queue.recentFailures(10)).isEmpty();
+        claimAll();
+        queue.fail(failed.id(), 1, TaskStatus.FAILED, ERROR);
+        clock.advance(Duration.ofSeconds(1));
+        queue.fail(dead.id(), 1, TaskStatus.DEAD_LETTERED, new TaskError(TaskError.MODEL_ERROR, "gave up"));
+        queue.succeed(fine.id(), 1, RESULT);
+
+        List<Task> failures = queue.recentFailures(10);
+        assertThat(failures).extracting(Task::id).containsExactly(dead.id(), failed.id());
+        assertThat(failures).extracting(Task::status).containsExactly(TaskStatus.DEAD_LETTERED, TaskStatus.FAILED);
+        assertThat(failures.getFirst().lastError()).isEqualTo(new TaskError(TaskError.MODEL_ERROR, "gave up"));
+        assertThat(failures.getLast().lastError()).isEqualTo(ERROR);
+        assertThat(queue.recentFailures(1)).extracting(Task::id).containsExactly(dead.id());
+    }
+
+    private void claimAll() {
+        while (queue.claim(SIMPLE).isPresent()) {
+            // claim every ready task
+        }
+    }
+
+    @Test
     void failEndsTheTaskWithItsError() {
         submit("poison");
         Task running = claim();

@@ -416,4 +416,30 @@ class TaskApiTests {
                 .jsonPath("$.attempts").isEqualTo(3)
                 .jsonPath("$.error.error").isEqualTo("model_error");
     }
+
+    @Test
+    void listsTheRegionsLatestFailuresWithTheirErrorsAndRefusesABadStateOrLimit() {
+        backend.poison("poison listed");
+        TaskId id = submit("{\"query\": \"poison listed\"}");
+        TaskAwait.awaitStatus(queue, id, TaskStatus.DEAD_LETTERED);
+
+        client.get().uri("/v1/tasks?state=dead_lettered&limit=1").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.region").isEqualTo(TestRegion.ID)
+                .jsonPath("$.tasks.length()").isEqualTo(1)
+                .jsonPath("$.tasks[0].id").isEqualTo(id.toString())
+                .jsonPath("$.tasks[0].status").isEqualTo("dead_lettered")
+                .jsonPath("$.tasks[0].queue").isEqualTo("simple")
+                .jsonPath("$.tasks[0].attempts").isEqualTo(3)
+                .jsonPath("$.tasks[0].error.error").isEqualTo("model_error")
+                .jsonPath("$.tasks[0].query").doesNotExist();
+        client.get().uri("/v1/tasks?state=failed").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.tasks[?(@.id=='" + id + "')]").isEmpty();
+        io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError(
+                client.get().uri("/v1/tasks?state=exploded").exchange(), 400, "invalid_state", "state");
+        io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError(
+                client.get().uri("/v1/tasks?limit=0").exchange(), 400, "invalid_limit", "limit");
+    }
 }

@@ -1,0 +1,295 @@
+package io.meridian.gateway.dashboard;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.meridian.gateway.failover.RegionGuards;
+import io.meridian.gateway.health.HealthRegistry;
+import io.meridian.gateway.routing.CountryTraffic;
+import io.meridian.gateway.routing.RegionDrains;
+import io.meridian.gateway.tls.RegionClientTls;
+import io.meridian.geoip.CountryReferencePoints;
+import io.meridian.region.GeoPoint;
+import io.meridian.region.Region;
+import io.meridian.region.RegionCatalog;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+
+/**
+ * Polls every region's {@code GET /v1/queues} and assembles the dashboard's {@link DashboardState}.
+ *
+ * <p>Design note: all regions are polled at once on the event loop with a short timeout, so a
+ * region that does not answer costs one timeout and never delays the others; it is marked
+ * unreachable (since the first failed poll of the current run) and keeps its last known queues,
+ * greyed out by the page, until it answers again. Rounds do not overlap. After each round the
+ * state is assembled once and published through a volatile field: every dashboard request and
+ * every open event stream reads the same immutable object, so a hundred open pages cost the
+ * regions nothing more than one. The regions are the source of truth for queues; the gateway's
+ * own figures (health, circuit, traffic, latency, fail-overs) come from the meters and the health
+ * registry it keeps anyway.
+ */
+public final class DashboardAggregator implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DashboardAggregator.class);
+
+    /** Failed tasks asked of each region per poll, and shown across all regions. */
+    static final int FAILURES = 25;
+
+    /** Queues at or above this share of their bound make their region look degraded. */
+    private static final double BACKLOG_WARNING = 0.8;
+
+    private final RegionCatalog catalog;
+    private final HealthRegistry health;
+    private final RegionGuards guards;
+    private final RegionMeters meters;
+    private final CountryTraffic countries;
+    private final RegionDrains drains;
+    private final CountryReferencePoints countryPoints;
+    private final DashboardProperties properties;
+    private final Clock clock;
+    private final WebClient client;
+    private final Map<String, Polled> polled = new ConcurrentHashMap<>();
+    private volatile DashboardState state;
+    private volatile @Nullable Disposable schedule;
+
+    DashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards, RegionMeters meters,
+            CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock, RegionClientTls tls) {
+        this.drains = drains;
+        this.catalog = catalog;
+        this.health = health;
+        this.guards = guards;
+        this.meters = meters;
+        this.countries = countries;
+        this.countryPoints = CountryReferencePoints.bundled();
+        this.properties = properties;
+        this.clock = clock;
+        this.state = DashboardState.empty(properties.pollInterval().toMillis());
+        HttpClient http = HttpClient.create()
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())
+                .responseTimeout(properties.timeout());
+        // https regions are polled with the gateway's client certificate, like its requests.
+        this.client = WebClient.builder().clientConnector(tls.connector(http)).build();
+        for (Region region : catalog.regions()) {
+            polled.put(region.id(), new Polled(region.id()));
+        }
+    }
+
+    /** The state after the latest poll (empty before the first). */
+    public DashboardState state() {
+        return state;
+    }
+
+    /** Polls every region once, assembles the state and completes with it. */
+    public Mono<DashboardState> pollOnce() {
+        return Flux.fromIterable(catalog.regions())
+                .flatMap(region -> Mono.when(poll(region), pollFailures(region)))
+                .then(Mono.fromCallable(this::assemble))
+                .doOnNext(assembled -> state = assembled);
+    }
+
+    private Mono<Void> poll(Region region) {
+        Polled target = polled.get(region.id());
+        URI url = URI.create(endpointFor(region) + "/v1/queues");
+        return client.get().uri(url)
+                .retrieve()
+                .bodyToMono(QueueSample.Answer.class)
+                .timeout(properties.timeout())
+                .handle((answer, sink) -> {
+                    if (answer.queues() == null) {
+                        sink.error(new IllegalStateException("its answer to /v1/queues lists no queues"));
+                    }
+                    else {
+                        sink.next(answer);
+                    }
+                })
+                .cast(QueueSample.Answer.class)
+                .doOnNext(answer -> target.answered(answer.queues(), clock.millis(), properties.samples()))
+                .onErrorResume(failure -> {
+                    target.failed(describe(failure), clock.millis());
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    /**
+     * The region's latest failures. A region that cannot list them (unreachable, or a task
+     * server without the list) keeps its last known list; reachability is the queue poll's call.
+     */
+    private Mono<Void> pollFailures(Region region) {
+        Polled target = polled.get(region.id());
+        URI url = URI.create(endpointFor(region) + "/v1/tasks?limit=" + FAILURES);
+        return client.get().uri(url)
+                .retrieve()
+                .bodyToMono(FailedTask.Answer.class)
+                .timeout(properties.timeout())
+                .doOnNext(answer -> target.failures = answer.tasks() == null ? List.of()
+                        : answer.tasks().stream().map(task -> task.in(region.id())).toList())
+                .onErrorResume(failure -> Mono.empty())
+                .then();
+    }
+
+    /** The first endpoint the health checks consider up, else the primary one. */
+    private URI endpointFor(Region region) {
+        for (URI endpoint : region.endpoints()) {
+            if (health.isHealthy(endpoint)) {
+                return endpoint;
+            }
+        }
+        return region.primaryEndpoint();
+    }
+
+    private String describe(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return "no answer within " + properties.timeout().toMillis() + " ms";
+        }
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(failure);
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    private DashboardState assemble() {
+        long now = clock.millis();
+        List<DashboardState.RegionState> regions = new ArrayList<>();
+        for (Region region : catalog.regions()) {
+            regions.add(regionState(region, polled.get(region.id()), now));
+        }
+        List<FailedTask> failures = new ArrayList<>();
+        polled.values().forEach(target -> failures.addAll(target.failures));
+        failures.sort(Comparator.comparing(FailedTask::finishedAt, Comparator.nullsLast(Comparator.reverseOrder())));
+        return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts(),
+                List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))));
+    }
+
+    private DashboardState.RegionState regionState(Region region, Polled target, long now) {
+        CircuitBreaker.State circuit = guards.circuit(region).getState();
+        boolean healthy = health.isHealthy(region);
+        double requests = meters.requests(region.id());
+        double rate = target.requestRate(requests, now);
+        List<DashboardState.QueueState> queues = new ArrayList<>();
+        boolean backlogged = false;
+        for (QueueSample sample : target.queues) {
+            QueueHistory history = target.histories.get(sample.name());
+            queues.add(new DashboardState.QueueState(sample, history == null
+                    ? new QueueHistory(1).series() : history.series()));
+            backlogged |= sample.maxDepth() > 0 && sample.depth() >= BACKLOG_WARNING * sample.maxDepth();
+        }
+        boolean reachable = target.unreachableSince == null;
+        String status;
+        if (!reachable || !healthy || circuit == CircuitBreaker.State.OPEN || circuit == CircuitBreaker.State.FORCED_OPEN) {
+            status = "down";
+        }
+        else if (drains.isDrained(region.id())) {
+            status = "drained";
+        }
+        else if (circuit == CircuitBreaker.State.HALF_OPEN || backlogged) {
+            status = "degraded";
+        }
+        else {
+            status = "healthy";
+        }
+        GeoPoint at = region.location();
+        return new DashboardState.RegionState(region.id(), region.displayName(), at.latitude(), at.longitude(), status,
+                drains.isDrained(region.id()), reachable, target.unreachableSince, target.error, healthy, circuit.name(), guards.inFlight(region),
+                health.load(region).version(), rate, meters.percentileMillis(region.id(), 0.5),
+                meters.percentileMillis(region.id(), 0.99), (long) meters.failoversOut(region.id()), List.copyOf(queues));
+    }
+
+    private List<DashboardState.CountryCount> countryCounts() {
+        List<DashboardState.CountryCount> counts = new ArrayList<>();
+        countries.snapshot().forEach((code, requests) -> {
+            Optional<GeoPoint> point = countryPoints.pointOf(code);
+            counts.add(new DashboardState.CountryCount(code, point.map(GeoPoint::latitude).orElse(null),
+                    point.map(GeoPoint::longitude).orElse(null), requests));
+        });
+        counts.sort(Comparator.comparingLong(DashboardState.CountryCount::requests).reversed());
+        return List.copyOf(counts);
+    }
+
+    @Override
+    public void start() {
+        // The first poll after one interval, like the health checks: the regions start alongside.
+        schedule = Flux.interval(properties.pollInterval(), properties.pollInterval(), Schedulers.parallel())
+                .onBackpressureDrop()
+                .concatMap(tick -> pollOnce().onErrorResume(failure -> {
+                    log.warn("Dashboard poll failed; trying again on the next tick", failure);
+                    return Mono.empty();
+                }), 1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable running = schedule;
+        if (running != null) {
+            running.dispose();
+            schedule = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return schedule != null;
+    }
+
+    /** What the polls of one region have found; written by one poll at a time. */
+    private static final class Polled {
+        final String region;
+        final Map<String, QueueHistory> histories = new ConcurrentHashMap<>();
+        volatile List<QueueSample> queues = List.of();
+        volatile List<FailedTask> failures = List.of();
+        volatile @Nullable Long unreachableSince;
+        volatile @Nullable String error;
+        private double lastRequests = Double.NaN;
+        private long lastRequestsAt;
+        private double rate;
+
+        Polled(String region) {
+            this.region = region;
+        }
+
+        void answered(List<QueueSample> answer, long now, int samples) {
+            for (QueueSample sample : answer) {
+                histories.computeIfAbsent(sample.name(), name -> new QueueHistory(samples)).add(now, sample);
+            }
+            queues = List.copyOf(answer);
+            if (unreachableSince != null) {
+                log.info("Dashboard: region {} reachable again", region);
+            }
+            unreachableSince = null;
+            error = null;
+        }
+
+        void failed(String why, long now) {
+            if (unreachableSince == null) {
+                unreachableSince = now;
+                log.info("Dashboard: region {} unreachable: {}", region, why);
+            }
+            error = why;
+        }
+
+        synchronized double requestRate(double requests, long now) {
+            if (!Double.isNaN(lastRequests) && now > lastRequestsAt) {
+                rate = Math.max(0, requests - lastRequests) * 1000.0 / (now - lastRequestsAt);
+            }
+            lastRequests = requests;
+            lastRequestsAt = now;
+            return rate;
+        }
+    }
+}

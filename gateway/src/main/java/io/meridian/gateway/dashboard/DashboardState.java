@@ -1,0 +1,73 @@
+package io.meridian.gateway.dashboard;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the dashboard page shows, as {@code GET /dashboard/api/state} answers it and the
+ * event stream pushes it.
+ *
+ * @param at             when it was assembled, epoch milliseconds
+ * @param pollMillis     time between two polls of the regions
+ * @param regions        one entry per region of the catalog, in catalog order
+ * @param countries      requests per client country since the gateway started, largest first
+ * @param failures       the latest failed and dead-lettered tasks across all regions, newest first
+ */
+public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries,
+        List<FailedTask> failures) {
+
+    /** Before the first poll. */
+    static DashboardState empty(long pollMillis) {
+        return new DashboardState(0, pollMillis, List.of(), List.of(), List.of());
+    }
+
+    /**
+     * One region as the gateway sees it and as it reports itself.
+     *
+     * @param id                 the region's id
+     * @param name               its display name
+     * @param latitude           where it is
+     * @param longitude          where it is
+     * @param status             {@code healthy}, {@code degraded} (circuit half-open, or queues near their bound),
+     *                           {@code drained} (an operator stopped new work to it) or {@code down}
+     *                           (unreachable, unhealthy or circuit open)
+     * @param drained            whether an operator drained it on this gateway
+     * @param reachable          whether the last poll of its queues was answered
+     * @param unreachableSince   epoch milliseconds of the first failed poll in the current run of failures
+     * @param error              why the last poll failed
+     * @param healthy            the active health checks' verdict
+     * @param circuit            its circuit breaker's state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...)
+     * @param inFlight           requests the gateway has in flight to it
+     * @param version            the version its readiness reports
+     * @param requestsPerSecond  requests it answered per second over the last poll interval
+     * @param p50Millis          median attempt latency, recent window
+     * @param p99Millis          99th percentile attempt latency, recent window
+     * @param failoversOut       times the gateway moved past it to another region since start
+     * @param queues             its queues, last known values (kept while it is unreachable)
+     */
+    public record RegionState(String id, String name, double latitude, double longitude, String status,
+            boolean drained, boolean reachable, @Nullable Long unreachableSince, @Nullable String error, boolean healthy,
+            String circuit, int inFlight, @Nullable String version, double requestsPerSecond,
+            @Nullable Double p50Millis, @Nullable Double p99Millis, long failoversOut, List<QueueState> queues) {
+    }
+
+    /**
+     * One queue, its latest sample and its history.
+     *
+     * @param sample  the latest values
+     * @param history the last minutes, oldest first
+     */
+    public record QueueState(QueueSample sample, QueueHistory.Series history) {
+    }
+
+    /**
+     * Requests from one country.
+     *
+     * @param code      ISO 3166-1 alpha-2 code, or {@code unknown}
+     * @param latitude  the country's reference point, absent for {@code unknown}
+     * @param longitude the country's reference point
+     * @param requests  requests since the gateway started
+     */
+    public record CountryCount(String code, @Nullable Double latitude, @Nullable Double longitude, long requests) {
+    }
+}

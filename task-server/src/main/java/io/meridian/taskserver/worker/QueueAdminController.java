@@ -1,0 +1,125 @@
+package io.meridian.taskserver.worker;
+
+import io.meridian.taskserver.admin.AdminToken;
+import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.web.ApiException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The operator's control over this replica's worker pools, behind the admin token:
+ * {@code POST /v1/admin/queues/{queue}/pause} and {@code .../resume}, and
+ * {@code PUT /v1/admin/queues/{queue}/workers} with {@code {"min":2,"max":8}}.
+ *
+ * <p>Pausing stops the queue's pools from taking new tasks; submits are still accepted and
+ * queued, and running attempts finish. The pause state is kept by the queue backend: with Redis
+ * every replica of the region obeys it (from its next tick) and it outlives restarts; in memory it
+ * is this process's. Pool bounds apply to the replica that receives the call and are back to the
+ * configured values after a restart.
+ */
+@RestController
+class QueueAdminController {
+
+    private final WorkerPools pools;
+
+    private final AdminToken token;
+
+    private final TaskQueue tasks;
+
+    QueueAdminController(WorkerPools pools, AdminToken token, TaskQueue tasks) {
+        this.pools = pools;
+        this.token = token;
+        this.tasks = tasks;
+    }
+
+    @PostMapping(path = "/v1/admin/queues/{queue}/pause", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<QueueControl> pause(@PathVariable String queue,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+        return paused(queue, authorization, true);
+    }
+
+    @PostMapping(path = "/v1/admin/queues/{queue}/resume", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<QueueControl> resume(@PathVariable String queue,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+        return paused(queue, authorization, false);
+    }
+
+    /** Records the pause state in the queue (Redis: for every replica) and applies it here at once. */
+    private Mono<QueueControl> paused(String queue, @Nullable String authorization, boolean paused) {
+        token.check(authorization);
+        WorkerPool pool = pool(queue);
+        Mono<QueueControl> change = Mono.fromCallable(() -> {
+            tasks.setPaused(queue, paused);
+            pool.paused(paused);
+            return QueueControl.of(pool);
+        });
+        return tasks.blocking() ? change.subscribeOn(Schedulers.boundedElastic()) : change;
+    }
+
+    @PutMapping(path = "/v1/admin/queues/{queue}/workers", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<QueueControl> resize(@PathVariable String queue,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization,
+            @RequestBody(required = false) @Nullable WorkerBounds bounds) {
+        token.check(authorization);
+        WorkerPool pool = pool(queue);
+        if (bounds == null || bounds.min() == null) {
+            throw invalid("min is required: {\"min\": 2, \"max\": 8}", "min");
+        }
+        if (bounds.max() == null) {
+            throw invalid("max is required: {\"min\": 2, \"max\": 8}", "max");
+        }
+        if (bounds.min() < 1) {
+            throw invalid("min must be at least 1, but was " + bounds.min(), "min");
+        }
+        if (bounds.max() < bounds.min()) {
+            throw invalid("max must be at least min (" + bounds.min() + "), but was " + bounds.max(), "max");
+        }
+        pool.resize(bounds.min(), bounds.max());
+        // Stats read the queue, which blocks with Redis.
+        Mono<QueueControl> answer = Mono.fromCallable(() -> QueueControl.of(pool));
+        return tasks.blocking() ? answer.subscribeOn(Schedulers.boundedElastic()) : answer;
+    }
+
+    private WorkerPool pool(String queue) {
+        return pools.pool(queue).orElseThrow(() -> new ApiException("unknown_queue", 404,
+                "no queue named '" + queue + "' on this server", "queue", null));
+    }
+
+    private static ApiException invalid(String message, String field) {
+        return new ApiException("invalid_workers", 400, message, field, null);
+    }
+
+    /**
+     * New pool bounds.
+     *
+     * @param min fewest workers, at least 1
+     * @param max most workers, at least min
+     */
+    record WorkerBounds(@Nullable Integer min, @Nullable Integer max) {
+    }
+
+    /**
+     * A queue's pool after an admin call.
+     *
+     * @param queue   the queue
+     * @param paused  whether it takes no new tasks
+     * @param workers its size and bounds
+     */
+    record QueueControl(String queue, boolean paused, QueuesController.Workers workers) {
+
+        static QueueControl of(WorkerPool pool) {
+            PoolStats stats = pool.stats();
+            return new QueueControl(pool.name(), stats.paused(),
+                    new QueuesController.Workers(stats.currentWorkers(), stats.minWorkers(), stats.maxWorkers()));
+        }
+    }
+}
