@@ -23,6 +23,7 @@ final class LocalStack implements AutoCloseable {
     final int gatewayHttpsPort;
     final List<Integer> regionPorts;
     final List<Integer> managementPorts;
+    final int gatewayManagementPort;
     private final Map<String, String> extraEnvironment;
 
     private LocalStack(Path root, Path home, List<Integer> ports, Map<String, String> extraEnvironment) {
@@ -32,6 +33,7 @@ final class LocalStack implements AutoCloseable {
         this.gatewayHttpsPort = ports.get(1);
         this.regionPorts = ports.subList(2, 5);
         this.managementPorts = ports.subList(5, 8);
+        this.gatewayManagementPort = ports.get(8);
         this.extraEnvironment = extraEnvironment;
     }
 
@@ -43,7 +45,7 @@ final class LocalStack implements AutoCloseable {
     static LocalStack start(Map<String, String> extraEnvironment) throws Exception {
         Path root = repositoryRoot();
         Path home = Files.createTempDirectory("meridian-e2e");
-        LocalStack stack = new LocalStack(root, home, freePorts(8), extraEnvironment);
+        LocalStack stack = new LocalStack(root, home, freePorts(9), extraEnvironment);
         Process up = stack.launcher("up", "--detach").inheritIO().start();
         if (!up.waitFor(6, TimeUnit.MINUTES)) {
             up.destroyForcibly();
@@ -68,6 +70,7 @@ final class LocalStack implements AutoCloseable {
         env.put("MERIDIAN_GATEWAY_PORT", Integer.toString(gatewayPort));
         env.put("MERIDIAN_REGION_PORTS", regionPorts.get(0) + " " + regionPorts.get(1) + " " + regionPorts.get(2));
         env.put("MERIDIAN_GATEWAY_HTTPS_PORT", Integer.toString(gatewayHttpsPort));
+        env.put("MERIDIAN_GATEWAY_MANAGEMENT_PORT", Integer.toString(gatewayManagementPort));
         env.put("MERIDIAN_REGION_MANAGEMENT_PORTS",
                 managementPorts.get(0) + " " + managementPorts.get(1) + " " + managementPorts.get(2));
         env.putAll(extraEnvironment);

@@ -49,9 +49,13 @@ class OperationsFilesIT {
         }
     }
 
+    /** A scrape with the admin token, which actuator asks for beyond health. */
     static String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String token = Files.readString(stack.home.resolve("admin-token")).strip();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
+        return response.body();
     }
 
     static void post(String path, String body) throws Exception {
@@ -88,7 +92,7 @@ class OperationsFilesIT {
         }
         post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}");
 
-        StringBuilder exposed = new StringBuilder(get(stack.baseUrl() + "/actuator/prometheus"));
+        StringBuilder exposed = new StringBuilder(get("http://127.0.0.1:" + stack.gatewayManagementPort + "/actuator/prometheus"));
         for (int port : stack.managementPorts) {
             exposed.append(get("http://127.0.0.1:" + port + "/actuator/prometheus"));
         }

@@ -30,4 +30,11 @@ class DashboardConfiguration {
     AdminCredential dashboardAdminCredential(Environment environment) {
         return new AdminCredential(environment.getProperty(AdminCredential.PROPERTY));
     }
+
+    /** Only when an admin token is configured: without one actuator is as Spring Boot serves it. */
+    @Bean
+    @ConditionalOnProperty(name = AdminCredential.PROPERTY)
+    ActuatorAccessFilter actuatorAccessFilter(AdminCredential credential, Environment environment) {
+        return new ActuatorAccessFilter(environment.getProperty("management.endpoints.web.base-path", "/actuator"), credential);
+    }
 }
