@@ -32,6 +32,11 @@ public final class MeteredChatBackend implements ChatBackend {
         this.registry = registry;
     }
 
+    /** The backend measured. */
+    public ChatBackend delegate() {
+        return delegate;
+    }
+
     @Override
     public String name() {
         return delegate.name();

@@ -71,7 +71,8 @@ class OllamaBackendTests {
 
     @Test
     void usesSpringAisOllamaChatModel() {
-        assertThat(context.getBean(ChatBackend.class)).isInstanceOf(ChatModelBackend.class);
+        assertThat(context.getBean(ChatBackend.class)).isInstanceOf(MeteredChatBackend.class);
+        assertThat(((MeteredChatBackend) context.getBean(ChatBackend.class)).delegate()).isInstanceOf(ChatModelBackend.class);
         assertThat(context.getBeansOfType(OllamaChatModel.class)).hasSize(1);
     }
 
