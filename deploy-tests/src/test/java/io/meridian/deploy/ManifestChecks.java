@@ -197,13 +197,30 @@ final class ManifestChecks {
         for (Workload w : matching) {
             Container c = w.spec().getContainers().getFirst();
             String where = w.describe() + " container " + c.getName();
-            checkProbe(violations, where + " liveness probe", c, c.getLivenessProbe(), app.livenessPath(), app.actuatorPort());
-            checkProbe(violations, where + " readiness probe", c, c.getReadinessProbe(), app.readinessPath(), app.actuatorPort());
+            int port = actuatorPort(c, app);
+            checkProbe(violations, where + " liveness probe", c, c.getLivenessProbe(), app.livenessPath(), port);
+            checkProbe(violations, where + " readiness probe", c, c.getReadinessProbe(), app.readinessPath(), port);
             if (c.getStartupProbe() != null) {
-                checkProbe(violations, where + " startup probe", c, c.getStartupProbe(), app.livenessPath(), app.actuatorPort());
+                checkProbe(violations, where + " startup probe", c, c.getStartupProbe(), app.livenessPath(), port);
             }
         }
         return violations;
+    }
+
+    /**
+     * The port actuator answers on in this container: {@code MANAGEMENT_SERVER_PORT} from its
+     * environment (Spring Boot's relaxed binding of {@code management.server.port}) when set there,
+     * else what the application's {@code application.yml} says.
+     */
+    static int actuatorPort(Container c, ApplicationConfig app) {
+        if (c.getEnv() != null) {
+            for (var env : c.getEnv()) {
+                if ("MANAGEMENT_SERVER_PORT".equals(env.getName()) && env.getValue() != null) {
+                    return Integer.parseInt(env.getValue().strip());
+                }
+            }
+        }
+        return app.actuatorPort();
     }
 
     private static void checkProbe(List<String> violations, String where, Container c, Probe probe, String path, int port) {

@@ -166,6 +166,29 @@ class ManifestChecksTests {
     }
 
     @Test
+    void anActuatorPortSetInTheContainersEnvironmentIsWhereProbesMustGo() {
+        java.util.function.Consumer<io.fabric8.kubernetes.api.model.Container> ownPort = c -> c.getEnv()
+                .add(new io.fabric8.kubernetes.api.model.EnvVar("MANAGEMENT_SERVER_PORT", "9101", null));
+        assertThat(ManifestChecks.probes(withContainer(c -> {
+            if (c.getEnv() == null) {
+                c.setEnv(new java.util.ArrayList<>());
+            }
+            ownPort.accept(c);
+        }), "app", APP)).hasSize(2).allSatisfy(v -> assertThat(v).contains("the application serves it on 9101"));
+        assertThat(ManifestChecks.probes(withContainer(c -> {
+            if (c.getEnv() == null) {
+                c.setEnv(new java.util.ArrayList<>());
+            }
+            ownPort.accept(c);
+            c.getLivenessProbe().getHttpGet().setPort(new IntOrString(9101));
+            c.getReadinessProbe().getHttpGet().setPort(new IntOrString(9101));
+            if (c.getStartupProbe() != null) {
+                c.getStartupProbe().getHttpGet().setPort(new IntOrString(9101));
+            }
+        }), "app", APP)).isEmpty();
+    }
+
+    @Test
     void reportsUnboundedAndOverCeilingScalers() {
         List<HasMetadata> objects = good();
         objects.stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler)
