@@ -1,5 +1,7 @@
 package io.meridian.taskserver.worker;
 
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,25 +19,29 @@ import java.util.function.ToDoubleFunction;
  * cancelled). With Redis the queue figures are the region's, shared by its replicas; the workers
  * are this replica's.
  *
- * <p>Design note: the statistics of every queue are read at most once a second, whatever the
- * number of meters and scrapers: with Redis a read costs round trips.
+ * <p>Design note: the meters are bound from the configured queues, so start-up never asks the
+ * queue store (Redis may be down then); the statistics of every queue are read at most once a
+ * second, whatever the number of meters and scrapers, since with Redis a read costs round trips.
+ * While the store is unreachable the figures are NaN (absent), never stale.
  */
 final class QueueMetrics implements MeterBinder {
 
     private final WorkerPools pools;
+    private final Queues queues;
     private final Clock clock;
     private volatile List<PoolStats> snapshot = List.of();
     private volatile long takenAt = Long.MIN_VALUE;
 
-    QueueMetrics(WorkerPools pools, Clock clock) {
+    QueueMetrics(WorkerPools pools, Queues queues, Clock clock) {
         this.pools = pools;
+        this.queues = queues;
         this.clock = clock;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (PoolStats pool : pools.stats()) {
-            String queue = pool.settings().name();
+        for (QueueSettings settings : queues.all()) {
+            String queue = settings.name();
             gauge(registry, "meridian.queue.depth", queue, "Tasks waiting, retries included", s -> s.queue().depth());
             gauge(registry, "meridian.queue.ready", queue, "Tasks ready to run now", s -> s.queue().ready());
             gauge(registry, "meridian.queue.in.flight", queue, "Tasks running", s -> s.queue().running());
@@ -70,12 +76,12 @@ final class QueueMetrics implements MeterBinder {
     private double read(String queue, ToDoubleFunction<PoolStats> value) {
         long now = clock.millis();
         if (now - takenAt >= 1_000) {
+            takenAt = now;
             try {
                 snapshot = pools.stats();
             } catch (RuntimeException ex) {
-                return Double.NaN; // the queue store is unreachable: no figure rather than a wrong one
+                snapshot = List.of(); // the queue store is unreachable: no figure rather than a stale one
             }
-            takenAt = now;
         }
         for (PoolStats pool : snapshot) {
             if (pool.settings().name().equals(queue)) {

@@ -19,8 +19,8 @@ import org.springframework.context.annotation.Configuration;
 class WorkerConfiguration {
 
     @Bean
-    QueueMetrics queueMetrics(WorkerPools pools, Clock clock) {
-        return new QueueMetrics(pools, clock);
+    QueueMetrics queueMetrics(WorkerPools pools, Queues queues, Clock clock) {
+        return new QueueMetrics(pools, queues, clock);
     }
 
     @Bean
