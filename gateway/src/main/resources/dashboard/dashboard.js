@@ -144,6 +144,9 @@
     } else if (r.drained) {
       alert = '<div class="alert" style="background:rgba(110,118,129,.18);color:#c9d1d9">Drained: no new work is sent here;'
           + ' requests for its tasks still reach it</div>';
+    } else if (r.incompatibleProtocol != null) {
+      alert = '<div class="alert" data-role="incompatible">Incompatible version: the region speaks protocol '
+          + esc(String(r.incompatibleProtocol)) + '.x, this gateway another; no traffic is sent here</div>';
     } else if (!r.healthy) {
       alert = '<div class="alert">Health checks failing: no new traffic is sent here</div>';
     }
