@@ -503,15 +503,22 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         private Flux<DataBuffer> countTokens(Tenant tenant, Upstream upstream, Flux<DataBuffer> body, boolean streaming,
                 DataBufferFactory factory) {
             UsageLedger counter = Objects.requireNonNull(ledger);
+            // A task's result or events may be read any number of times: its tokens count once.
+            String once = TokenUsageReport.taskKey(exchange.getRequest().getPath().value());
             String reported = upstream.response().responseHeaders().get(TokenUsageReport.HEADER);
             if (reported != null) {
-                counter.record(tenant.id(), TokenUsageReport.total(reported));
+                if (once != null) {
+                    counter.recordOnce(tenant.id(), once, TokenUsageReport.total(reported));
+                } else {
+                    counter.record(tenant.id(), TokenUsageReport.total(reported));
+                }
                 return body;
             }
             if (!streaming) {
                 return body;
             }
-            return StreamBudget.meter(body, tenant.id(), counter, exchange.getAttribute(StreamBudget.ATTRIBUTE), factory);
+            return StreamBudget.meter(body, tenant.id(), counter, once == null ? exchange.getAttribute(StreamBudget.ATTRIBUTE) : null,
+                    factory, once);
         }
 
         private Mono<Void> regionFailed(Region region, Failure failure) {

@@ -1,6 +1,9 @@
 package io.meridian.gateway.tenant;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
@@ -15,6 +18,9 @@ public final class LocalUsageLedger implements UsageLedger {
 
     private final Clock clock;
     private final Map<String, Counters> tenants = new ConcurrentHashMap<>();
+    /** Keys already counted by {@link #recordOnce}: bounded, forgotten after a day. */
+    private final Cache<String, Boolean> counted = Caffeine.newBuilder().maximumSize(1_000_000)
+            .expireAfterWrite(Duration.ofDays(1)).build();
 
     public LocalUsageLedger(Clock clock) {
         this.clock = clock;
@@ -39,6 +45,13 @@ public final class LocalUsageLedger implements UsageLedger {
         Windows now = Windows.at(clock.instant());
         counters(tenant).add(now, tokens);
         counters(GLOBAL).add(now, tokens);
+    }
+
+    @Override
+    public void recordOnce(String tenant, String key, long tokens) {
+        if (counted.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
+            record(tenant, tokens);
+        }
     }
 
     private Counters counters(String tenant) {

@@ -41,6 +41,17 @@ public final class RedisUsageLedger implements UsageLedger, AutoCloseable {
             return {#KEYS}
             """;
 
+    /** As {@link #RECORD}, once per KEYS[#KEYS] (kept ARGV[#KEYS + 1] seconds): later reports count nothing. */
+    static final String RECORD_ONCE = """
+            local once = KEYS[#KEYS]
+            if not redis.call('SET', once, '1', 'NX', 'EX', ARGV[#KEYS + 1]) then return {0} end
+            for i = 1, #KEYS - 1 do
+              redis.call('INCRBY', KEYS[i], ARGV[1])
+              redis.call('EXPIRE', KEYS[i], ARGV[i + 1])
+            end
+            return {1}
+            """;
+
     private static final String MINUTE_TTL = "120";
     private static final String DAY_TTL = Long.toString(Duration.ofDays(2).toSeconds());
     private static final String MONTH_TTL = Long.toString(Duration.ofDays(62).toSeconds());
@@ -48,6 +59,7 @@ public final class RedisUsageLedger implements UsageLedger, AutoCloseable {
     private final SharedRedis redis;
     private final Script admit = Script.of(ADMIT);
     private final Script record = Script.of(RECORD);
+    private final Script recordOnce = Script.of(RECORD_ONCE);
     private final LocalUsageLedger fallback;
     private final Clock clock;
     private final Duration timeout;
@@ -98,6 +110,29 @@ public final class RedisUsageLedger implements UsageLedger, AutoCloseable {
         reply.subscribe(done -> { }, ex -> {
             log.warn("Tokens of tenant '{}' counted in this gateway's memory: Redis failed ({})", tenant, ex.toString());
             fallback.record(tenant, tokens);
+        });
+    }
+
+    @Override
+    public void recordOnce(String tenant, String key, long tokens) {
+        if (tokens <= 0) {
+            return;
+        }
+        Windows now = Windows.at(clock.instant());
+        String[] keys = {
+                key(tenant, "tokens", now.minute()), key(tenant, "tokens-day", now.day()),
+                key(tenant, "tokens-month", now.month()), key(GLOBAL, "tokens", now.minute()),
+                key(GLOBAL, "tokens-day", now.day()), key(GLOBAL, "tokens-month", now.month()),
+                KEY_PREFIX + "counted:" + key};
+        String[] args = {Long.toString(tokens), MINUTE_TTL, DAY_TTL, MONTH_TTL, MINUTE_TTL, DAY_TTL, MONTH_TTL, DAY_TTL};
+        Mono<List<Object>> reply = redis.eval(recordOnce, keys, args, timeout);
+        if (reply == null) {
+            fallback.recordOnce(tenant, key, tokens);
+            return;
+        }
+        reply.subscribe(done -> { }, ex -> {
+            log.warn("Tokens of tenant '{}' counted in this gateway's memory: Redis failed ({})", tenant, ex.toString());
+            fallback.recordOnce(tenant, key, tokens);
         });
     }
 

@@ -43,6 +43,15 @@ public final class StreamBudget {
     /** The stream, metered: counted into {@code ledger}, and cut off past {@code allowance} when there is one. */
     public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
             @Nullable Allowance allowance, DataBufferFactory buffers) {
+        return meter(body, tenant, ledger, allowance, buffers, null);
+    }
+
+    /**
+     * As above; a stream that may be read more than once (a task's events) reports its usage under
+     * {@code once}, so that only its first reading counts.
+     */
+    public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
+            @Nullable Allowance allowance, DataBufferFactory buffers, @Nullable String once) {
         AtomicLong streamed = new AtomicLong();
         AtomicBoolean reported = new AtomicBoolean();
         return body.<DataBuffer>handle((buffer, sink) -> {
@@ -50,7 +59,11 @@ public final class StreamBudget {
             long usage = TokenUsageReport.inStreamChunk(text);
             if (usage >= 0) {
                 reported.set(true);
-                ledger.record(tenant, usage);
+                if (once != null) {
+                    ledger.recordOnce(tenant, once, usage);
+                } else {
+                    ledger.record(tenant, usage);
+                }
                 sink.next(buffer);
                 return;
             }
@@ -64,7 +77,7 @@ public final class StreamBudget {
             }
             sink.next(buffer);
         }).doFinally(signal -> {
-            if (!reported.get() && streamed.get() > 0) {
+            if (!reported.get() && streamed.get() > 0 && once == null) {
                 ledger.record(tenant, streamed.get());
             }
         });

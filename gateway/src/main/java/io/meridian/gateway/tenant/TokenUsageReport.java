@@ -37,6 +37,21 @@ public final class TokenUsageReport {
         return total;
     }
 
+    /**
+     * The key under which a task's usage counts once: {@code task:<id>} for {@code /v1/tasks/<id>}
+     * and {@code /v1/tasks/<id>/events}, else {@code null}.
+     */
+    public static @org.jspecify.annotations.Nullable String taskKey(String path) {
+        if (!path.startsWith("/v1/tasks/")) {
+            return null;
+        }
+        String rest = path.substring("/v1/tasks/".length());
+        if (rest.endsWith("/events")) {
+            rest = rest.substring(0, rest.length() - "/events".length());
+        }
+        return rest.isEmpty() || rest.indexOf('/') >= 0 ? null : "task:" + rest;
+    }
+
     /** The usage in a chunk of an event stream, or -1 when the chunk holds no usage comment. */
     public static long inStreamChunk(String chunk) {
         int at = chunk.indexOf(COMMENT);

@@ -13,4 +13,10 @@ public interface UsageLedger {
 
     /** Adds the tokens a finished request of {@code tenant} used. Never fails the request. */
     void record(String tenant, long tokens);
+
+    /**
+     * Adds tokens that may be reported more than once (a finished task read again): only the first
+     * report under {@code key} counts, for a day.
+     */
+    void recordOnce(String tenant, String key, long tokens);
 }

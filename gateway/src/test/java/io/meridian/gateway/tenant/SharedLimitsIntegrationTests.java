@@ -31,6 +31,7 @@ class SharedLimitsIntegrationTests {
     static final WireMockRegions regions = WireMockRegions.shared();
     static final String TENANT = "shared-" + UUID.randomUUID().toString().substring(0, 8);
     static final String KEY = "shared-limits-key";
+    static final String READER_KEY = "shared-limits-reader-key";
     static final List<ConfigurableApplicationContext> gateways = new ArrayList<>();
 
     @BeforeAll
@@ -55,6 +56,10 @@ class SharedLimitsIntegrationTests {
                 "--meridian.auth.tenants[0].id=" + TENANT,
                 "--meridian.auth.tenants[0].keys-sha256[0]=" + ApiKeys.sha256(KEY),
                 "--meridian.auth.tenants[0].limits.tokens-per-day=100",
+                // A tenant of its own for reading tasks, whatever the other test spent.
+                "--meridian.auth.tenants[1].id=" + TENANT + "-reader",
+                "--meridian.auth.tenants[1].keys-sha256[0]=" + ApiKeys.sha256(READER_KEY),
+                "--meridian.auth.tenants[1].limits.tokens-per-day=1000",
                 "--meridian.default-region=us-east"));
         String[][] known = {{"us-east", "40.7", "-74.0", "us"}, {"eu-central", "50.1", "8.7", "eu"}, {"ap-southeast", "1.35", "103.8", "apac"}};
         for (int i = 0; i < known.length; i++) {
@@ -90,6 +95,26 @@ class SharedLimitsIntegrationTests {
         process(1).expectStatus().isOk();   // the other gateway sees 60 < 100: admitted; 120 used
         process(0).expectStatus().isEqualTo(429).expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
         process(1).expectStatus().isEqualTo(429).expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
+    }
+
+    @Test
+    void aTaskReadThroughBothGatewaysCountsOnce() {
+        String task = "us-east.01JD3X9K2M" + TENANT.substring(TENANT.length() - 8).toUpperCase().replaceAll("[^A-Z0-9]", "0");
+        regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/tasks/" + task)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withHeader("X-Meridian-Usage", "prompt=1, completion=1").withBody("{\"status\":\"succeeded\"}")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gateways.stream()
+                .allMatch(context -> context.getBean(UsageLedger.class) instanceof RedisUsageLedger ledger
+                        && triggerAndCheck(ledger)));
+        for (int i = 0; i < 4; i++) {
+            int port = ((WebServerApplicationContext) gateways.get(i % 2)).getWebServer().getPort();
+            WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build().get().uri("/v1/tasks/" + task)
+                    .header("X-Forwarded-For", "8.8.8.8").header(HttpHeaders.AUTHORIZATION, "Bearer " + READER_KEY)
+                    .exchange().expectStatus().isOk();
+        }
+        try (var client = io.lettuce.core.RedisClient.create(TestRedis.url()); var connection = client.connect()) {
+            assertThat(connection.sync().exists(RedisUsageLedger.KEY_PREFIX + "counted:task:" + task)).isEqualTo(1L);
+        }
     }
 
     /** Asks the ledger to connect (an admission of a throw-away tenant) and says whether it has. */

@@ -22,7 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * API keys and budgets at the gateway, against WireMock regions that report token usage the way
  * task servers do. The keys of this test and their SHA-256 hashes (only the hashes are configured):
  * {@code acme-key-1}, {@code acme-retired-key} (revoked), {@code eu-only-key}, {@code chatty-key},
- * {@code budget-key}, {@code streamer-key}, {@code midstream-key}. Each test that spends uses a tenant of its own: the
+ * {@code budget-key}, {@code streamer-key}, {@code midstream-key}, {@code async-key}. Each test that spends uses a tenant of its own: the
  * counters live as long as the application context.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -49,7 +49,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.auth.tenants[4].limits.tokens-per-day=40",
         "meridian.auth.tenants[5].id=midstream",
         "meridian.auth.tenants[5].keys-sha256[0]=" + TenantIntegrationTests.MIDSTREAM_HASH,
-        "meridian.auth.tenants[5].limits.tokens-per-day=10"})
+        "meridian.auth.tenants[5].limits.tokens-per-day=10",
+        "meridian.auth.tenants[6].id=async",
+        "meridian.auth.tenants[6].keys-sha256[0]=" + TenantIntegrationTests.ASYNC_HASH,
+        "meridian.auth.tenants[6].limits.tokens-per-day=40"})
 class TenantIntegrationTests extends RegionsIntegrationTest {
 
     static final String ACME_HASH = "904fc520be4ca9db80d0ffcc6bf7e01b4148e33d45bb6b422ad2e607815fb508";
@@ -57,6 +60,7 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
     static final String EU_HASH = "1e2e638fcac20f384def446a5191997c682a5d4005ef187d549ce6e3e8cc41b5";
     static final String CHATTY_HASH = "6af15c339dca0e3481023c57064526b45da5d7073ebeba9ccb9006b6c9f72d87";
     static final String BUDGET_HASH = "ca84bf10f218fbc0871f76dd11094d13bbf7eb3d7f38bbc105efb2720b3d87a0";
+    static final String ASYNC_HASH = "2673e508f4500cd81016dc73dd7c1638af8f881f0ffc3419fc406a330d1aae5e";
     static final String MIDSTREAM_HASH = "ffa923f0f1ebade9504b1e389fa3e7dc4ab489e9fce2726a35c8e178443f16d9";
     static final String STREAMER_HASH = "302825b5e733e4f683200d0e9d56a1a26c259e4ecbddd9697c927ed5b9bc274e";
 
@@ -84,6 +88,7 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
         assertThat(ApiKeys.sha256("budget-key")).isEqualTo(BUDGET_HASH);
         assertThat(ApiKeys.sha256("streamer-key")).isEqualTo(STREAMER_HASH);
         assertThat(ApiKeys.sha256("midstream-key")).isEqualTo(MIDSTREAM_HASH);
+        assertThat(ApiKeys.sha256("async-key")).isEqualTo(ASYNC_HASH);
     }
 
     @Test
@@ -190,6 +195,30 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
         assertThat(body).contains("\"content\":\"w9 \"").doesNotContain("\"content\":\"w10 \"").doesNotContain("[DONE]")
                 .contains("event: error").contains("\"error\":\"limit_exceeded\"").contains("\"field\":\"tokens_per_day\"");
         process("Bearer midstream-key").expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
+    }
+
+    @Test
+    void anAsynchronousTasksTokensCountOnceHoweverOftenItIsRead() {
+        String first = "us-east.01JD3X9K2M0000000000000001";
+        String second = "us-east.01JD3X9K2M0000000000000002";
+        regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/tasks/" + first)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withHeader("X-Meridian-Usage", "prompt=20, completion=15").withBody("{\"status\":\"succeeded\"}")));
+        regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/tasks/" + second)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withHeader("X-Meridian-Usage", "prompt=5, completion=5").withBody("{\"status\":\"succeeded\"}")));
+
+        for (int i = 0; i < 3; i++) {
+            client.get().uri("/v1/tasks/" + first).header("X-Forwarded-For", "8.8.8.8")
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer async-key").exchange().expectStatus().isOk();
+        }
+        // 35 of 40 counted, once: still admitted.
+        process("Bearer async-key").expectStatus().isOk();
+
+        client.get().uri("/v1/tasks/" + second).header("X-Forwarded-For", "8.8.8.8")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer async-key").exchange().expectStatus().isOk();
+        process("Bearer async-key").expectStatus().isEqualTo(429)
                 .expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
     }
 }

@@ -79,9 +79,17 @@ class TaskController {
         return ResponseEntity.accepted().location(URI.create(accepted.links().self())).body(accepted);
     }
 
+    /** A task; a finished one names the tokens it used ({@value TenantHeaders#USAGE}), for the gateway's budgets. */
     @GetMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<TaskView> get(@PathVariable String id) {
-        return tasks.call(() -> TaskView.of(tasks.get(id)));
+    Mono<ResponseEntity<TaskView>> get(@PathVariable String id) {
+        return tasks.call(() -> {
+            Task task = tasks.get(id);
+            ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
+            if (task.status() == TaskStatus.SUCCEEDED && task.result() != null) {
+                answer.header(TenantHeaders.USAGE, TenantHeaders.usage(task.result().usage()));
+            }
+            return answer.body(TaskView.of(task));
+        });
     }
 
     /**
@@ -91,10 +99,18 @@ class TaskController {
      */
     @GetMapping(path = "/v1/tasks/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<TaskView>> events(@PathVariable String id) {
-        Flux<ServerSentEvent<TaskView>> states = tasks.events(id).map(task -> ServerSentEvent.builder(TaskView.of(task))
-                .id(Long.toString(task.version()))
-                .event(task.status().wireName())
-                .build());
+        Flux<ServerSentEvent<TaskView>> states = tasks.events(id).concatMapIterable(task -> {
+            ServerSentEvent<TaskView> event = ServerSentEvent.builder(TaskView.of(task))
+                    .id(Long.toString(task.version()))
+                    .event(task.status().wireName())
+                    .build();
+            if (task.status() != TaskStatus.SUCCEEDED || task.result() == null) {
+                return List.of(event);
+            }
+            // The gateway counts the tenant's tokens from this comment; clients ignore comments.
+            return List.of(event, ServerSentEvent.<TaskView>builder()
+                    .comment(TenantHeaders.usageComment(task.result().usage())).build());
+        });
         return states.publish(shared -> Flux.merge(shared, Flux.interval(KEEP_ALIVE, KEEP_ALIVE)
                 .map(tick -> ServerSentEvent.<TaskView>builder().comment("keep-alive").build())
                 .takeUntilOther(shared.then())));

@@ -63,6 +63,20 @@ class TenantHeadersTests {
     }
 
     @Test
+    void aFinishedTaskReportsItsTokensWhenReadAndInItsEvents() {
+        String body = client.post().uri("/v1/tasks").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"query\":\"hi\"}").exchange().expectStatus().isAccepted()
+                .expectBody(String.class).returnResult().getResponseBody();
+        String id = java.util.Objects.requireNonNull(body).replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                client.get().uri("/v1/tasks/" + id).exchange().expectStatus().isOk()
+                        .expectHeader().value(TenantHeaders.USAGE, usage -> assertThat(usage).matches("prompt=\\d+, completion=\\d+")));
+        String events = client.get().uri("/v1/tasks/" + id + "/events").accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(events).containsPattern(":\\s?meridian-usage prompt=\\d+ completion=\\d+");
+    }
+
+    @Test
     void aStreamedAnswerEndsWithAUsageCommentBeforeDone() {
         String stream = client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
                 .accept(MediaType.TEXT_EVENT_STREAM)
