@@ -162,7 +162,7 @@
         + stat('req/s', fmtRate(r.requestsPerSecond))
         + stat('p50 / p99 ms', fmtMs(r.p50Millis) + ' / ' + fmtMs(r.p99Millis))
         + stat('in flight', fmtInt(r.inFlight))
-        + stat('fail-overs out', fmtInt(r.failoversOut), r.failoversOut ? 'warn' : '')
+        + stat('fail-overs out / in', fmtInt(r.failoversOut) + ' / ' + fmtInt(r.failoversIn), r.failoversOut ? 'warn' : '')
         + stat('version', esc(r.version || '–'))
         + '</div>'
         + '<table class="queues"><thead><tr><th>queue</th><th>depth</th><th>in flight</th><th>workers</th>'

@@ -106,6 +106,11 @@ final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + gatewayPort;
     }
 
+    /** The log of a service of the stack: {@code gateway} or a region's id. */
+    Path log(String service) {
+        return home.resolve("logs").resolve(service + ".log");
+    }
+
     void dumpLogs() throws IOException {
         Path logs = home.resolve("logs");
         if (!Files.isDirectory(logs)) {

@@ -157,4 +157,50 @@ class LocalStackEndToEndIT {
         assertThat(status).contains("gateway").contains("us-east").contains("eu-central").contains("ap-southeast");
         assertThat(status.lines().filter(l -> l.contains("running, ready")).count()).isEqualTo(4);
     }
+
+    @Test
+    void aTraceRunsFromTheClientThroughTheGatewayAndTheQueueAndEveryLogLineNamesIt() throws Exception {
+        String traceId = "5e1f4c2a9b8d7e6f0a1b2c3d4e5f6a7b";
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/v1/tasks"))
+                .timeout(LocalStack.timeout())
+                .header("X-Forwarded-For", "80.133.1.1")
+                .header("traceparent", "00-" + traceId + "-1a2b3c4d5e6f7a8b-01")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"Name a city in Ruritania\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("X-Meridian-Trace-Id")).contains(traceId);
+        String self = json.readTree(accepted.body()).path("links").path("self").asString();
+
+        JsonNode task = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                json.readTree(http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + self))
+                        .header("X-Forwarded-For", "80.133.1.1").build(), HttpResponse.BodyHandlers.ofString()).body()),
+                node -> "succeeded".equals(node.path("status").asString()));
+        assertThat(task.path("traceId").asString()).isEqualTo(traceId);
+
+        // Both processes log ECS JSON: the gateway's access line and the region's task line name the trace.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(jsonLines("gateway")).anySatisfy(line -> {
+                assertThat(line.path("log").path("logger").asString()).isEqualTo("meridian.access");
+                assertThat(line.path("traceId").asString()).isEqualTo(traceId);
+                assertThat(line.path("status").asInt()).isEqualTo(202);
+                assertThat(line.path("region").asString()).isEqualTo("eu-central");
+            });
+            assertThat(jsonLines("eu-central")).anySatisfy(line -> {
+                assertThat(line.path("log").path("logger").asString()).isEqualTo("meridian.tasks");
+                assertThat(line.path("traceId").asString()).isEqualTo(traceId);
+                assertThat(line.path("outcome").asString()).isEqualTo("succeeded");
+            });
+        });
+        for (String service : List.of("gateway", "us-east", "eu-central", "ap-southeast")) {
+            assertThat(java.nio.file.Files.readString(stack.log(service))).as(service).doesNotContain("Ruritania");
+        }
+    }
+
+    static List<JsonNode> jsonLines(String service) throws Exception {
+        return java.nio.file.Files.readAllLines(stack.log(service)).stream()
+                .filter(line -> line.startsWith("{"))
+                .map(json::readTree)
+                .toList();
+    }
 }

@@ -43,6 +43,7 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
      * @param p50Millis          median attempt latency, recent window
      * @param p99Millis          99th percentile attempt latency, recent window
      * @param failoversOut       times the gateway moved past it to another region since start
+     * @param failoversIn        requests it served after another region was passed over, since start
      * @param queues             its queues, last known values (kept while it is unreachable)
      * @param incompatibleProtocol the major protocol version it reports when this gateway cannot speak
      *                           it (the region is then unusable), else {@code null}
@@ -50,7 +51,7 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
     public record RegionState(String id, String name, double latitude, double longitude, String status,
             boolean drained, boolean reachable, @Nullable Long unreachableSince, @Nullable String error, boolean healthy,
             String circuit, int inFlight, @Nullable String version, double requestsPerSecond,
-            @Nullable Double p50Millis, @Nullable Double p99Millis, long failoversOut, List<QueueState> queues,
+            @Nullable Double p50Millis, @Nullable Double p99Millis, long failoversOut, long failoversIn, List<QueueState> queues,
             @Nullable Integer incompatibleProtocol) {
     }
 

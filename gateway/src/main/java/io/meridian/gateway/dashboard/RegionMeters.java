@@ -18,6 +18,9 @@ final class RegionMeters {
     static final String REQUESTS = "meridian.region.requests";
     /** Regions a request moved past, by region and reason. */
     static final String FAILOVERS = "meridian.region.failovers";
+
+    /** Requests a region served after another was passed over. */
+    static final String FAILOVERS_RECEIVED = "meridian.region.failovers.received";
     /** Attempt latency by region and outcome; percentiles 0.5 and 0.99 are published. */
     static final String ATTEMPTS = "meridian.region.attempt";
 
@@ -30,6 +33,12 @@ final class RegionMeters {
     /** Requests the region answered (any outcome) since the gateway started. */
     double requests(String region) {
         return registry.find(REQUESTS).tag("region", region).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Requests the region served after the gateway moved past another region, since it started. */
+    double failoversIn(String region) {
+        return registry.find(FAILOVERS_RECEIVED).tag("region", region).counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     /** Times the gateway moved past the region to another one since it started. */

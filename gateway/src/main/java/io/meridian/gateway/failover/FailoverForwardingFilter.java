@@ -12,12 +12,14 @@ import io.meridian.gateway.routing.BodyTooLargeException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.StreamBudget;
+import io.meridian.gateway.observability.RequestTelemetry;
 import io.meridian.gateway.tenant.Tenant;
 import io.meridian.gateway.tenant.TokenUsageReport;
 import io.meridian.gateway.tenant.UsageLedger;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.region.Region;
+import io.micrometer.tracing.Span;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
@@ -334,12 +336,14 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         private final String country;
         private final long contentLength;
         private final Set<String> passedOver = new LinkedHashSet<>();
+        private final @Nullable RequestTelemetry telemetry;
         private int attempts;
 
         Forwarding(ServerWebExchange exchange, List<Target> targets, Body body) {
             this.exchange = exchange;
             this.targets = targets;
             this.body = body;
+            this.telemetry = RequestTelemetry.of(exchange);
             ServerHttpRequest request = exchange.getRequest();
             this.method = request.getMethod();
             this.safeToRepeat = method == HttpMethod.GET || method == HttpMethod.HEAD
@@ -398,8 +402,9 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                         + "another region after " + passedOver.size() + " failed");
             }
             attempts++;
-            Attempt attempt = new Attempt(target, circuit, bulkhead, retry, clock.millis());
-            return send(target.endpoint())
+            Span span = telemetry == null ? null : telemetry.startAttempt(region, target.endpoint());
+            Attempt attempt = new Attempt(target, circuit, bulkhead, retry, clock.millis(), span);
+            return send(target.endpoint(), span)
                     .map(Outcome::answered)
                     .onErrorResume(ex -> Mono.just(Outcome.failed(ex)))
                     .doOnCancel(attempt::abandon)
@@ -408,9 +413,14 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                             : failed(index, attempt, Objects.requireNonNull(outcome.error())));
         }
 
-        private Mono<Upstream> send(URI endpoint) {
+        private Mono<Upstream> send(URI endpoint, @Nullable Span span) {
             return clientFor(endpoint)
-                    .headers(this::writeHeaders)
+                    .headers(headers -> {
+                        writeHeaders(headers);
+                        if (telemetry != null) {
+                            telemetry.inject(span, headers);
+                        }
+                    })
                     .request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
                     .uri(GeoRoutingFilter.pathAndQuery(endpoint, exchange.getRequest().getURI()))
                     .send((request, out) -> body.writeTo(out))
@@ -423,9 +433,10 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             int status = upstream.response().status().code();
             long elapsed = attempt.elapsed();
             attempt.releaseRetry();
+            attempt.endSpan(Integer.toString(status), status >= 500);
             if (status == 502 || status == 503 || status == 504) {
                 attempt.failure(elapsed, new RegionStatusException(status));
-                metrics.attempt(region, Failure.STATUS.tag, elapsed);
+                record(attempt, () -> metrics.attempt(region, Failure.STATUS.tag, elapsed));
                 if (safeToRepeat && body.replayable()) {
                     upstream.connection().dispose();
                     attempt.releaseBulkhead();
@@ -434,7 +445,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                 }
             } else {
                 attempt.success(elapsed);
-                metrics.attempt(region, "answered", elapsed);
+                record(attempt, () -> metrics.attempt(region, "answered", elapsed));
             }
             return write(region, upstream).doFinally(signal -> attempt.releaseBulkhead());
         }
@@ -451,7 +462,8 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             }
             Failure failure = Failure.of(error);
             attempt.failure(elapsed, error);
-            metrics.attempt(region, failure.tag, elapsed);
+            attempt.endSpan(failure.tag, true);
+            record(attempt, () -> metrics.attempt(region, failure.tag, elapsed));
             if (failure == Failure.CONNECT) {
                 health.markDown(target.endpoint());
             }
@@ -461,6 +473,15 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             }
             passOver(region, failure.tag);
             return attempt(index + 1);
+        }
+
+        /** Records an attempt's meter with its span current, so its histogram keeps the trace as an exemplar. */
+        private void record(Attempt attempt, Runnable metric) {
+            if (telemetry != null) {
+                telemetry.record(attempt.span, metric);
+            } else {
+                metric.run();
+            }
         }
 
         private void passOver(Region region, String reason) {
@@ -480,8 +501,16 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             RegionHeaders.copyResponse(upstream.response().responseHeaders(), response.getHeaders());
             // Replaces whatever the region sent under the same names: the gateway's view is the answer.
             response.getHeaders().set(GeoRoutingFilter.REGION_HEADER, region.id());
-            response.getHeaders().set(FAILOVERS_HEADER, Integer.toString(failovers(region)));
+            int failovers = failovers(region);
+            response.getHeaders().set(FAILOVERS_HEADER, Integer.toString(failovers));
+            Span span = telemetry == null ? null : telemetry.span();
+            if (span != null) {
+                response.getHeaders().set(RequestTelemetry.TRACE_ID_HEADER, span.context().traceId());
+            }
             metrics.request(region, "served", status);
+            if (failovers > 0) {
+                metrics.failoverReceived(region);
+            }
             Connection connection = upstream.connection();
             DataBufferFactory factory = response.bufferFactory();
             Flux<DataBuffer> body = connection.inbound().receive().retain()
@@ -560,9 +589,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         private final AtomicBoolean outcomeOpen = new AtomicBoolean(true);
         private final AtomicBoolean bulkheadHeld = new AtomicBoolean(true);
         private final AtomicBoolean retryHeld;
+        final @Nullable Span span;
+        private final AtomicBoolean spanOpen = new AtomicBoolean(true);
 
-        Attempt(Target target, CircuitBreaker circuit, Bulkhead bulkhead, boolean retry, long start) {
+        Attempt(Target target, CircuitBreaker circuit, Bulkhead bulkhead, boolean retry, long start,
+                @Nullable Span span) {
             this.target = target;
+            this.span = span;
             this.circuit = circuit;
             this.bulkhead = bulkhead;
             this.retryHeld = new AtomicBoolean(retry);
@@ -591,8 +624,21 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             if (outcomeOpen.getAndSet(false)) {
                 circuit.releasePermission();
             }
+            endSpan("abandoned", false);
             releaseBulkhead();
             releaseRetry();
+        }
+
+        /** Ends the attempt's span once, with its outcome: a status code or a failure's tag. */
+        void endSpan(String outcome, boolean error) {
+            Span attemptSpan = span;
+            if (attemptSpan != null && spanOpen.getAndSet(false)) {
+                attemptSpan.tag("meridian.outcome", outcome);
+                if (error) {
+                    attemptSpan.tag("error", "true");
+                }
+                attemptSpan.end();
+            }
         }
 
         void releaseBulkhead() {

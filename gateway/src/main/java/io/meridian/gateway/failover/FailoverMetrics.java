@@ -31,6 +31,8 @@ final class FailoverMetrics {
     static final String FAILOVERS = "meridian.region.failovers";
     /** Time from sending an attempt to its answer's headers (or its failure), by region and outcome. */
     static final String ATTEMPTS = "meridian.region.attempt";
+    /** Requests a region served after at least one other region was passed over: fail-overs into it. */
+    static final String FAILOVERS_RECEIVED = "meridian.region.failovers.received";
     /** Circuit state per region: 0 closed, 1 open, 2 half-open, 3 disabled or forced. */
     static final String CIRCUIT_STATE = "meridian.region.circuit.state";
     /** 1 when at least one of the region's endpoints is healthy, else 0. */
@@ -42,6 +44,7 @@ final class FailoverMetrics {
     private final ConcurrentMap<MeterKey, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentMap<MeterKey, Counter> failovers = new ConcurrentHashMap<>();
     private final ConcurrentMap<MeterKey, Timer> attempts = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> received = new ConcurrentHashMap<>();
 
     FailoverMetrics(MeterRegistry registry, RegionCatalog catalog, RegionGuards guards, HealthRegistry health) {
         this.registry = registry;
@@ -56,6 +59,7 @@ final class FailoverMetrics {
             for (String reason : FAILOVER_REASONS) {
                 failover(region, reason, 0);
             }
+            received.put(region.id(), Counter.builder(FAILOVERS_RECEIVED).tag("region", region.id()).register(registry));
         }
     }
 
@@ -102,6 +106,13 @@ final class FailoverMetrics {
                         .tag("reason", key.outcome())
                         .register(registry))
                 .increment(count);
+    }
+
+    void failoverReceived(Region region) {
+        Counter counter = received.get(region.id());
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     void attempt(Region region, String outcome, long millis) {

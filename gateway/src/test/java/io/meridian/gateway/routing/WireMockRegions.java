@@ -49,7 +49,7 @@ public final class WireMockRegions implements AutoCloseable {
     }
 
     /** Every region answers 200 with a task-server-shaped body naming itself. */
-    void resetToHealthy() {
+    public void resetToHealthy() {
         servers.forEach((id, server) -> {
             if (!server.isRunning()) {
                 server.start(); // same port: a test that stopped it may not have restarted it

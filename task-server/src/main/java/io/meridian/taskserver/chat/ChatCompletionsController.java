@@ -17,6 +17,7 @@ import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
+import io.meridian.taskserver.tracing.TaskTracing;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -65,6 +67,8 @@ class ChatCompletionsController {
 
     private final TaskService tasks;
 
+    private final TaskTracing tracing;
+
     private final TaskTokens tokens;
 
     private final ChatBackend backend;
@@ -82,8 +86,9 @@ class ChatCompletionsController {
     private final TaskServerProperties limits;
 
     ChatCompletionsController(TaskService tasks, TaskTokens tokens, ChatBackend backend, JsonMapper json,
-            TaskServerProperties server, TaskProperties taskProperties, Queues queues) {
+            TaskServerProperties server, TaskProperties taskProperties, Queues queues, TaskTracing tracing) {
         this.tasks = tasks;
+        this.tracing = tracing;
         this.tokens = tokens;
         this.backend = backend;
         this.json = json;
@@ -97,7 +102,9 @@ class ChatCompletionsController {
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> complete(@RequestBody(required = false) Mono<JsonNode> body,
             @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
-            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels) {
+            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
+            ServerWebExchange exchange) {
+        String traceParent = tracing.traceParent(exchange);
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"model\": \"...\", \"messages\": [...]}",
@@ -110,7 +117,7 @@ class ChatCompletionsController {
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(request -> {
                     Task task = tasks.submit(taskRequest(request), idempotencyKey,
-                            TenantHeaders.allowedModels(allowedModels)).task();
+                            TenantHeaders.allowedModels(allowedModels), traceParent).task();
                     if (request.stream()) {
                         return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                                 .body(stream(task, request.includeUsage())));

@@ -1,6 +1,11 @@
 package io.meridian.taskserver.llm;
 
+import io.meridian.taskserver.tracing.TaskTracing;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +22,7 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.util.StringUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -56,7 +62,14 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
 
     private final Scheduler scheduler;
 
+    private final TaskTracing tracing;
+
     ChatModelBackend(String name, ChatModel chatModel, String defaultModel, Scheduler scheduler) {
+        this(name, chatModel, defaultModel, scheduler, TaskTracing.NONE);
+    }
+
+    ChatModelBackend(String name, ChatModel chatModel, String defaultModel, Scheduler scheduler, TaskTracing tracing) {
+        this.tracing = tracing;
         this.name = name;
         this.chatModel = chatModel;
         this.defaultModel = defaultModel;
@@ -76,9 +89,13 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
     @Override
     public Mono<Completion> complete(CompletionRequest request) {
         String model = request.model() != null ? request.model() : defaultModel;
+        // The attempt's observation, current on the caller's thread, is made current again on the
+        // thread that calls the model, so the model call's observation and HTTP exchange are its children.
+        Observation attempt = tracing.current();
         Mono<ChatResponse> response = Mono.defer(() -> {
             AtomicBoolean abandoned = new AtomicBoolean();
-            return Mono.fromCallable(() -> chatModel.call(prompt(request, model)))
+            Prompt prompt = prompt(request, model, attempt);
+            return Mono.fromCallable(() -> call(prompt, attempt))
                     .subscribeOn(scheduler)
                     .doOnCancel(() -> abandoned.set(true)) // runs before subscribeOn interrupts the call
                     // An abandoned call still ends, in the exception its interrupt caused; nobody waits
@@ -100,7 +117,12 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
         return Flux.defer(() -> {
             StringBuilder text = new StringBuilder();
             StreamState state = new StreamState(model);
-            return Flux.defer(() -> chatModel.stream(prompt(request, model)))
+            Observation attempt = tracing.current();
+            Prompt prompt = prompt(request, model, attempt);
+            return Flux.defer(() -> chatModel.stream(prompt))
+                    // A streamed call finds its parent observation in the Reactor context.
+                    .contextWrite(context -> attempt == null ? context
+                            : context.put(ObservationThreadLocalAccessor.KEY, attempt))
                     .subscribeOn(scheduler)
                     .concatMap(response -> {
                         String piece = state.take(response);
@@ -147,8 +169,29 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
         }
     }
 
-    private Prompt prompt(CompletionRequest request, String model) {
-        ChatOptions options = chatModel.getOptions().mutate().model(model).build();
+    private ChatResponse call(Prompt prompt, @Nullable Observation attempt) {
+        if (attempt == null) {
+            return chatModel.call(prompt);
+        }
+        try (Observation.Scope scope = attempt.openScope()) {
+            return chatModel.call(prompt);
+        }
+    }
+
+    private Prompt prompt(CompletionRequest request, String model, @Nullable Observation attempt) {
+        ChatOptions.Builder<?> builder = chatModel.getOptions().mutate().model(model);
+        Map<String, String> trace = tracing.headers(attempt);
+        if (!trace.isEmpty() && builder instanceof OpenAiChatOptions.Builder openAi
+                && chatModel.getOptions() instanceof OpenAiChatOptions defaults) {
+            // The OpenAI SDK's HTTP client is not observed: the trace goes as headers of the request.
+            Map<String, String> headers = new HashMap<>();
+            if (defaults.getCustomHeaders() != null) {
+                headers.putAll(defaults.getCustomHeaders());
+            }
+            headers.putAll(trace);
+            openAi.customHeaders(headers);
+        }
+        ChatOptions options = builder.build();
         if (request.messages().isEmpty()) {
             return new Prompt(new UserMessage(request.query()), options);
         }

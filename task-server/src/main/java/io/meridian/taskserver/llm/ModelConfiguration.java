@@ -3,6 +3,7 @@ package io.meridian.taskserver.llm;
 import io.meridian.taskserver.TaskServerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ThreadFactory;
+import io.meridian.taskserver.tracing.TaskTracing;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -35,20 +36,21 @@ class ModelConfiguration {
     @Bean
     @ConditionalOnMissingBean(ChatBackend.class)
     ChatBackend chatBackend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel,
-            ObjectProvider<MeterRegistry> meters) {
-        ChatBackend backend = backend(model, server, chatModel);
+            ObjectProvider<MeterRegistry> meters, ObjectProvider<TaskTracing> tracing) {
+        ChatBackend backend = backend(model, server, chatModel, tracing.getIfAvailable(() -> TaskTracing.NONE));
         MeterRegistry registry = meters.getIfAvailable();
         return registry == null ? backend : new MeteredChatBackend(backend, registry);
     }
 
-    private static ChatBackend backend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel) {
+    private static ChatBackend backend(ModelProperties model, TaskServerProperties server, ObjectProvider<ChatModel> chatModel,
+            TaskTracing tracing) {
         return switch (model.backend()) {
             case SIMULATED -> new SimulatedChatBackend(server.region(), model.simulated());
             // getObject: without a ChatModel (spring.ai.model.chat overridden) start-up fails naming the type.
             case OLLAMA -> new ChatModelBackend(OLLAMA, chatModel.getObject(), model.ollama().model(),
-                    virtualThreadScheduler("ollama-call", model.ollama().maxConcurrentCalls()));
+                    virtualThreadScheduler("ollama-call", model.ollama().maxConcurrentCalls()), tracing);
             case OPENAI -> new ChatModelBackend(OPENAI, chatModel.getObject(), model.openai().model(),
-                    virtualThreadScheduler("openai-call", model.openai().maxConcurrentCalls()));
+                    virtualThreadScheduler("openai-call", model.openai().maxConcurrentCalls()), tracing);
         };
     }
 

@@ -15,6 +15,7 @@ import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
+import io.meridian.taskserver.tracing.TaskTracing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -41,6 +43,8 @@ class ProcessController {
 
     private final TaskService tasks;
 
+    private final TaskTracing tracing;
+
     private final String region;
 
     private final int maxQueryLength;
@@ -52,8 +56,9 @@ class ProcessController {
     private final Duration syncWait;
 
     ProcessController(TaskService tasks, TaskServerProperties server, TaskProperties taskProperties,
-            Queues queues) {
+            Queues queues, TaskTracing tracing) {
         this.tasks = tasks;
+        this.tracing = tracing;
         this.region = server.region();
         this.maxQueryLength = server.maxQueryLength();
         this.maxJsonDepth = server.maxJsonDepth();
@@ -65,7 +70,9 @@ class ProcessController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> process(@RequestBody(required = false) Mono<JsonNode> body,
             @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
-            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels) {
+            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
+            ServerWebExchange exchange) {
+        String traceParent = tracing.traceParent(exchange);
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
@@ -74,7 +81,7 @@ class ProcessController {
                     return TaskRequest.from(json, maxQueryLength, kinds);
                 })
                 .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey,
-                        TenantHeaders.allowedModels(allowedModels)).task()))
+                        TenantHeaders.allowedModels(allowedModels), traceParent).task()))
                 .flatMap(task -> tasks.await(task.id(), syncWait))
                 .map(this::answer);
     }

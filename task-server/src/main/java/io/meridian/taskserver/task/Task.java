@@ -33,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * @param stream         whether a client streams the answer, so the worker asks the model to stream
  * @param requestedModel when graceful degradation moved the task off the queue it asked for, the
  *                       model it asked for; {@code null} otherwise
+ * @param traceParent    the W3C {@code traceparent} of the request that submitted it, whose trace its
+ *                       attempts continue (on whichever replica runs them); {@code null} without tracing
  */
 public record Task(
         TaskId id,
@@ -53,7 +55,8 @@ public record Task(
         long version,
         List<ChatMessage> messages,
         boolean stream,
-        @Nullable String requestedModel) {
+        @Nullable String requestedModel,
+        @Nullable String traceParent) {
 
     /**
      * Copies the messages.
@@ -91,7 +94,7 @@ public record Task(
             @Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable TaskResult result,
             @Nullable TaskError lastError, @Nullable String idempotencyKey, long version) {
         this(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt, finishedAt,
-                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null);
+                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null);
     }
 
     /**
@@ -105,7 +108,28 @@ public record Task(
     public Task withChat(List<ChatMessage> messages, boolean stream, @Nullable String requestedModel) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel);
+                requestedModel, traceParent);
+    }
+
+    /**
+     * The same task, continuing the trace of the request that submitted it.
+     *
+     * @param traceParent a W3C {@code traceparent}, or {@code null}
+     * @return the task
+     */
+    public Task withTrace(@Nullable String traceParent) {
+        return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
+                requestedModel, traceParent);
+    }
+
+    /**
+     * The trace this task belongs to: the trace id of its {@link #traceParent}.
+     *
+     * @return 32 hex digits, or {@code null} without tracing
+     */
+    public @Nullable String traceId() {
+        return traceParent != null && traceParent.length() >= 35 ? traceParent.substring(3, 35) : null;
     }
 
     /**
@@ -144,7 +168,7 @@ public record Task(
     public Task started(Instant now) {
         return new Task(id, queue, query, model, TaskStatus.RUNNING, attempts + 1, maxAttempts, createdAt, now, now,
                 null, null, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel);
+                messages, stream, requestedModel, traceParent);
     }
 
     /**
@@ -156,7 +180,7 @@ public record Task(
     public Task heartbeat(Instant now) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, now,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel);
+                messages, stream, requestedModel, traceParent);
     }
 
     /**
@@ -169,7 +193,7 @@ public record Task(
     public Task succeeded(TaskResult answer, Instant now) {
         TaskResult result = requestedModel != null ? answer.degradedFrom(requestedModel) : answer;
         return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
-                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel);
+                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent);
     }
 
     /**
@@ -183,7 +207,7 @@ public record Task(
     public Task retrying(TaskError error, Instant retryAt, Instant now) {
         return new Task(id, queue, query, model, TaskStatus.QUEUED, attempts, maxAttempts, createdAt, startedAt, now,
                 null, retryAt, null, error, idempotencyKey, version + 1,
-                messages, stream, requestedModel);
+                messages, stream, requestedModel, traceParent);
     }
 
     /**
@@ -201,6 +225,6 @@ public record Task(
         }
         return new Task(id, queue, query, model, finalStatus, attempts, maxAttempts, createdAt, startedAt, now, now,
                 null, null, error != null ? error : lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel);
+                messages, stream, requestedModel, traceParent);
     }
 }

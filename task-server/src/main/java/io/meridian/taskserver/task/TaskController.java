@@ -7,6 +7,7 @@ import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
+import io.meridian.taskserver.tracing.TaskTracing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -39,14 +41,17 @@ class TaskController {
 
     private final TaskService tasks;
 
+    private final TaskTracing tracing;
+
     private final int maxQueryLength;
 
     private final int maxJsonDepth;
 
     private final List<String> kinds;
 
-    TaskController(TaskService tasks, TaskServerProperties server, Queues queues) {
+    TaskController(TaskService tasks, TaskServerProperties server, Queues queues, TaskTracing tracing) {
         this.tasks = tasks;
+        this.tracing = tracing;
         this.maxQueryLength = server.maxQueryLength();
         this.maxJsonDepth = server.maxJsonDepth();
         this.kinds = queues.all().stream().map(QueueSettings::name).toList();
@@ -56,7 +61,9 @@ class TaskController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<TaskView.Accepted>> submit(@RequestBody(required = false) Mono<JsonNode> body,
             @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
-            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels) {
+            @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
+            ServerWebExchange exchange) {
+        String traceParent = tracing.traceParent(exchange);
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
@@ -65,7 +72,7 @@ class TaskController {
                     return TaskRequest.from(json, maxQueryLength, kinds);
                 })
                 .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey,
-                        TenantHeaders.allowedModels(allowedModels)).task())));
+                        TenantHeaders.allowedModels(allowedModels), traceParent).task())));
     }
 
     /**

@@ -174,6 +174,21 @@ public final class TaskService {
      * @throws ApiException 403 {@code model_not_allowed} if the task would run a model the tenant may not use
      */
     public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey, Set<String> allowedModels) {
+        return submit(request, idempotencyKey, allowedModels, null);
+    }
+
+    /**
+     * Accepts a task that continues a trace.
+     *
+     * @param request        the validated request
+     * @param idempotencyKey the client's {@value #IDEMPOTENCY_KEY}, or {@code null}
+     * @param allowedModels  the models the tenant may use; empty: any
+     * @param traceParent    the submitting request's W3C {@code traceparent}, or {@code null}
+     * @return the queued task, or the earlier one
+     * @throws ApiException 403 {@code model_not_allowed} if the task would run a model the tenant may not use
+     */
+    public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey, Set<String> allowedModels,
+            @Nullable String traceParent) {
         if (idempotencyKey != null) {
             checkKey(idempotencyKey);
             Optional<Task> held = queue.findByIdempotencyKey(idempotencyKey);
@@ -204,6 +219,9 @@ public final class TaskService {
                     idempotencyKey, clock.instant());
             if (!request.messages().isEmpty() || request.stream() || requestedModel != null) {
                 task = task.withChat(request.messages(), request.stream(), requestedModel);
+            }
+            if (traceParent != null) {
+                task = task.withTrace(traceParent);
             }
             TaskQueue.Submission submission = queue.submit(task);
             created = submission.created();

@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param nextAttemptAt when a retry may start, while it waits for one
  * @param result        the answer, once succeeded
  * @param error         why the latest attempt failed
+ * @param traceId       the trace of the request that submitted it, which its attempts and model
+ *                      calls continue; {@code null} without tracing
  * @param links         where to read it and its events
  */
 public record TaskView(
@@ -39,6 +41,7 @@ public record TaskView(
         @Nullable Instant nextAttemptAt,
         @Nullable TaskResult result,
         @Nullable TaskError error,
+        @Nullable String traceId,
         Links links) {
 
     /**
@@ -50,7 +53,8 @@ public record TaskView(
     public static TaskView of(Task task) {
         return new TaskView(task.id().toString(), task.queue(), task.status(), task.query(), task.model(),
                 task.attempts(), task.maxAttempts(), task.createdAt(), task.startedAt(), task.updatedAt(),
-                task.finishedAt(), task.nextAttemptAt(), task.result(), task.lastError(), Links.of(task.id()));
+                task.finishedAt(), task.nextAttemptAt(), task.result(), task.lastError(), task.traceId(),
+                Links.of(task.id()));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.tracing.TaskTracing;
 import java.time.Clock;
 import java.util.List;
 import java.util.Random;
@@ -15,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 /** One worker pool per queue, ticked by one dispatcher thread. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(WorkerProperties.class)
+@EnableConfigurationProperties({WorkerProperties.class, TaskLogProperties.class})
 class WorkerConfiguration {
 
     @Bean
@@ -25,21 +26,23 @@ class WorkerConfiguration {
 
     @Bean
     WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, WorkerProperties workers,
-            Clock clock, TaskTokens tokens) {
+            Clock clock, TaskTokens tokens, TaskTracing tracing, TaskLogProperties logging) {
+        TaskLog taskLog = new TaskLog(logging);
         Dispatcher dispatcher = new Dispatcher();
         RandomGenerator jitter = workers.retryJitterSeed() != null ? new Random(workers.retryJitterSeed())
                 : new Random();
         List<WorkerPool> pools = queues.all().stream()
-                .map(settings -> pool(settings, queue, backend, workers, clock, jitter, dispatcher, tokens))
+                .map(settings -> pool(settings, queue, backend, workers, clock, jitter, dispatcher, tokens, tracing, taskLog))
                 .toList();
         return new WorkerPools(pools, queue, dispatcher, workers.tick().toMillis(), workers.shutdownGrace());
     }
 
     private static WorkerPool pool(QueueSettings settings, TaskQueue queue, ChatBackend backend,
-            WorkerProperties workers, Clock clock, RandomGenerator jitter, Dispatcher dispatcher, TaskTokens tokens) {
+            WorkerProperties workers, Clock clock, RandomGenerator jitter, Dispatcher dispatcher, TaskTokens tokens,
+            TaskTracing tracing, TaskLog taskLog) {
         return new WorkerPool(settings, queue, backend,
                 new Autoscaler(settings.minWorkers(), settings.maxWorkers(), workers.scaleDownDelay(), clock),
                 new RetryBackoff(settings.retryDelay(), settings.maxRetryDelay(), jitter),
-                workers.heartbeatInterval(), clock, dispatcher, tokens);
+                workers.heartbeatInterval(), clock, dispatcher, tokens, tracing, taskLog);
     }
 }

@@ -15,6 +15,8 @@ import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.tracing.TaskTracing;
+import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +89,10 @@ final class WorkerPool {
 
     private volatile boolean stopped = true;
 
+    private final TaskTracing tracing;
+
+    private final TaskLog taskLog;
+
     private volatile boolean paused;
 
     WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
@@ -97,6 +103,15 @@ final class WorkerPool {
     WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
             RetryBackoff backoff, Duration heartbeatInterval, Clock clock, Executor dispatcher,
             @Nullable TaskTokens tokens) {
+        this(settings, queue, backend, autoscaler, backoff, heartbeatInterval, clock, dispatcher, tokens,
+                TaskTracing.NONE, new TaskLog(TaskLogProperties.DEFAULTS));
+    }
+
+    WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
+            RetryBackoff backoff, Duration heartbeatInterval, Clock clock, Executor dispatcher,
+            @Nullable TaskTokens tokens, TaskTracing tracing, TaskLog taskLog) {
+        this.tracing = tracing;
+        this.taskLog = taskLog;
         this.tokens = tokens;
         this.settings = settings;
         this.queue = queue;
@@ -211,7 +226,18 @@ final class WorkerPool {
         }
     }
 
+    /** Runs the attempt as an observation continuing the task's trace: the model call is its child. */
     private void run(Attempt attempt) {
+        Observation observation = tracing.attempt(attempt.task).start();
+        try (Observation.Scope scope = observation.openScope()) {
+            runObserved(attempt, observation);
+        }
+        finally {
+            observation.stop();
+        }
+    }
+
+    private void runObserved(Attempt attempt, Observation observation) {
         attempt.thread = Thread.currentThread();
         Task task = attempt.task;
         try {
@@ -225,12 +251,16 @@ final class WorkerPool {
                 throw new ModelFailureException(backend.name(), "model backend '" + backend.name()
                         + "' answered nothing");
             }
-            if (queue.succeed(task.id(), task.attempts(), TaskResult.of(completion)).isEmpty()) {
+            if (queue.succeed(task.id(), task.attempts(), TaskResult.of(completion)).isPresent()) {
+                taskLog.succeeded(task, completion, attempt.took(clock));
+            }
+            else {
                 log.debug("Task {} attempt {} answered after it stopped running; answer discarded", task.id(),
                         task.attempts());
             }
         }
         catch (Throwable failure) {
+            observation.error(failure);
             failed(attempt, failure);
             if (failure instanceof VirtualMachineError fatal) {
                 throw fatal;
@@ -282,23 +312,28 @@ final class WorkerPool {
             error = new TaskError(TaskError.INTERNAL_ERROR, "the task failed unexpectedly; it has been logged");
             retryable = false;
         }
-        record(task, error, retryable);
+        record(task, error, retryable, attempt.took(clock));
     }
 
     private void record(Task task, TaskError error, boolean retryable) {
+        record(task, error, retryable, Duration.ZERO);
+    }
+
+    private void record(Task task, TaskError error, boolean retryable, Duration took) {
         int attempt = task.attempts();
         Optional<Task> outcome;
         if (!retryable) {
             outcome = queue.fail(task.id(), attempt, TaskStatus.FAILED, error);
+            outcome.ifPresent(t -> taskLog.failed(task, error, "failed", took));
         }
         else if (attempt < task.maxAttempts()) {
             Duration delay = backoff.delayAfter(attempt);
             outcome = queue.retry(task.id(), attempt, error, clock.instant().plus(delay));
-            outcome.ifPresent(t -> log.info("Task {} attempt {}/{} failed ({}); retrying in {} ms", task.id(),
-                    attempt, task.maxAttempts(), error.error(), delay.toMillis()));
+            outcome.ifPresent(t -> taskLog.failed(task, error, "retrying in " + delay.toMillis() + " ms", took));
         }
         else {
             outcome = queue.fail(task.id(), attempt, TaskStatus.DEAD_LETTERED, error);
+            outcome.ifPresent(t -> taskLog.failed(task, error, "dead_lettered", took));
             outcome.ifPresent(t -> log.warn("Task {} dead-lettered after {} attempts: {} {}", task.id(), attempt,
                     error.error(), error.message()));
         }
@@ -400,10 +435,18 @@ final class WorkerPool {
 
         volatile boolean timedOut;
 
+        final Instant started;
+
         Attempt(Task task, Instant deadline, Instant now) {
             this.task = task;
             this.deadline = deadline;
             this.lastHeartbeat = now;
+            this.started = now;
+        }
+
+        Duration took(Clock clock) {
+            Duration took = Duration.between(started, clock.instant());
+            return took.isNegative() ? Duration.ZERO : took;
         }
 
         /** Flag first, then interrupt: whichever of this and {@code run} comes second sees the other. */

@@ -1,0 +1,16 @@
+package io.meridian.gateway.observability;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code meridian.logging.*}: what the gateway logs per request.
+ *
+ * @param access one access-log line per request on the {@value AccessLog#LOGGER} logger (method,
+ *               path without its query, status, region, fail-overs, duration, client, tenant and
+ *               trace id); on by default. Its level can also be set like any logger's, with
+ *               {@code logging.level.meridian.access}.
+ */
+@ConfigurationProperties("meridian.logging")
+public record ObservabilityProperties(@DefaultValue("true") boolean access) {
+}
