@@ -83,13 +83,16 @@ public final class GatewayTracing {
      * @return the started span
      */
     public Span startAttempt(Span request, Region region, URI endpoint) {
-        return tracer.spanBuilder()
+        Span attempt = tracer.spanBuilder()
                 .setParent(request.context())
                 .name("forward " + region.id())
                 .kind(Span.Kind.CLIENT)
-                .tag(REGION_TAG, region.id())
-                .tag("server.address", String.valueOf(endpoint.getHost()))
                 .start();
+        // Attributes only for spans that are recorded: most are not (sampling).
+        if (!attempt.isNoop()) {
+            attempt.tag(REGION_TAG, region.id()).tag("server.address", String.valueOf(endpoint.getHost()));
+        }
+        return attempt;
     }
 
     /**
@@ -103,19 +106,18 @@ public final class GatewayTracing {
     }
 
     /**
-     * Runs {@code metric} with {@code span} current, so that a histogram it records keeps the
-     * span's trace as an exemplar. Unsampled spans are never exported, so they are not made current.
+     * Runs {@code metric} with {@code span} as the exemplar of any histogram it records. Unsampled
+     * spans are never exported, so they are not offered.
      *
      * @param span   the span, or {@code null}
      * @param metric records a meter
      */
     public void inScope(@Nullable Span span, Runnable metric) {
+        // The sampling decision, not isNoop(): an ended span no longer records, but its trace is exported.
         if (span == null || !Boolean.TRUE.equals(span.context().sampled())) {
             metric.run();
             return;
         }
-        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
-            metric.run();
-        }
+        ExemplarSpanContext.run(span, metric);
     }
 }

@@ -2,15 +2,24 @@ package io.meridian.gateway.observability;
 
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanExporters;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The gateway's request spans and access log; see {@link ObservabilityProperties}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ObservabilityProperties.class)
 class ObservabilityConfiguration {
+
+    private static final String STRUCTURED_FORMAT = "logging.structured.format.console";
 
     @Bean
     GatewayTracing gatewayTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
@@ -18,13 +27,47 @@ class ObservabilityConfiguration {
                 propagator.getIfAvailable(() -> Propagator.NOOP));
     }
 
+    /** Replaces Spring Boot's, which reads only the tracer's current span (see {@link ExemplarSpanContext}). */
     @Bean
-    TelemetryHandlerDecorator telemetryHandlerDecorator(GatewayTracing tracing, ObservabilityProperties properties) {
-        return new TelemetryHandlerDecorator(tracing, properties.access() ? new AccessLog() : null);
+    @ConditionalOnClass(name = "io.prometheus.metrics.tracer.common.SpanContext")
+    ExemplarSpanContext exemplarSpanContext(ObjectProvider<Tracer> tracer) {
+        return new ExemplarSpanContext(tracer.getIfAvailable(() -> Tracer.NOOP));
+    }
+
+    @Bean
+    TelemetryHandlerDecorator telemetryHandlerDecorator(GatewayTracing tracing, ObservabilityProperties properties,
+            ObjectProvider<AccessLogWriter> writer, Environment environment) {
+        AccessLog accessLog = null;
+        if (properties.access()) {
+            accessLog = new AccessLog(AccessLog.Format.of(environment.getProperty(STRUCTURED_FORMAT)),
+                    environment.getProperty("spring.application.name", "meridian-gateway"), writer.getIfAvailable());
+        }
+        return new TelemetryHandlerDecorator(tracing, accessLog);
     }
 
     @Bean
     TelemetryExchangeFilter telemetryExchangeFilter() {
         return new TelemetryExchangeFilter();
+    }
+
+    /** The access log's buffered output, unless another structured format sends it through Logback. */
+    @Bean(destroyMethod = "close")
+    @Nullable AccessLogWriter accessLogWriter(ObservabilityProperties properties, Environment environment) {
+        if (AccessLog.Format.of(environment.getProperty(STRUCTURED_FORMAT)) == AccessLog.Format.LOGBACK) {
+            return null;
+        }
+        return new AccessLogWriter(properties.accessFlushInterval());
+    }
+
+    /**
+     * Spring Boot's span processors, without its batch processor while no span exporter is
+     * configured: a sampled span is then not queued, and a thread woken, for nobody.
+     */
+    @Bean
+    SpanProcessors spanProcessors(ObjectProvider<SpanProcessor> processors, SpanExporters exporters) {
+        boolean exporting = !exporters.list().isEmpty();
+        return SpanProcessors.of(processors.orderedStream()
+                .filter(processor -> exporting || !(processor instanceof BatchSpanProcessor))
+                .toList());
     }
 }

@@ -54,7 +54,7 @@ final class TelemetryHandlerDecorator implements HttpHandlerDecoratorFactory {
         String failovers = response.getHeaders().getFirst(
                 io.meridian.gateway.failover.FailoverForwardingFilter.FAILOVERS_HEADER);
         Span span = telemetry.span();
-        if (span != null) {
+        if (span != null && !span.isNoop()) {
             span.tag("http.response.status_code", status);
             if (region != null) {
                 span.tag(GatewayTracing.REGION_TAG, region);
@@ -65,6 +65,8 @@ final class TelemetryHandlerDecorator implements HttpHandlerDecoratorFactory {
             if (status >= 500) {
                 span.tag("error", "true");
             }
+        }
+        if (span != null) {
             span.end();
         }
         if (accessLog != null) {
