@@ -629,15 +629,11 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             releaseRetry();
         }
 
-        /** Ends the attempt's span once, with its outcome: a status code or a failure's tag. */
+        /** Notes the attempt's outcome, once, on the request's span: a status code or a failure's tag. */
         void endSpan(String outcome, boolean error) {
-            Span attemptSpan = span;
-            if (attemptSpan != null && spanOpen.getAndSet(false)) {
-                attemptSpan.tag("meridian.outcome", outcome);
-                if (error) {
-                    attemptSpan.tag("error", "true");
-                }
-                attemptSpan.end();
+            Span requestSpan = span;
+            if (requestSpan != null && spanOpen.getAndSet(false) && !requestSpan.isNoop()) {
+                requestSpan.event((error ? "failed at " : "answered by ") + target.region().id() + ": " + outcome);
             }
         }
 

@@ -11,12 +11,13 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 /**
  * The gateway's spans, made with Micrometer Tracing's API directly rather than through
  * observations: one server span per request, continued from the client's {@code traceparent} (a
- * malformed one starts a new trace), and one client span per attempt at a region, whose context the
- * region receives in the {@code traceparent} header it is sent.
+ * malformed one starts a new trace), whose context each region tried receives in the {@code
+ * traceparent} header it is sent.
  *
  * <p>Design note: Spring's per-request observation (a timer, an active-requests gauge and a span)
  * cost about 8 % of the gateway's CPU under load, so it stays off; this makes only the spans, and
- * the meters stay Meridian's own. Unsampled spans (see {@code management.tracing.sampling.probability})
+ * the meters stay Meridian's own. Each attempt at a region is an event on the request's span (its
+ * start, then its outcome), and every region tried receives the request span's context. Unsampled spans (see {@code management.tracing.sampling.probability})
  * are not recorded, but their ids still travel, so logs and task statuses name the trace either way.
  */
 public final class GatewayTracing {
@@ -75,24 +76,20 @@ public final class GatewayTracing {
     }
 
     /**
-     * Starts the span of one attempt at a region, a child of the request's.
+     * Marks the start of one attempt at a region on the request's span, which the region
+     * continues. As in Envoy without upstream spans, an attempt is not a span of its own: that
+     * would double the tracing work of every request for what an event says as well.
      *
      * @param request  the request's span
      * @param region   the region tried
      * @param endpoint the endpoint tried
-     * @return the started span
+     * @return the span whose context the region receives: the request's
      */
     public Span startAttempt(Span request, Region region, URI endpoint) {
-        Span attempt = tracer.spanBuilder()
-                .setParent(request.context())
-                .name("forward " + region.id())
-                .kind(Span.Kind.CLIENT)
-                .start();
-        // Attributes only for spans that are recorded: most are not (sampling).
-        if (!attempt.isNoop()) {
-            attempt.tag(REGION_TAG, region.id()).tag("server.address", String.valueOf(endpoint.getHost()));
+        if (!request.isNoop()) {
+            request.event("forward to " + region.id() + " at " + endpoint.getHost() + ":" + endpoint.getPort());
         }
-        return attempt;
+        return request;
     }
 
     /**

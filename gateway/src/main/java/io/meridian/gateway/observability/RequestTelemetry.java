@@ -55,11 +55,11 @@ public final class RequestTelemetry {
     }
 
     /**
-     * Starts the span of one attempt at a region.
+     * Notes the start of one attempt at a region on the request's span.
      *
      * @param region   the region tried
      * @param endpoint its endpoint
-     * @return the span, or {@code null} when tracing is off
+     * @return the span whose context the region receives, or {@code null} when tracing is off
      */
     public @Nullable Span startAttempt(Region region, URI endpoint) {
         return span == null ? null : tracing.startAttempt(span, region, endpoint);
