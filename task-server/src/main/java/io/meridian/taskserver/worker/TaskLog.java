@@ -50,15 +50,29 @@ final class TaskLog {
         line.log();
     }
 
-    void failed(Task task, TaskError error, String outcome, Duration took) {
+    /**
+     * An attempt that failed.
+     *
+     * @param task      the task, as it ran
+     * @param error     why
+     * @param outcome   {@code retrying}, {@code failed} or {@code dead_lettered}
+     * @param retryIn   the wait before the next attempt, or {@code null} when there is none
+     * @param took      how long the attempt ran
+     */
+    void failed(Task task, TaskError error, String outcome, @Nullable Duration retryIn, Duration took) {
         if (!properties.tasks() || !log.isInfoEnabled()) {
             return;
         }
-        line(task, outcome, took, "Task " + task.id() + " attempt " + task.attempts() + "/" + task.maxAttempts()
-                + " failed in " + took.toMillis() + " ms (" + task.queue() + ", " + error.error() + "): " + outcome)
+        String then = retryIn == null ? outcome : "retrying in " + retryIn.toMillis() + " ms";
+        LoggingEventBuilder line = line(task, outcome, took, "Task " + task.id() + " attempt " + task.attempts() + "/"
+                + task.maxAttempts() + " failed in " + took.toMillis() + " ms (" + task.queue() + ", " + error.error()
+                + "): " + then)
                 .addKeyValue("model", task.model())
-                .addKeyValue("error", error.error())
-                .log();
+                .addKeyValue("error", error.error());
+        if (retryIn != null) {
+            line = line.addKeyValue("retryInMs", retryIn.toMillis());
+        }
+        line.log();
     }
 
     private LoggingEventBuilder line(Task task, String outcome, Duration took, String message) {

@@ -324,16 +324,16 @@ final class WorkerPool {
         Optional<Task> outcome;
         if (!retryable) {
             outcome = queue.fail(task.id(), attempt, TaskStatus.FAILED, error);
-            outcome.ifPresent(t -> taskLog.failed(task, error, "failed", took));
+            outcome.ifPresent(t -> taskLog.failed(task, error, "failed", null, took));
         }
         else if (attempt < task.maxAttempts()) {
             Duration delay = backoff.delayAfter(attempt);
             outcome = queue.retry(task.id(), attempt, error, clock.instant().plus(delay));
-            outcome.ifPresent(t -> taskLog.failed(task, error, "retrying in " + delay.toMillis() + " ms", took));
+            outcome.ifPresent(t -> taskLog.failed(task, error, "retrying", delay, took));
         }
         else {
             outcome = queue.fail(task.id(), attempt, TaskStatus.DEAD_LETTERED, error);
-            outcome.ifPresent(t -> taskLog.failed(task, error, "dead_lettered", took));
+            outcome.ifPresent(t -> taskLog.failed(task, error, "dead_lettered", null, took));
             outcome.ifPresent(t -> log.warn("Task {} dead-lettered after {} attempts: {} {}", task.id(), attempt,
                     error.error(), error.message()));
         }
