@@ -402,9 +402,11 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                         + "another region after " + passedOver.size() + " failed");
             }
             attempts++;
-            Span span = telemetry == null ? null : telemetry.startAttempt(region, target.endpoint());
-            Attempt attempt = new Attempt(target, circuit, bulkhead, retry, clock.millis(), span);
-            return send(target.endpoint(), span)
+            if (telemetry != null) {
+                telemetry.attemptStarted(region, target.endpoint());
+            }
+            Attempt attempt = new Attempt(target, circuit, bulkhead, retry, clock.millis(), telemetry);
+            return send(target.endpoint())
                     .map(Outcome::answered)
                     .onErrorResume(ex -> Mono.just(Outcome.failed(ex)))
                     .doOnCancel(attempt::abandon)
@@ -413,12 +415,12 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                             : failed(index, attempt, Objects.requireNonNull(outcome.error())));
         }
 
-        private Mono<Upstream> send(URI endpoint, @Nullable Span span) {
+        private Mono<Upstream> send(URI endpoint) {
             return clientFor(endpoint)
                     .headers(headers -> {
                         writeHeaders(headers);
                         if (telemetry != null) {
-                            telemetry.inject(span, headers);
+                            telemetry.inject(headers);
                         }
                     })
                     .request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
@@ -433,10 +435,10 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             int status = upstream.response().status().code();
             long elapsed = attempt.elapsed();
             attempt.releaseRetry();
-            attempt.endSpan(Integer.toString(status), status >= 500);
+            attempt.noteOutcome(Integer.toString(status), status >= 500);
             if (status == 502 || status == 503 || status == 504) {
                 attempt.failure(elapsed, new RegionStatusException(status));
-                record(attempt, () -> metrics.attempt(region, Failure.STATUS.tag, elapsed));
+                record(() -> metrics.attempt(region, Failure.STATUS.tag, elapsed));
                 if (safeToRepeat && body.replayable()) {
                     upstream.connection().dispose();
                     attempt.releaseBulkhead();
@@ -445,7 +447,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                 }
             } else {
                 attempt.success(elapsed);
-                record(attempt, () -> metrics.attempt(region, "answered", elapsed));
+                record(() -> metrics.attempt(region, "answered", elapsed));
             }
             return write(region, upstream).doFinally(signal -> attempt.releaseBulkhead());
         }
@@ -462,8 +464,8 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             }
             Failure failure = Failure.of(error);
             attempt.failure(elapsed, error);
-            attempt.endSpan(failure.tag, true);
-            record(attempt, () -> metrics.attempt(region, failure.tag, elapsed));
+            attempt.noteOutcome(failure.tag, true);
+            record(() -> metrics.attempt(region, failure.tag, elapsed));
             if (failure == Failure.CONNECT) {
                 health.markDown(target.endpoint());
             }
@@ -475,10 +477,10 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             return attempt(index + 1);
         }
 
-        /** Records an attempt's meter with its span current, so its histogram keeps the trace as an exemplar. */
-        private void record(Attempt attempt, Runnable metric) {
+        /** Records an attempt's meter with the request's span as its exemplar. */
+        private void record(Runnable metric) {
             if (telemetry != null) {
-                telemetry.record(attempt.span, metric);
+                telemetry.record(metric);
             } else {
                 metric.run();
             }
@@ -589,13 +591,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         private final AtomicBoolean outcomeOpen = new AtomicBoolean(true);
         private final AtomicBoolean bulkheadHeld = new AtomicBoolean(true);
         private final AtomicBoolean retryHeld;
-        final @Nullable Span span;
-        private final AtomicBoolean spanOpen = new AtomicBoolean(true);
+        private final @Nullable RequestTelemetry telemetry;
+        private final AtomicBoolean outcomeNoted = new AtomicBoolean();
 
         Attempt(Target target, CircuitBreaker circuit, Bulkhead bulkhead, boolean retry, long start,
-                @Nullable Span span) {
+                @Nullable RequestTelemetry telemetry) {
             this.target = target;
-            this.span = span;
+            this.telemetry = telemetry;
             this.circuit = circuit;
             this.bulkhead = bulkhead;
             this.retryHeld = new AtomicBoolean(retry);
@@ -624,16 +626,15 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             if (outcomeOpen.getAndSet(false)) {
                 circuit.releasePermission();
             }
-            endSpan("abandoned", false);
+            noteOutcome("abandoned", false);
             releaseBulkhead();
             releaseRetry();
         }
 
         /** Notes the attempt's outcome, once, on the request's span: a status code or a failure's tag. */
-        void endSpan(String outcome, boolean error) {
-            Span requestSpan = span;
-            if (requestSpan != null && spanOpen.getAndSet(false) && !requestSpan.isNoop()) {
-                requestSpan.event((error ? "failed at " : "answered by ") + target.region().id() + ": " + outcome);
+        void noteOutcome(String outcome, boolean error) {
+            if (telemetry != null && !outcomeNoted.getAndSet(true)) {
+                telemetry.attemptEnded(target.region(), outcome, error);
             }
         }
 

@@ -1,10 +1,8 @@
 package io.meridian.gateway.observability;
 
-import io.meridian.region.Region;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import java.net.URI;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
@@ -76,30 +74,13 @@ public final class GatewayTracing {
     }
 
     /**
-     * Marks the start of one attempt at a region on the request's span, which the region
-     * continues. As in Envoy without upstream spans, an attempt is not a span of its own: that
-     * would double the tracing work of every request for what an event says as well.
+     * Writes a span's context into the headers a region is sent.
      *
-     * @param request  the request's span
-     * @param region   the region tried
-     * @param endpoint the endpoint tried
-     * @return the span whose context the region receives: the request's
-     */
-    public Span startAttempt(Span request, Region region, URI endpoint) {
-        if (!request.isNoop()) {
-            request.event("forward to " + region.id() + " at " + endpoint.getHost() + ":" + endpoint.getPort());
-        }
-        return request;
-    }
-
-    /**
-     * Writes the attempt's context into the headers the region is sent.
-     *
-     * @param attempt the attempt's span
+     * @param span    the request's span
      * @param headers the outgoing headers
      */
-    public void inject(Span attempt, io.netty.handler.codec.http.HttpHeaders headers) {
-        propagator.inject(attempt.context(), headers, NETTY_HEADERS);
+    public void inject(Span span, io.netty.handler.codec.http.HttpHeaders headers) {
+        propagator.inject(span.context(), headers, NETTY_HEADERS);
     }
 
     /**

@@ -55,36 +55,51 @@ public final class RequestTelemetry {
     }
 
     /**
-     * Notes the start of one attempt at a region on the request's span.
+     * Notes the start of one attempt at a region as an event on the request's span. As in Envoy
+     * without upstream spans, an attempt is not a span of its own: that would double the tracing
+     * work of every request for what an event says as well. Every region tried continues the
+     * request's span.
      *
      * @param region   the region tried
      * @param endpoint its endpoint
-     * @return the span whose context the region receives, or {@code null} when tracing is off
      */
-    public @Nullable Span startAttempt(Region region, URI endpoint) {
-        return span == null ? null : tracing.startAttempt(span, region, endpoint);
-    }
-
-    /**
-     * Sends the attempt's trace context to the region.
-     *
-     * @param attempt the attempt's span, or {@code null}
-     * @param headers the headers the region is sent
-     */
-    public void inject(@Nullable Span attempt, io.netty.handler.codec.http.HttpHeaders headers) {
-        if (attempt != null) {
-            tracing.inject(attempt, headers);
+    public void attemptStarted(Region region, URI endpoint) {
+        if (span != null && !span.isNoop()) {
+            span.event("forward to " + region.id() + " at " + endpoint.getHost() + ":" + endpoint.getPort());
         }
     }
 
     /**
-     * Records a meter with the attempt's span current, for exemplars.
+     * Notes how an attempt ended as an event on the request's span.
      *
-     * @param attempt the attempt's span, or {@code null}
-     * @param metric  records the meter
+     * @param region  the region tried
+     * @param outcome a status code or a failure's tag
+     * @param error   whether the attempt failed
      */
-    public void record(@Nullable Span attempt, Runnable metric) {
-        tracing.inScope(attempt, metric);
+    public void attemptEnded(Region region, String outcome, boolean error) {
+        if (span != null && !span.isNoop()) {
+            span.event((error ? "failed at " : "answered by ") + region.id() + ": " + outcome);
+        }
+    }
+
+    /**
+     * Sends the request's trace context to a region.
+     *
+     * @param headers the headers the region is sent
+     */
+    public void inject(io.netty.handler.codec.http.HttpHeaders headers) {
+        if (span != null) {
+            tracing.inject(span, headers);
+        }
+    }
+
+    /**
+     * Records a meter with the request's span as its exemplar.
+     *
+     * @param metric records the meter
+     */
+    public void record(Runnable metric) {
+        tracing.inScope(span, metric);
     }
 
     long startNanos() {

@@ -62,7 +62,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
         Matcher sent = traceparent(regions.get("eu-central").findAll(
                 com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(anyUrl())).getFirst());
         assertThat(sent.group(1)).isEqualTo(TRACE_ID);
-        assertThat(sent.group(2)).as("the gateway's attempt span, not the client's").isNotEqualTo(CLIENT_SPAN);
+        assertThat(sent.group(2)).as("the gateway's span, not the client's").isNotEqualTo(CLIENT_SPAN);
         assertThat(sent.group(3)).isEqualTo("1");
     }
 

@@ -19,7 +19,7 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Carries traces across the queue. A task is stored with the {@code traceparent} of the request
  * that submitted it: the span of that request's server observation (itself a child of the
- * gateway's attempt), or, with that observation off, the context the request came with. Each
+ * gateway's span), or, with that observation off, the context the request came with. Each
  * attempt then runs as a {@value #ATTEMPT} observation continuing that trace, on whichever replica
  * takes the task, and the model call's own observation and HTTP exchange are its children, so the
  * model server receives the same trace.
