@@ -6,6 +6,7 @@ import io.meridian.taskserver.llm.CompletionRequest;
 import io.meridian.taskserver.llm.ModelFailureException;
 import io.meridian.taskserver.llm.TokenUsage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,13 +27,13 @@ public final class ScriptedChatBackend implements ChatBackend {
 
     private final AtomicInteger failuresLeft = new AtomicInteger();
 
-    private volatile boolean holding;
+    private boolean holding;
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
 
     private final AtomicInteger cancelled = new AtomicInteger();
 
-    private final List<Sinks.One<Completion>> held = new CopyOnWriteArrayList<>();
+    private final List<Sinks.One<Completion>> held = new ArrayList<>();
 
     private final ConcurrentHashMap<String, Boolean> poison = new ConcurrentHashMap<>();
 
@@ -74,16 +75,23 @@ public final class ScriptedChatBackend implements ChatBackend {
      * @param hold whether to hold calls
      * @return this backend
      */
-    public ScriptedChatBackend hold(boolean hold) {
+    public synchronized ScriptedChatBackend hold(boolean hold) {
         holding = hold;
         return this;
     }
 
-    /** Answers every held call. */
+    /**
+     * Answers every held call. A call is held, or not, under the same lock, so that a call made
+     * while this runs is either released here or answered at once: never held after the release.
+     */
     public void releaseAll() {
-        holding = false;
-        held.forEach(sink -> sink.tryEmitValue(answer("released")));
-        held.clear();
+        List<Sinks.One<Completion>> releasing;
+        synchronized (this) {
+            holding = false;
+            releasing = List.copyOf(held);
+            held.clear();
+        }
+        releasing.forEach(sink -> sink.tryEmitValue(answer("released")));
     }
 
     /**
@@ -151,14 +159,16 @@ public final class ScriptedChatBackend implements ChatBackend {
     @Override
     public Mono<Completion> complete(CompletionRequest request) {
         return Mono.defer(() -> {
+            boolean fails = poison.containsKey(request.query())
+                    || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            // Held before the call is counted: a test that saw the call and then releases finds it.
+            Sinks.One<Completion> sink = fails ? null : holdIfHolding();
             calls.add(request.query());
             changed();
-            if (poison.containsKey(request.query()) || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (fails) {
                 return Mono.error(new ModelFailureException(NAME, "model backend '" + NAME + "' failed to answer"));
             }
-            if (holding) {
-                Sinks.One<Completion> sink = Sinks.one();
-                held.add(sink);
+            if (sink != null) {
                 return sink.asMono().doOnCancel(() -> {
                     cancelled.incrementAndGet();
                     changed();
@@ -166,6 +176,15 @@ public final class ScriptedChatBackend implements ChatBackend {
             }
             return Mono.just(answer(request.query()));
         });
+    }
+
+    private synchronized Sinks.One<Completion> holdIfHolding() {
+        if (!holding) {
+            return null;
+        }
+        Sinks.One<Completion> sink = Sinks.one();
+        held.add(sink);
+        return sink;
     }
 
     private static Completion answer(String query) {
