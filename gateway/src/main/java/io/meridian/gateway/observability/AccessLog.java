@@ -1,5 +1,7 @@
 package io.meridian.gateway.observability;
 
+import static io.meridian.gateway.JsonStrings.quote;
+
 import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.gateway.tenant.Tenant;
@@ -161,11 +163,11 @@ final class AccessLog {
         StringBuilder json = new StringBuilder(512).append("{\"@timestamp\":\"").append(timestamp())
                 .append("\",\"log\":{\"level\":\"INFO\",\"logger\":\"").append(LOGGER)
                 .append("\"},\"process\":{\"pid\":").append(pid).append(",\"thread\":{\"name\":");
-        string(json, Thread.currentThread().getName());
+        quote(json, Thread.currentThread().getName());
         json.append("}},\"service\":{\"name\":");
-        string(json, application);
+        quote(json, application);
         json.append("},\"message\":");
-        string(json, message);
+        quote(json, message);
         fields(json, line);
         writeLine(json.append(",\"ecs\":{\"version\":\"8.11\"}}\n").toString());
     }
@@ -173,9 +175,9 @@ final class AccessLog {
     private void logstash(String message, Line line) {
         StringBuilder json = new StringBuilder(512).append("{\"@timestamp\":\"").append(timestamp())
                 .append("\",\"@version\":\"1\",\"message\":");
-        string(json, message);
+        quote(json, message);
         json.append(",\"logger_name\":\"").append(LOGGER).append("\",\"thread_name\":");
-        string(json, Thread.currentThread().getName());
+        quote(json, Thread.currentThread().getName());
         json.append(",\"level\":\"INFO\",\"level_value\":20000");
         fields(json, line);
         writeLine(json.append("}\n").toString());
@@ -183,7 +185,7 @@ final class AccessLog {
 
     private static void fields(StringBuilder json, Line line) {
         json.append(",\"method\":\"").append(line.method()).append("\",\"path\":");
-        string(json, line.path());
+        quote(json, line.path());
         json.append(",\"status\":").append(line.status()).append(",\"durationMs\":").append(line.durationMs());
         field(json, "region", line.region());
         if (line.failovers() != null) {
@@ -233,31 +235,8 @@ final class AccessLog {
     private static void field(StringBuilder json, String name, @Nullable String value) {
         if (value != null) {
             json.append(",\"").append(name).append("\":");
-            string(json, value);
+            quote(json, value);
         }
-    }
-
-    /** Appends {@code value} as a JSON string. */
-    static void string(StringBuilder json, String value) {
-        json.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
     }
 
     private static @Nullable String remoteAddress(ServerHttpRequest request) {
