@@ -85,6 +85,77 @@ class HotReloadTests {
     }
 
     @Test
+    void smallerDatabaseCopiedOverTheFileInPlaceNeverDisturbsLookupsOfTheCopyBeingServed() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        byte[] smaller = TestDatabases.geoLite2City()
+                .buildTime(Instant.parse("2026-02-02T00:00:00Z"))
+                .city("81.2.69.0/24", "FR", "Paris", 48.8566, 2.3522)
+                .toBytes();
+
+        // no cache: every lookup reads the database itself, as it would for a new address
+        try (GeoIpDatabase database = GeoIpDatabase.open(options(file).withCacheSize(0))) {
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
+
+            Files.write(file, smaller); // truncates and rewrites the same file, as cp does
+            assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                    .as("rewritten in place").isEqualTo(inode);
+
+            assertThat(database.locate(CLIENT).countryCode()).as("before the reload check").isEqualTo("DE");
+            assertThat(database.locate(address("81.2.69.7")).countryCode()).isEqualTo("DE");
+            assertThat(database.lookupFailures()).isZero();
+
+            assertThat(database.reloadIfChanged()).isTrue();
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("FR");
+        }
+    }
+
+    @Test
+    void halfCopiedFileKeepsTheOldDatabaseServingUntilTheCopyIsComplete() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+        byte[] complete = TestDatabases.geoLite2City()
+                .buildTime(Instant.parse("2026-02-02T00:00:00Z"))
+                .city("81.2.69.0/24", "FR", "Paris", 48.8566, 2.3522)
+                .toBytes();
+
+        try (GeoIpDatabase database = GeoIpDatabase.open(options(file).withCacheSize(0));
+             LogCapture log = new LogCapture(GeoIpDatabase.class)) {
+            Files.write(file, Arrays.copyOf(complete, complete.length / 2)); // cp is half way
+
+            assertThat(database.reloadIfChanged()).isFalse();
+            assertThat(database.reloadIfChanged()).isFalse();
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
+            assertThat(log.lines(Level.WARN)).singleElement().asString()
+                    .contains("still serving the copy loaded at").doesNotContain("\n");
+
+            Files.write(file, complete); // cp is done
+
+            assertThat(database.reloadIfChanged()).isTrue();
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("FR");
+        }
+    }
+
+    @Test
+    void asnDatabaseSwappedInKeepsTheOldDatabaseServingAndWarnsOnce() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+
+        try (GeoIpDatabase database = GeoIpDatabase.open(options(file));
+             LogCapture log = new LogCapture(GeoIpDatabase.class)) {
+            TestDatabases.geoLite2Asn().asn("81.2.69.0/24", 20712, "Andrews & Arnold Ltd").writeTo(file);
+
+            assertThat(database.reloadIfChanged()).isFalse();
+            assertThat(database.reloadIfChanged()).isFalse();
+
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
+            assertThat(database.info().databaseType()).isEqualTo("GeoLite2-City");
+            assertThat(log.lines(Level.INFO)).isEmpty();
+            assertThat(log.lines(Level.WARN)).singleElement().asString()
+                    .contains("(type 'GeoLite2-ASN') holds no location data")
+                    .contains("still serving the copy loaded at");
+        }
+    }
+
+    @Test
     void deletedFileKeepsTheOldDatabaseServingAndWarnsOnce() throws Exception {
         Path file = germany(directory.resolve("city.mmdb"));
 
