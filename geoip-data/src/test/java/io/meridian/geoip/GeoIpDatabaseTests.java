@@ -155,6 +155,7 @@ class GeoIpDatabaseTests {
         try (GeoIpDatabase database = open(file)) {
             assertThat(database.locate(address("80.130.1.1"))).isEqualTo(GeoLocation.notFound());
             assertThat(database.locate(address("80.170.1.1")).countryCode()).isEqualTo("DE");
+            assertThat(database.lookupFailures()).as("failed lookups counted").isEqualTo(1);
         }
     }
 
