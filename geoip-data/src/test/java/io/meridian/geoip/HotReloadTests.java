@@ -3,6 +3,7 @@ package io.meridian.geoip;
 import static io.meridian.geoip.GeoIpDatabaseTests.address;
 import static io.meridian.geoip.GeoIpDatabaseTests.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -12,6 +13,7 @@ import io.meridian.testing.MutableClock;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,7 +90,7 @@ class HotReloadTests {
     @Test
     void smallerDatabaseCopiedOverTheFileInPlaceNeverDisturbsLookupsOfTheCopyBeingServed() throws Exception {
         Path file = germany(directory.resolve("city.mmdb"));
-        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object inode = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
         byte[] smaller = TestDatabases.geoLite2City()
                 .buildTime(Instant.parse("2026-02-02T00:00:00Z"))
                 .city("81.2.69.0/24", "FR", "Paris", 48.8566, 2.3522)
@@ -98,7 +101,7 @@ class HotReloadTests {
             assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
 
             Files.write(file, smaller); // truncates and rewrites the same file, as cp does
-            assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+            assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey())
                     .as("rewritten in place").isEqualTo(inode);
 
             assertThat(database.locate(CLIENT).countryCode()).as("before the reload check").isEqualTo("DE");
@@ -133,6 +136,23 @@ class HotReloadTests {
             assertThat(database.reloadIfChanged()).isTrue();
             assertThat(database.locate(CLIENT).countryCode()).isEqualTo("FR");
         }
+    }
+
+    @Test
+    void fileThatIsNoLongerTheOneStatBeforeReadingItIsReportedAsStillBeingWritten() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+        FileIdentity before = FileIdentity.of(file);
+        france(file); // written between the check's stat and its read
+
+        assertThatExceptionOfType(FileChangingException.class)
+                .isThrownBy(() -> DatabaseGeneration.openFile(file, before, options(file), new LocationResolver(
+                        CountryReferencePoints.bundled()), new LongAdder()))
+                .withMessageContaining("changed while it was being read");
+
+        DatabaseGeneration generation = DatabaseGeneration.openFile(file, FileIdentity.of(file), options(file),
+                new LocationResolver(CountryReferencePoints.bundled()), new LongAdder());
+        assertThat(generation.locate(CLIENT).countryCode()).isEqualTo("FR");
+        generation.retire();
     }
 
     @Test
