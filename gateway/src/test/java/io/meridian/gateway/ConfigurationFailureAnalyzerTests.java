@@ -3,7 +3,10 @@ package io.meridian.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.geoip.testing.TestDatabases;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -61,5 +64,20 @@ class ConfigurationFailureAnalyzerTests {
 
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).contains("/nonexistent/City.mmdb").doesNotContain("\n");
+    }
+
+    @Test
+    void anAsnDatabaseWithoutLocationDataStopsStartUpWithOneLine(@TempDir Path directory) {
+        Path asn = TestDatabases.geoLite2Asn().asn("8.8.8.0/24", 15169, "GOOGLE")
+                .writeTo(directory.resolve("GeoLite2-ASN.mmdb"));
+
+        Throwable failure = startWith("--server.port=0", "--meridian.geoip.database=" + asn);
+
+        FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription())
+                .contains(asn.toString(), "(type 'GeoLite2-ASN') holds no location data")
+                .doesNotContain("\n");
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,13 @@ final class DatabaseGeneration {
     /** Records decoded when a database is opened, to catch a broken data section early. */
     private static final int VALIDATED_RECORDS = 16;
 
+    /**
+     * Records read at most, when a database is opened, to find one with a country or coordinates.
+     * An ASN, ISP or connection-type database decodes without error (its fields are simply not
+     * ours) and would send every client to the default region; this is how it is told apart.
+     */
+    static final int LOCATION_PROBE_RECORDS = 1024;
+
     private final Reader reader;
     private final DatabaseInfo info;
     private final @Nullable FileIdentity identity;
@@ -51,11 +59,13 @@ final class DatabaseGeneration {
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean lookupFailureLogged = new AtomicBoolean();
+    private final LongAdder lookupFailures;
     private volatile boolean readerClosed;
 
     private DatabaseGeneration(Reader reader, DatabaseInfo info, @Nullable FileIdentity identity, LocationResolver resolver,
-                               long cacheSize) {
+                               long cacheSize, LongAdder lookupFailures) {
         this.reader = reader;
+        this.lookupFailures = lookupFailures;
         this.info = info;
         this.identity = identity;
         this.resolver = resolver;
@@ -64,11 +74,20 @@ final class DatabaseGeneration {
     }
 
     /**
-     * Opens the file at {@code path}, memory-mapped, and checks that lookups work.
+     * Reads the file at {@code path} into memory, checks that lookups work and that the file did
+     * not change while it was read.
      *
-     * @throws GeoIpDatabaseException naming the path and what is wrong
+     * <p>Risk: the operator's file is never memory-mapped. A mapped file that is rewritten in place
+     * ({@code cp} over it) changes under the reader, which then faults inside the JVM
+     * ({@code InternalError}) or decodes garbage; a private heap copy cannot change. The price is
+     * the file's size in heap per generation (twice that for a moment during a reload).
+     *
+     * @param identity the file's identity taken just before this call
+     * @throws GeoIpDatabaseException naming the path and what is wrong; a {@link FileChangingException}
+     *         when the file changed while it was read (it is being written: try again later)
      */
-    static DatabaseGeneration openFile(Path path, FileIdentity identity, GeoIpOptions options, LocationResolver resolver) {
+    static DatabaseGeneration openFile(Path path, FileIdentity identity, GeoIpOptions options, LocationResolver resolver,
+                                       LongAdder lookupFailures) {
         String source = path.toString();
         if (identity.isMissing()) {
             throw new GeoIpDatabaseException("GeoIP database " + source + " does not exist");
@@ -81,11 +100,39 @@ final class DatabaseGeneration {
         }
         Reader reader;
         try {
-            reader = new Reader(path.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
+            reader = new Reader(path.toFile(), Reader.FileMode.MEMORY, new CHMCache());
         } catch (IOException | RuntimeException e) {
+            checkUnchanged(path, identity);
             throw unusable(source, e);
         }
-        return validated(reader, source, identity, options, resolver);
+        DatabaseGeneration generation;
+        try {
+            generation = validated(reader, source, identity, options, resolver, lookupFailures);
+        } catch (GeoIpDatabaseException e) {
+            checkUnchanged(path, identity);
+            throw e;
+        }
+        try {
+            checkUnchanged(path, identity);
+        } catch (FileChangingException e) {
+            generation.retire();
+            throw e;
+        }
+        return generation;
+    }
+
+    /** Throws {@link FileChangingException} when the file at {@code path} is no longer {@code before}. */
+    private static void checkUnchanged(Path path, FileIdentity before) {
+        FileIdentity after;
+        try {
+            after = FileIdentity.of(path);
+        } catch (IOException e) {
+            after = FileIdentity.UNREADABLE;
+        }
+        if (!after.equals(before)) {
+            throw new FileChangingException("GeoIP database " + path + " changed while it was being read (size "
+                    + before.size() + " -> " + after.size() + " bytes): it is still being written");
+        }
     }
 
     /**
@@ -93,7 +140,8 @@ final class DatabaseGeneration {
      *
      * @throws GeoIpDatabaseException when the resource is missing or unusable
      */
-    static DatabaseGeneration openResource(String resource, GeoIpOptions options, LocationResolver resolver) {
+    static DatabaseGeneration openResource(String resource, GeoIpOptions options, LocationResolver resolver,
+                                           LongAdder lookupFailures) {
         String source = GeoIpOptions.BUNDLED;
         Reader reader;
         try (InputStream in = DatabaseGeneration.class.getClassLoader().getResourceAsStream(resource)) {
@@ -108,24 +156,24 @@ final class DatabaseGeneration {
             }
             throw unusable(source, e);
         }
-        return validated(reader, source, null, options, resolver);
+        return validated(reader, source, null, options, resolver, lookupFailures);
     }
 
     private static DatabaseGeneration validated(Reader reader, String source, @Nullable FileIdentity identity, GeoIpOptions options,
-                                                LocationResolver resolver) {
+                                                LocationResolver resolver, LongAdder lookupFailures) {
+        Metadata metadata;
+        boolean located = false;
         try {
-            Metadata metadata = reader.getMetadata();
+            metadata = reader.getMetadata();
             if (metadata.ipVersion() != 4 && metadata.ipVersion() != 6) {
                 throw new InvalidDatabaseException("ip_version must be 4 or 6, but was " + metadata.ipVersion());
             }
-            reader.get(PROBE, GeoRecord.class);
+            located = hasLocation(reader.get(PROBE, GeoRecord.class));
             Networks<GeoRecord> networks = reader.networks(false, GeoRecord.class);
             for (int i = 0; i < VALIDATED_RECORDS && networks.hasNext(); i++) {
-                networks.next();
+                located |= hasLocation(networks.next().data());
             }
-            DatabaseInfo info = new DatabaseInfo(source, metadata.databaseType(), metadata.buildTime(),
-                    metadata.ipVersion(), options.clock().instant());
-            return new DatabaseGeneration(reader, info, identity, resolver, options.cacheSize());
+            located = located || locatesSomewhere(networks);
         } catch (IOException | InvalidNetworkException e) {
             closeQuietly(reader);
             throw unusable(source, e);
@@ -135,6 +183,39 @@ final class DatabaseGeneration {
             throw new GeoIpDatabaseException("GeoIP database " + source + " has records in an unsupported schema"
                     + " (expected MaxMind City/Country, DB-IP or ip-location-db fields): " + oneLine(e), e);
         }
+        if (!located) {
+            closeQuietly(reader);
+            throw new GeoIpDatabaseException("GeoIP database " + source + " (type '" + metadata.databaseType()
+                    + "') holds no location data: none of its first " + LOCATION_PROBE_RECORDS
+                    + " records has a country or coordinates; use a City or Country database, not an ASN, ISP"
+                    + " or other non-location one");
+        }
+        DatabaseInfo info = new DatabaseInfo(source, metadata.databaseType(), metadata.buildTime(),
+                metadata.ipVersion(), options.clock().instant());
+        return new DatabaseGeneration(reader, info, identity, resolver, options.cacheSize(), lookupFailures);
+    }
+
+    /**
+     * Reads on past the validated records, up to {@link #LOCATION_PROBE_RECORDS}, for one that has
+     * a country or coordinates. A record there that does not decode ends the search without
+     * failing: lookups answer such records "not found", and the database is judged by the others.
+     */
+    private static boolean locatesSomewhere(Networks<GeoRecord> networks) {
+        try {
+            for (int i = VALIDATED_RECORDS; i < LOCATION_PROBE_RECORDS && networks.hasNext(); i++) {
+                if (hasLocation(networks.next().data())) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("GeoIP location probe stopped at a record that does not decode: {}", oneLine(e));
+        }
+        return false;
+    }
+
+    private static boolean hasLocation(@Nullable GeoRecord record) {
+        return record != null
+                && (record.anyCountryCode() != null || (record.anyLatitude() != null && record.anyLongitude() != null));
     }
 
     DatabaseInfo info() {
@@ -190,7 +271,10 @@ final class DatabaseGeneration {
     private GeoLocation lookUp(InetAddress address) {
         try {
             return resolver.resolve(reader.get(address, GeoRecord.class));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: a fault reading memory the JVM mapped. Files are read into the heap, so this
+            // should never happen; if it does, it costs this answer, not the request.
+            lookupFailures.increment();
             // one warning per generation: a damaged data section would otherwise log once per address
             if (lookupFailureLogged.compareAndSet(false, true)) {
                 log.warn("GeoIP lookup in {} failed, answering not found for such addresses: {}", info.source(),

@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +22,21 @@ import org.slf4j.LoggerFactory;
  * Caffeine cache; reload opens and validates a new generation off to the side, publishes it with
  * one atomic swap, and retires the old one, whose reader is closed by the last lookup still using
  * it (reference counting, see {@code DatabaseGeneration}). Lookups therefore never block on a
- * reload and never see a closed reader. The trade-off: for a moment two copies are mapped, and an
- * answer cached from the old copy is dropped with it rather than carried over.
+ * reload and never see a closed reader. The trade-off: for a moment two copies are in memory, and
+ * an answer cached from the old copy is dropped with it rather than carried over.
  *
  * <p>Watching: when {@link GeoIpOptions#reloadInterval()} is positive, one daemon thread compares
  * the file's identity (size, modification time, file key) at that interval; {@link
  * #reloadIfChanged()} does the same on demand. A replacement that is missing or does not open
- * keeps the current copy serving and logs one warning line, once per replacement.
+ * keeps the current copy serving and logs one warning line, once per replacement. A file that
+ * changes while it is read (a {@code cp} over it still running) is not used either: the next check
+ * tries again, and the warning is written once however many checks it takes. A database whose
+ * records hold no location (GeoLite2-ASN and the like) is refused, when opened and on reload.
  *
- * <p>Risk: files are memory-mapped. Replace a database by writing a new file and renaming it over
- * the old one (as {@code geoipupdate} does); truncating and rewriting the mapped file in place can
- * crash lookups that are reading the old copy.
+ * <p>Risk: the file is read into the heap, never memory-mapped, because a mapped file rewritten in
+ * place changes under its reader and faults inside the JVM. Each generation therefore costs the
+ * file's size in heap. Writing a new file and renaming it over the old one (as {@code geoipupdate}
+ * does) is still the better way to replace it: the first check after the rename sees the whole file.
  */
 public final class GeoIpDatabase implements GeoIpLocator, AutoCloseable {
 
@@ -44,16 +49,20 @@ public final class GeoIpDatabase implements GeoIpLocator, AutoCloseable {
     private final @Nullable Path path;
     private final LocationResolver resolver;
     private final LookupObserver observer;
+    private final LongAdder lookupFailures;
     private final AtomicReference<DatabaseGeneration> current;
     private final @Nullable ScheduledExecutorService watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object reloadLock = new Object();
     /** The identity of a replacement that failed to open, so that it is reported once. Guarded by reloadLock. */
     private @Nullable FileIdentity rejected;
+    /** Whether "the file is being written" was already said since the last successful check. Guarded by reloadLock. */
+    private boolean changingReported;
 
     private GeoIpDatabase(GeoIpOptions options, @Nullable Path path, LocationResolver resolver,
-                          LookupObserver observer, DatabaseGeneration first) {
+                          LookupObserver observer, LongAdder lookupFailures, DatabaseGeneration first) {
         this.options = options;
+        this.lookupFailures = lookupFailures;
         this.path = path;
         this.resolver = resolver;
         this.observer = observer;
@@ -73,9 +82,10 @@ public final class GeoIpDatabase implements GeoIpLocator, AutoCloseable {
     static GeoIpDatabase open(GeoIpOptions options, CountryReferencePoints referencePoints, LookupObserver observer) {
         Objects.requireNonNull(options, "options");
         LocationResolver resolver = new LocationResolver(referencePoints);
+        LongAdder lookupFailures = new LongAdder();
         if (options.isBundled()) {
-            return new GeoIpDatabase(options, null, resolver, observer,
-                    DatabaseGeneration.openResource(BUNDLED_RESOURCE, options, resolver));
+            return new GeoIpDatabase(options, null, resolver, observer, lookupFailures,
+                    DatabaseGeneration.openResource(BUNDLED_RESOURCE, options, resolver, lookupFailures));
         }
         Path path = Path.of(options.database()).toAbsolutePath().normalize();
         FileIdentity identity;
@@ -84,8 +94,8 @@ public final class GeoIpDatabase implements GeoIpLocator, AutoCloseable {
         } catch (IOException e) {
             throw new GeoIpDatabaseException("GeoIP database " + path + " cannot be read: " + DatabaseGeneration.oneLine(e), e);
         }
-        GeoIpDatabase database = new GeoIpDatabase(options, path, resolver, observer,
-                DatabaseGeneration.openFile(path, identity, options, resolver));
+        GeoIpDatabase database = new GeoIpDatabase(options, path, resolver, observer, lookupFailures,
+                DatabaseGeneration.openFile(path, identity, options, resolver, lookupFailures));
         database.startWatching();
         return database;
     }
@@ -107,9 +117,19 @@ public final class GeoIpDatabase implements GeoIpLocator, AutoCloseable {
         try {
             observer.inFlight(address);
             return generation.locate(canonical);
+        } catch (RuntimeException | InternalError e) {
+            // the generation answers its own read failures; this catches what escapes it (the cache)
+            lookupFailures.increment();
+            log.debug("GeoIP lookup of {} failed: {}", address.getHostAddress(), DatabaseGeneration.oneLine(e));
+            return GeoLocation.notFound();
         } finally {
             generation.release();
         }
+    }
+
+    /** Lookups that failed inside the database and were answered {@linkplain GeoLocation.Source#NOT_FOUND not found}. */
+    public long lookupFailures() {
+        return lookupFailures.sum();
     }
 
     /** What is being served right now. */
@@ -142,15 +162,25 @@ public final class GeoIpDatabase implements GeoIpLocator, AutoCloseable {
                         "GeoIP database " + path + " cannot be read: " + DatabaseGeneration.oneLine(e), serving);
             }
             if (now.equals(serving.identity()) || now.equals(rejected)) {
+                changingReported = false;
                 return false;
             }
             DatabaseGeneration replacement;
             try {
-                replacement = DatabaseGeneration.openFile(path, now, options, resolver);
+                replacement = DatabaseGeneration.openFile(path, now, options, resolver, lookupFailures);
+            } catch (FileChangingException e) {
+                // not remembered as rejected: the next check reads the file again, whatever it then is
+                if (!changingReported) {
+                    changingReported = true;
+                    log.warn("{}; still serving the copy loaded at {} (built {}), trying again on the next check",
+                            e.getMessage(), serving.info().loadedAt(), serving.info().buildTime());
+                }
+                return false;
             } catch (GeoIpDatabaseException e) {
                 return reject(now, e.getMessage(), serving);
             }
             rejected = null;
+            changingReported = false;
             current.set(replacement);
             serving.retire();
             log.info("GeoIP database {} reloaded: {} built {}", path, replacement.info().databaseType(),

@@ -155,6 +155,7 @@ class GeoIpDatabaseTests {
         try (GeoIpDatabase database = open(file)) {
             assertThat(database.locate(address("80.130.1.1"))).isEqualTo(GeoLocation.notFound());
             assertThat(database.locate(address("80.170.1.1")).countryCode()).isEqualTo("DE");
+            assertThat(database.lookupFailures()).as("failed lookups counted").isEqualTo(1);
         }
     }
 
@@ -167,6 +168,34 @@ class GeoIpDatabaseTests {
         assertThatExceptionOfType(GeoIpDatabaseException.class)
                 .isThrownBy(() -> open(file))
                 .withMessageStartingWith("GeoIP database " + file.toAbsolutePath() + " has records in an unsupported schema");
+    }
+
+    @Test
+    void asnDatabaseWithoutLocationDataIsRefusedWhenOpenedWithOneLineNamingItsType() throws Exception {
+        Path file = TestDatabases.geoLite2Asn()
+                .asn("8.8.8.0/24", 15169, "GOOGLE")
+                .asn("81.2.69.0/24", 20712, "Andrews & Arnold Ltd")
+                .asn("2001:4860::/32", 15169, "GOOGLE")
+                .writeTo(directory.resolve("GeoLite2-ASN.mmdb"));
+
+        assertThatExceptionOfType(GeoIpDatabaseException.class)
+                .isThrownBy(() -> open(file))
+                .withMessageStartingWith("GeoIP database " + file.toAbsolutePath() + " (type 'GeoLite2-ASN') holds no location data")
+                .withMessageNotContaining("\n");
+    }
+
+    @Test
+    void databaseWhoseFirstRecordsLackLocationButLaterOnesHaveItIsAccepted() throws Exception {
+        TestDatabases.BundledCountryBuilder builder = TestDatabases.bundledCountry();
+        for (int i = 0; i < 40; i++) { // past the records decoded for validation
+            builder.network("1.0." + i + ".0/24", Map.of("asn", "AS" + i));
+        }
+        Path file = builder.country("80.0.0.0/8", "DE").writeTo(directory.resolve("sparse.mmdb"));
+
+        try (GeoIpDatabase database = open(file)) {
+            assertThat(database.locate(address("80.1.1.1")).countryCode()).isEqualTo("DE");
+            assertThat(database.locate(address("1.0.3.1"))).isEqualTo(GeoLocation.notFound());
+        }
     }
 
     @Test

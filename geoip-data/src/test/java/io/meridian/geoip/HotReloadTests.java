@@ -3,6 +3,7 @@ package io.meridian.geoip;
 import static io.meridian.geoip.GeoIpDatabaseTests.address;
 import static io.meridian.geoip.GeoIpDatabaseTests.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
@@ -12,6 +13,7 @@ import io.meridian.testing.MutableClock;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,6 +84,94 @@ class HotReloadTests {
             france(file);
             assertThat(database.reloadIfChanged()).isTrue();
             assertThat(database.locate(CLIENT).countryCode()).isEqualTo("FR");
+        }
+    }
+
+    @Test
+    void smallerDatabaseCopiedOverTheFileInPlaceNeverDisturbsLookupsOfTheCopyBeingServed() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+        Object inode = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        byte[] smaller = TestDatabases.geoLite2City()
+                .buildTime(Instant.parse("2026-02-02T00:00:00Z"))
+                .city("81.2.69.0/24", "FR", "Paris", 48.8566, 2.3522)
+                .toBytes();
+
+        // no cache: every lookup reads the database itself, as it would for a new address
+        try (GeoIpDatabase database = GeoIpDatabase.open(options(file).withCacheSize(0))) {
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
+
+            Files.write(file, smaller); // truncates and rewrites the same file, as cp does
+            assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey())
+                    .as("rewritten in place").isEqualTo(inode);
+
+            assertThat(database.locate(CLIENT).countryCode()).as("before the reload check").isEqualTo("DE");
+            assertThat(database.locate(address("81.2.69.7")).countryCode()).isEqualTo("DE");
+            assertThat(database.lookupFailures()).isZero();
+
+            assertThat(database.reloadIfChanged()).isTrue();
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("FR");
+        }
+    }
+
+    @Test
+    void halfCopiedFileKeepsTheOldDatabaseServingUntilTheCopyIsComplete() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+        byte[] complete = TestDatabases.geoLite2City()
+                .buildTime(Instant.parse("2026-02-02T00:00:00Z"))
+                .city("81.2.69.0/24", "FR", "Paris", 48.8566, 2.3522)
+                .toBytes();
+
+        try (GeoIpDatabase database = GeoIpDatabase.open(options(file).withCacheSize(0));
+             LogCapture log = new LogCapture(GeoIpDatabase.class)) {
+            Files.write(file, Arrays.copyOf(complete, complete.length / 2)); // cp is half way
+
+            assertThat(database.reloadIfChanged()).isFalse();
+            assertThat(database.reloadIfChanged()).isFalse();
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
+            assertThat(log.lines(Level.WARN)).singleElement().asString()
+                    .contains("still serving the copy loaded at").doesNotContain("\n");
+
+            Files.write(file, complete); // cp is done
+
+            assertThat(database.reloadIfChanged()).isTrue();
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("FR");
+        }
+    }
+
+    @Test
+    void fileThatIsNoLongerTheOneStatBeforeReadingItIsReportedAsStillBeingWritten() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+        FileIdentity before = FileIdentity.of(file);
+        france(file); // written between the check's stat and its read
+
+        assertThatExceptionOfType(FileChangingException.class)
+                .isThrownBy(() -> DatabaseGeneration.openFile(file, before, options(file), new LocationResolver(
+                        CountryReferencePoints.bundled()), new LongAdder()))
+                .withMessageContaining("changed while it was being read");
+
+        DatabaseGeneration generation = DatabaseGeneration.openFile(file, FileIdentity.of(file), options(file),
+                new LocationResolver(CountryReferencePoints.bundled()), new LongAdder());
+        assertThat(generation.locate(CLIENT).countryCode()).isEqualTo("FR");
+        generation.retire();
+    }
+
+    @Test
+    void asnDatabaseSwappedInKeepsTheOldDatabaseServingAndWarnsOnce() throws Exception {
+        Path file = germany(directory.resolve("city.mmdb"));
+
+        try (GeoIpDatabase database = GeoIpDatabase.open(options(file));
+             LogCapture log = new LogCapture(GeoIpDatabase.class)) {
+            TestDatabases.geoLite2Asn().asn("81.2.69.0/24", 20712, "Andrews & Arnold Ltd").writeTo(file);
+
+            assertThat(database.reloadIfChanged()).isFalse();
+            assertThat(database.reloadIfChanged()).isFalse();
+
+            assertThat(database.locate(CLIENT).countryCode()).isEqualTo("DE");
+            assertThat(database.info().databaseType()).isEqualTo("GeoLite2-City");
+            assertThat(log.lines(Level.INFO)).isEmpty();
+            assertThat(log.lines(Level.WARN)).singleElement().asString()
+                    .contains("(type 'GeoLite2-ASN') holds no location data")
+                    .contains("still serving the copy loaded at");
         }
     }
 

@@ -11,9 +11,11 @@ import org.springframework.validation.annotation.Validated;
  * The GeoIP database that locates clients.
  *
  * @param database       {@code bundled} (the country database shipped with Meridian) or the path of any
- *                       MaxMind-format file: GeoIP2/GeoLite2 City or Country, DB-IP Lite, ip-location-db
+ *                       MaxMind-format file: GeoIP2/GeoLite2 City or Country, DB-IP Lite, ip-location-db.
+ *                       It is read into memory; a database without location data (ASN, ISP) is refused
  * @param cacheSize      addresses whose location is kept in memory
- * @param reloadInterval how often the file is checked for replacement; 0 turns hot reloading off
+ * @param reloadInterval how often the file is checked for replacement (renamed over, or rewritten in place);
+ *                       0 turns hot reloading off
  */
 @Validated
 @ConfigurationProperties(GeoIpProperties.PREFIX)

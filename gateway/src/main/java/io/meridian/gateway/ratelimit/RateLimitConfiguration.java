@@ -27,6 +27,7 @@ class RateLimitConfiguration {
 
     @Bean
     RateLimitFilter rateLimitFilter(RateLimiter limiter, ClientIpResolver resolver, RateLimitProperties properties) {
-        return new RateLimitFilter(limiter, resolver, properties.requestsPerSecond(), properties.burst());
+        return new RateLimitFilter(limiter, resolver, properties.requestsPerSecond(), properties.burst(),
+                properties.ipv4PrefixLength(), properties.ipv6PrefixLength());
     }
 }

@@ -20,7 +20,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Security note: the client is its API key when it sends one, hashed (SHA-256) before it is used
  * as a bucket name, so keys never reach Redis or logs in clear; otherwise its address as resolved
- * through the trusted proxies, so a client cannot escape its bucket by writing X-Forwarded-For.
+ * through the trusted proxies, so a client cannot escape its bucket by writing X-Forwarded-For, and
+ * widened to its network ({@code /64} for IPv6 by default, see {@link ClientAddressBucket}), so a
+ * client cannot escape it by changing addresses inside the space it was given.
  */
 public final class RateLimitFilter implements GlobalFilter, Ordered {
 
@@ -30,10 +32,17 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
     private final RateLimiter limiter;
     private final ClientIpResolver clientIpResolver;
     private final String policy;
+    private final ClientAddressBucket addressBucket;
 
-    public RateLimitFilter(RateLimiter limiter, ClientIpResolver clientIpResolver, double requestsPerSecond, int burst) {
+    /**
+     * @param ipv4PrefixLength network bits that name an IPv4 client (32: each address is a client)
+     * @param ipv6PrefixLength network bits that name an IPv6 client (64: each /64 is a client)
+     */
+    public RateLimitFilter(RateLimiter limiter, ClientIpResolver clientIpResolver, double requestsPerSecond, int burst,
+                           int ipv4PrefixLength, int ipv6PrefixLength) {
         this.limiter = limiter;
         this.clientIpResolver = clientIpResolver;
+        this.addressBucket = new ClientAddressBucket(ipv4PrefixLength, ipv6PrefixLength);
         long window = Math.max(1, Math.round(burst / requestsPerSecond));
         this.policy = "\"client\";q=" + burst + ";w=" + window;
     }
@@ -70,7 +79,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
         if (key != null) {
             return "key:" + ApiKeys.sha256(key).substring(0, 32);
         }
-        return "ip:" + clientIpResolver.resolve(exchange).address().getHostAddress();
+        return addressBucket.of(clientIpResolver.resolve(exchange).address());
     }
 
     @Override

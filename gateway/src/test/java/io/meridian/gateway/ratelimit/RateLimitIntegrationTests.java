@@ -65,4 +65,15 @@ class RateLimitIntegrationTests extends RegionsIntegrationTest {
         }
         send("7.7.7.7, 4.4.4.4", null).expectStatus().isEqualTo(429);
     }
+
+    @Test
+    void ipv6ClientsShareABucketPerSlash64() {
+        send("2001:db8:a:1::1", null).expectStatus().isOk();
+        send("2001:db8:a:1::2", null).expectStatus().isOk();
+        send("2001:db8:a:1:ffff:ffff:ffff:ffff", null).expectStatus().isOk();
+
+        send("2001:db8:a:1::4", null).expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.error").isEqualTo("rate_limited");
+        send("2001:db8:a:2::1", null).expectStatus().isOk();
+    }
 }

@@ -1,10 +1,15 @@
 package io.meridian.gateway.routing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.meridian.geoip.testing.TestDatabases;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -60,5 +65,18 @@ class CityDatabaseIntegrationTests extends RegionsIntegrationTest {
                 .exchange()
                 .expectStatus().isOk()
                 .expectHeader().valueEquals(GeoRoutingFilter.REGION_HEADER, region);
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Test
+    void lookupsThatFailInsideTheDatabaseAreCountedAndNoneDidOnAHealthyFile() {
+        client.post().uri("/process").header("X-Forwarded-For", "5.100.1.1")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}")
+                .exchange().expectStatus().isOk();
+
+        assertThat(meters.get("meridian.geoip.lookup.failures").functionCounter().count())
+                .isZero();
     }
 }

@@ -22,7 +22,10 @@ import java.util.Map;
  *       ({@code country_code}, {@code state1}, {@code city}, {@code latitude}, {@code longitude},
  *       the coordinates as floats), type {@code city ipvAll};</li>
  *   <li>{@link #bundledCountry()}: the bundled database's schema ({@code country_code} only), type
- *       {@code country ipvAll}.</li>
+ *       {@code country ipvAll};</li>
+ *   <li>{@link #geoLite2Asn()}: MaxMind's ASN schema ({@code autonomous_system_number},
+ *       {@code autonomous_system_organization}), type {@code GeoLite2-ASN}: a well-formed database
+ *       without any location data, which Meridian must refuse.</li>
  * </ul>
  *
  * <p>Networks are CIDR strings, IPv4 or IPv6; a later network overrides the part of an earlier
@@ -48,6 +51,10 @@ public final class TestDatabases {
 
     public static BundledCountryBuilder bundledCountry() {
         return new BundledCountryBuilder();
+    }
+
+    public static AsnBuilder geoLite2Asn() {
+        return new AsnBuilder();
     }
 
     /** What all the builders share: networks, build time, IP version, output. */
@@ -208,6 +215,20 @@ public final class TestDatabases {
 
         public BundledCountryBuilder country(String cidr, String countryCode) {
             return network(cidr, Map.of("country_code", countryCode));
+        }
+    }
+
+    /** MaxMind's ASN schema: who routes a network, not where it is. */
+    public static final class AsnBuilder extends Builder<AsnBuilder> {
+
+        AsnBuilder() {
+            super("GeoLite2-ASN");
+            describedAs("GeoLite2 ASN test database", true);
+        }
+
+        public AsnBuilder asn(String cidr, long number, String organization) {
+            return network(cidr, Map.of("autonomous_system_number", uint32(number),
+                    "autonomous_system_organization", organization));
         }
     }
 

@@ -4,6 +4,8 @@ import io.meridian.taskserver.llm.ChatMessage;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.JsonNumbers;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -90,8 +92,12 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         number(body.get("temperature"), "temperature", 0, 2);
         number(body.get("top_p"), "top_p", 0, 1);
         JsonNode n = body.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.asLong() == 1)) {
-            throw invalid("n must be 1: one choice per completion is supported, but was " + n, "n");
+        if (n != null && !n.isNull()) {
+            BigInteger choices = JsonNumbers.integralValue(n, "n", 1, 1);
+            if (!choices.equals(BigInteger.ONE)) {
+                throw invalid("n must be 1: one choice per completion is supported, but was "
+                        + JsonNumbers.shown(choices), "n");
+            }
         }
         return new ChatCompletionRequest(model, kind, messages, stream, includeUsage);
     }
@@ -184,12 +190,16 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
     }
 
     private static void tokenCap(@Nullable JsonNode node, String field, int max) {
-        if (node != null && !node.isNull() && !(node.isIntegralNumber() && node.asLong() > 0)) {
-            throw invalid(field + " must be a positive integer, but was " + node, field);
+        if (node == null || node.isNull()) {
+            return;
         }
-        if (node != null && !node.isNull() && node.asLong() > max) {
+        BigInteger value = JsonNumbers.integralValue(node, field, 1, max);
+        if (value.signum() <= 0) {
+            throw invalid(field + " must be a positive integer, but was " + JsonNumbers.shown(value), field);
+        }
+        if (value.compareTo(BigInteger.valueOf(max)) > 0) {
             throw new InvalidRequestException(ApiError.MAX_TOKENS_TOO_LARGE, field + " may be at most " + max
-                    + " (meridian.task-server.max-tokens), but was " + node, field);
+                    + " (meridian.task-server.max-tokens), but was " + JsonNumbers.shown(value), field);
         }
     }
 

@@ -25,6 +25,8 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -105,6 +107,12 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
             return new ApiError(ApiError.PAYLOAD_TOO_LARGE,
                     "request body must be at most " + maxRequestBytes + " bytes", null, 413);
         }
+        if (failure instanceof ServerWebInputException input && misfitField(input) != null) {
+            // valid JSON whose value does not fit the field it was bound to (2^63 or 1.5 for an int)
+            String field = misfitField(input);
+            return new ApiError(ApiError.INVALID_REQUEST, field + " has a value that does not fit it: "
+                    + jsonProblem(input), field, 400);
+        }
         if (failure instanceof ServerWebInputException input && isMalformedBody(input)) {
             return new ApiError(ApiError.MALFORMED_JSON, "request body is not valid JSON: " + jsonProblem(input),
                     null, 400);
@@ -141,6 +149,27 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
         }
         String reason = failure instanceof ServerWebInputException input ? input.getReason() : null;
         return new ApiError(code, reason != null ? reason : phrase, null, status);
+    }
+
+    /**
+     * The field, as a dotted path ({@code min}, {@code items[2].size}), whose value Jackson could
+     * not bind to its Java type, when the body itself is well-formed JSON; otherwise {@code null}.
+     */
+    private static @Nullable String misfitField(ServerWebInputException input) {
+        JacksonException jackson = causeOf(input, JacksonException.class);
+        if (!(jackson instanceof InputCoercionException || jackson instanceof DatabindException)
+                || jackson.getPath().isEmpty()) {
+            return null;
+        }
+        StringBuilder field = new StringBuilder();
+        for (JacksonException.Reference reference : jackson.getPath()) {
+            if (reference.getPropertyName() != null) {
+                field.append(field.isEmpty() ? "" : ".").append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                field.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return field.isEmpty() ? null : echo(field.toString());
     }
 
     private static boolean isMalformedBody(ServerWebInputException input) {

@@ -12,6 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
@@ -39,6 +42,7 @@ import tools.jackson.databind.JsonNode;
         "meridian.model.simulated.tokens-per-second=2000",
         "meridian.task-server.max-query-length=" + ChatCompletionsEndpointTests.MAX_QUERY_LENGTH })
 @AutoConfigureWebTestClient
+@ExtendWith(OutputCaptureExtension.class)
 class ChatCompletionsEndpointTests {
 
     static final int MAX_QUERY_LENGTH = 300;
@@ -186,6 +190,34 @@ class ChatCompletionsEndpointTests {
         String message = assertApiError(post(body), 400, ApiError.INVALID_REQUEST, field);
 
         assertThat(message).startsWith(field);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "max_tokens            | 9223372036854775808  | max_tokens_too_large",
+        "max_tokens            | -9223372036854775809 | invalid_request",
+        "max_tokens            | -1                   | invalid_request",
+        "max_tokens            | 1e400                | invalid_request",
+        "max_tokens            | '\"12\"'           | invalid_request",
+        "max_tokens            | 1.5                  | invalid_request",
+        "max_completion_tokens | 9223372036854775808  | max_tokens_too_large",
+        "max_completion_tokens | -1                   | invalid_request",
+        "max_completion_tokens | 1e400                | invalid_request",
+        "max_completion_tokens | '\"12\"'           | invalid_request",
+        "max_completion_tokens | 1.5                  | invalid_request",
+        "n                     | 9223372036854775808  | invalid_request",
+        "n                     | -1                   | invalid_request",
+        "n                     | 1e400                | invalid_request",
+        "n                     | '\"12\"'           | invalid_request",
+        "n                     | 1.5                  | invalid_request" })
+    void refusesAnIntegerFieldOutOfRangeOrOfAnotherTypeNamingTheFieldWithoutAStackTrace(String field, String value,
+            String code, CapturedOutput output) {
+        String body = "{\"" + field + "\": " + value + ", \"messages\": [{\"role\": \"user\", \"content\": \"a\"}]}";
+
+        String message = assertApiError(post(body), 400, code, field);
+
+        assertThat(message).startsWith(field).doesNotContain("Exception").hasSizeLessThan(200);
+        assertThat(output.getAll()).doesNotContain("Unexpected failure", "JsonNodeException");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.JsonLimits;
+import java.math.BigInteger;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -87,7 +88,10 @@ class RequestParsingProperties {
                 Arbitraries.of("user", "assistant", "system", "tool", "robot", "", "text", "qwen3", "simple", "complex")
                         .map(NODES::stringNode),
                 Arbitraries.longs().map(NODES::numberNode),
+                Arbitraries.bigIntegers().between(BigInteger.TWO.pow(80).negate(), BigInteger.TWO.pow(80))
+                        .map(NODES::numberNode),
                 Arbitraries.doubles().map(NODES::numberNode),
+                Arbitraries.of(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1.0, -1.0).map(NODES::numberNode),
                 Arbitraries.of(true, false).map(NODES::booleanNode),
                 Arbitraries.just(NODES.nullNode()));
         if (depth == 0) {

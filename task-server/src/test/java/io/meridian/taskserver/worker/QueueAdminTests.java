@@ -92,6 +92,16 @@ class QueueAdminTests {
     }
 
     @Test
+    void answers400NamingTheFieldForASizeBeyondTheIntegerRangeOrWithAFraction() {
+        assertThat(assertApiError(resize("simple", TOKEN, "{\"min\": 9223372036854775808, \"max\": 8}"), 400,
+                "invalid_request", "min")).startsWith("min");
+        assertThat(assertApiError(resize("simple", TOKEN, "{\"min\": 2, \"max\": 2147483648}"), 400,
+                "invalid_request", "max")).startsWith("max");
+        assertThat(assertApiError(resize("simple", TOKEN, "{\"min\": 2, \"max\": 1e400}"), 400,
+                "invalid_request", "max")).startsWith("max");
+    }
+
+    @Test
     void resizingChangesThePoolsBounds() {
         resize("simple", TOKEN, "{\"min\": 3, \"max\": 5}").expectStatus().isOk()
                 .expectBody().jsonPath("$.queue").isEqualTo("simple")
