@@ -2,13 +2,11 @@ package io.meridian.gateway.path;
 
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.path.CanonicalPath;
+import io.meridian.path.reactive.CanonicalRequest;
 import io.meridian.path.RejectedPathException;
-import java.net.URI;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.RequestPath;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -40,25 +38,15 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        URI uri = request.getURI();
-        String raw = uri.getRawPath();
-        String canonical;
+        ServerHttpRequest canonical;
         try {
-            canonical = CanonicalPath.of(raw == null ? "" : raw);
+            canonical = CanonicalRequest.of(exchange.getRequest());
         } catch (RejectedPathException refused) {
             return refuse(exchange, refused.getMessage());
-        }
-        if (canonical.equals(raw)) {
-            return chain.filter(exchange);
-        }
-        CanonicalRequest replaced;
-        try {
-            replaced = new CanonicalRequest(request, canonical);
         } catch (IllegalArgumentException outsideContext) {
             return refuse(exchange, "the path leaves the application's base path");
         }
-        return chain.filter(exchange.mutate().request(replaced).build());
+        return chain.filter(canonical == exchange.getRequest() ? exchange : exchange.mutate().request(canonical).build());
     }
 
     private static Mono<Void> refuse(ServerWebExchange exchange, String reason) {
@@ -68,44 +56,5 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
     @Override
     public int getOrder() {
         return ORDER;
-    }
-
-    /**
-     * The client's request with its path replaced by the canonical one; everything else, the headers
-     * object included, is the client's (the forwarding filter's fast header copy depends on that).
-     */
-    static final class CanonicalRequest extends ServerHttpRequestDecorator {
-
-        private final URI uri;
-
-        private final RequestPath path;
-
-        CanonicalRequest(ServerHttpRequest delegate, String canonical) {
-            super(delegate);
-            URI original = delegate.getURI();
-            StringBuilder text = new StringBuilder(64 + canonical.length());
-            if (original.getScheme() != null) {
-                text.append(original.getScheme()).append(':');
-            }
-            if (original.getRawAuthority() != null) {
-                text.append("//").append(original.getRawAuthority());
-            }
-            text.append(canonical);
-            if (original.getRawQuery() != null) {
-                text.append('?').append(original.getRawQuery());
-            }
-            this.uri = URI.create(text.toString());
-            this.path = RequestPath.parse(canonical, delegate.getPath().contextPath().value());
-        }
-
-        @Override
-        public URI getURI() {
-            return uri;
-        }
-
-        @Override
-        public RequestPath getPath() {
-            return path;
-        }
     }
 }
