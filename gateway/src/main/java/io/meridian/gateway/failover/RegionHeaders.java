@@ -156,9 +156,12 @@ final class RegionHeaders {
 
     /** The Netty headers behind {@code request} if no filter replaced them, else {@code null}. */
     private static io.netty.handler.codec.http.@Nullable HttpHeaders nettyHeaders(ServerHttpRequest request) {
+        // Decorators that keep the client's headers object (the canonical path, the body limit)
+        // change nothing the copy reads; one with headers of its own ends the fast path.
         ServerHttpRequest unwrapped = request;
-        while (unwrapped instanceof GeoRoutingFilter.LimitedBodyRequest limited) {
-            unwrapped = limited.getDelegate();
+        while (unwrapped instanceof ServerHttpRequestDecorator decorator
+                && decorator.getHeaders() == decorator.getDelegate().getHeaders()) {
+            unwrapped = decorator.getDelegate();
         }
         if (SERVER_REQUEST == null || unwrapped.getClass() != SERVER_REQUEST) {
             return null;

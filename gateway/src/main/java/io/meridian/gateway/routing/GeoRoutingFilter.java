@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
  * Decides where a request goes: the regions nearest its client, in order.
  *
  * <p>Leaves the {@link RoutingDecision} in {@link #DECISION_ATTR} for the forwarding filter, which
- * tries its candidates in turn, sends each the request's raw (still encoded) path and query, and
+ * tries its candidates in turn, sends each the request's canonical path (still encoded, as
+ * {@link io.meridian.gateway.path.CanonicalPathFilter} left it) and its query as sent, and
  * names the region that served in {@value #REGION_HEADER}. Adds
  * {@value #COUNTRY_HEADER} to the answer. The region receives the
  * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
@@ -155,7 +156,12 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         }
     }
 
-    /** The endpoint's base path followed by the request's raw (still encoded) path and query. */
+    /**
+     * The endpoint's base path followed by the request's path and query, both still encoded. The
+     * request's path is its canonical one: {@link io.meridian.gateway.path.CanonicalPathFilter}
+     * replaced the client's spelling before any route matched, so the region is sent the path that
+     * every check saw, never {@code ..} or a {@code ;} as the client wrote them.
+     */
     public static String pathAndQuery(URI endpoint, URI request) {
         String path = request.getRawPath();
         String query = request.getRawQuery();

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Meridian's routes: {@code /process} and {@code /v1/**} go to the nearest region. The route URI
- * is a placeholder that {@link GeoRoutingFilter} always replaces.
+ * is a placeholder that {@link GeoRoutingFilter} always replaces. Routes match the canonical path
+ * ({@link io.meridian.gateway.path.CanonicalPathFilter}).
  */
 @Configuration(proxyBeanMethods = false)
 class RoutingConfiguration {
@@ -55,10 +56,20 @@ class RoutingConfiguration {
                 residency, countries, drains);
     }
 
+    /**
+     * Whether the gateway routes {@code path} (a canonical path) to a region: {@code /process} and
+     * everything under {@code /v1/}. The key check and the rate limit cover exactly these paths, by
+     * the same comparison; a path pattern here would also take {@code /v1} itself (and, by
+     * default, {@code /process/}), which they do not cover.
+     */
+    static boolean isApiPath(String path) {
+        return path.equals("/process") || path.startsWith("/v1/");
+    }
+
     @Bean
     RouteLocator meridianRoutes(RouteLocatorBuilder builder, GeoRoutingFilter geoRoutingFilter) {
         return builder.routes()
-                .route(ROUTE_ID, r -> r.path("/process", "/v1/**")
+                .route(ROUTE_ID, r -> r.predicate(exchange -> isApiPath(exchange.getRequest().getPath().value()))
                         .filters(f -> f.filter(geoRoutingFilter))
                         .uri("http://meridian.regions.invalid"))
                 .build();

@@ -1,5 +1,7 @@
 package io.meridian.taskserver.admin;
 
+import io.meridian.path.CanonicalPath;
+import io.meridian.path.RejectedPathException;
 import io.meridian.taskserver.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
@@ -16,6 +18,11 @@ import reactor.core.publisher.Mono;
  * Actuator needs the admin token, except health and its liveness and readiness groups (what
  * probes and load balancers read): metrics, info and everything else an endpoint may reveal are
  * for operators. Applies wherever actuator is served, on the main port or on its own.
+ *
+ * <p>Security note: it compares the canonical path ({@link io.meridian.taskserver.web.CanonicalPathFilter}
+ * runs first and replaces the client's spelling), the one the actuator mapping serves; comparing
+ * the path as written let {@code /%61ctuator/prometheus} and {@code /actuator;x=1/prometheus}
+ * through without the token.
  */
 final class ActuatorAccessFilter implements WebFilter, Ordered {
 
@@ -29,7 +36,7 @@ final class ActuatorAccessFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        String path = canonical(exchange.getRequest().getPath().pathWithinApplication().value());
         if (!path.startsWith(basePath + "/") && !path.equals(basePath)) {
             return chain.filter(exchange);
         }
@@ -49,6 +56,19 @@ final class ActuatorAccessFilter implements WebFilter, Ordered {
             return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
         }
         return chain.filter(exchange);
+    }
+
+    /**
+     * The canonical form of {@code path}; {@code path} itself once CanonicalPathFilter has run,
+     * which it has on every port. Were it ever skipped, a path with no canonical form is read as
+     * the actuator's base path, so it needs the token rather than slipping past the comparison.
+     */
+    private String canonical(String path) {
+        try {
+            return CanonicalPath.of(path);
+        } catch (RejectedPathException refused) {
+            return basePath;
+        }
     }
 
     @Override

@@ -30,6 +30,13 @@ public record ApiError(
     /** 400: the query is longer than {@code meridian.task-server.max-query-length}. */
     public static final String QUERY_TOO_LONG = "query_too_long";
 
+    /**
+     * 400: the request path has no one meaning (a {@code ;}, an encoded {@code /}, a {@code \\},
+     * a control character, a {@code ..} above the root, malformed percent-encoding); {@code field}
+     * is {@code path}.
+     */
+    public static final String INVALID_PATH = "invalid_path";
+
     /** 400: a header has a value of the wrong form; {@code field} names the header. */
     public static final String INVALID_HEADER = "invalid_header";
 

@@ -29,8 +29,8 @@ public final class ProtocolVersionFilter implements WebFilter, Ordered {
     /** Minor version: additions that older gateways do not use. */
     public static final int MINOR = 0;
 
-    /** After the region header, before the body size limit and any handler. */
-    public static final int ORDER = RegionHeaderFilter.ORDER + 1;
+    /** After the region header and the canonical path, before the body size limit and any handler. */
+    public static final int ORDER = CanonicalPathFilter.ORDER + 1;
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

@@ -10,7 +10,7 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The error contract, the request body limit and the region header.
+ * The error contract, the canonical request path, the request body limit and the region header.
  *
  * <p>The body limit, {@code meridian.task-server.max-request-size}, is enforced twice: a declared
  * {@code Content-Length} above it is refused before the body is read ({@link
@@ -41,6 +41,11 @@ class WebConfiguration implements WebFluxConfigurer {
     @Bean
     RegionHeaderFilter regionHeaderFilter() {
         return new RegionHeaderFilter(server.region());
+    }
+
+    @Bean
+    CanonicalPathFilter canonicalPathFilter(JsonMapper jsonMapper) {
+        return new CanonicalPathFilter(jsonMapper);
     }
 
     @Bean

@@ -1,0 +1,5 @@
+/** The canonical path applied to a Spring WebFlux request. */
+@NullMarked
+package io.meridian.path.reactive;
+
+import org.jspecify.annotations.NullMarked;
