@@ -14,6 +14,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class GeoIpConfiguration {
 
+    /** Counter of lookups that failed inside the database (a damaged file). */
+    static final String LOOKUP_FAILURES = "meridian.geoip.lookup.failures";
+
     private static final Logger log = LoggerFactory.getLogger(GeoIpConfiguration.class);
 
     @Bean(destroyMethod = "close")
@@ -35,6 +38,4 @@ class GeoIpConfiguration {
                 .description("GeoIP lookups that failed inside the database and answered an unknown location")
                 .register(registry);
     }
-
-    static final String LOOKUP_FAILURES = "meridian.geoip.lookup.failures";
 }

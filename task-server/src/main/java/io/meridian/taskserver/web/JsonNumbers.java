@@ -2,7 +2,6 @@ package io.meridian.taskserver.web;
 
 import java.math.BigInteger;
 import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
