@@ -294,8 +294,8 @@ public final class TaskService {
      */
     public Task cancel(String id, TaskScope scope) {
         TaskId taskId = parseLocal(id);
-        // Looked up first, so that another tenant's task is left alone: a tenant never changes
-        // what it may not see. A task does not change tenant, so the check cannot go stale.
+        // Looked up first, so that another tenant's task is never cancelled. A task never changes
+        // tenant, so the check cannot go stale before the cancellation.
         queue.find(taskId).filter(scope::sees).orElseThrow(() -> notFound(taskId));
         TaskQueue.Cancellation cancellation = queue.cancel(taskId).orElseThrow(() -> notFound(taskId));
         if (!cancellation.cancelled()) {
