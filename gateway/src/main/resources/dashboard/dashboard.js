@@ -173,16 +173,23 @@
   }
 
   function drawFailures(failures) {
+    // The public state lists no failed tasks (their ids and tenants are the admin token's to see).
+    if (!token) {
+      document.getElementById('failures').innerHTML =
+          '<tr><td colspan="8" class="empty">the admin token lists failed tasks (Admin, top right)</td></tr>';
+      return;
+    }
     document.getElementById('failures').innerHTML = failures.length ? failures.map(function (f) {
       var error = f.error || {};
       return '<tr data-task="' + esc(f.id) + '">'
           + '<td class="mono">' + (f.finishedAt ? esc(f.finishedAt.substring(11, 19)) : '–') + '</td>'
           + '<td>' + esc(f.region) + '</td><td>' + esc(f.queue) + '</td>'
+          + '<td>' + esc(f.tenant || '–') + '</td>'
           + '<td class="mono">' + esc(f.id) + '</td>'
           + '<td class="state-' + esc(f.status) + '">' + esc(f.status.replace('_', '-')) + '</td>'
           + '<td class="mono">' + f.attempts + '</td>'
           + '<td><span class="mono">' + esc(error.error || '') + '</span> ' + esc(error.message || '') + '</td></tr>';
-    }).join('') : '<tr><td colspan="7" class="empty">none</td></tr>';
+    }).join('') : '<tr><td colspan="8" class="empty">none</td></tr>';
   }
 
   function render(state) {
@@ -211,19 +218,31 @@
     document.getElementById('live-text').textContent = text;
   }
 
+  // With the admin token the page polls the state with it (an EventSource cannot send it), which
+  // adds the failed tasks; without, it follows the public event stream.
+  var source = null;
+  var pollTimer = null;
+
   function poll() {
-    fetch('/dashboard/api/state').then(function (r) { return r.json(); })
-        .then(function (s) { render(s); live(true, 'polling'); })
+    var headers = token ? { 'Authorization': 'Bearer ' + token } : {};
+    fetch('/dashboard/api/state', { headers: headers })
+        .then(function (r) {
+          if (r.status === 401) { setToken(null); throw new Error('unauthorized'); }
+          return r.json();
+        })
+        .then(function (s) { render(s); live(true, token ? 'polling (admin)' : 'polling'); })
         .catch(function () { live(false, 'gateway not answering'); });
   }
 
   function connect() {
-    if (!window.EventSource) {
+    if (source) { source.close(); source = null; }
+    if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    if (token || !window.EventSource) {
       poll();
-      setInterval(poll, 2000);
+      pollTimer = setInterval(poll, 2000);
       return;
     }
-    var source = new EventSource('/dashboard/api/events');
+    source = new EventSource('/dashboard/api/events');
     source.addEventListener('state', function (e) { render(JSON.parse(e.data)); live(true, 'live'); });
     source.onerror = function () { live(false, 'reconnecting…'); };
   }
@@ -260,9 +279,11 @@
   }
 
   function setToken(value) {
+    var changed = (value || null) !== token;
     token = value || null;
     document.body.classList.toggle('admin-on', !!token);
     document.getElementById('admin-token').textContent = token ? 'Admin ✓' : 'Admin';
+    if (changed) { connect(); }
   }
 
   document.addEventListener('click', function (e) {

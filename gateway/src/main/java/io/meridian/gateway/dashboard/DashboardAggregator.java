@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -43,6 +44,11 @@ import reactor.netty.http.client.HttpClient;
  * regions nothing more than one. The regions are the source of truth for queues; the gateway's
  * own figures (health, circuit, traffic, latency, fail-overs) come from the meters and the health
  * registry it keeps anyway.
+ *
+ * <p>Failed tasks are not polled: their ids and tenants are the regions' to show only to the
+ * admin token, which the gateway does not hold (it knows the token's hash alone). {@link
+ * #withFailures} asks every region for them with the token of the operator who asks, when an
+ * operator asks; the state everyone else reads lists none (see {@link DashboardState}).
  */
 public final class DashboardAggregator implements SmartLifecycle {
 
@@ -90,15 +96,38 @@ public final class DashboardAggregator implements SmartLifecycle {
         }
     }
 
-    /** The state after the latest poll (empty before the first). */
+    /**
+     * The state after the latest poll (empty before the first), as anyone may read it: without
+     * failed tasks, whose ids and tenants are for the admin token only.
+     */
     public DashboardState state() {
         return state;
+    }
+
+    /**
+     * The latest state with the latest failed tasks of every region, asked of the regions now with
+     * an operator's admin token, which the regions check (the gateway should have checked it first).
+     * A region that does not answer contributes the list it gave last.
+     *
+     * @param authorization the operator's {@code Authorization} header, passed on as it is
+     * @return the state with its failures
+     */
+    public Mono<DashboardState> withFailures(String authorization) {
+        return Flux.fromIterable(catalog.regions())
+                .flatMap(region -> pollFailures(region, authorization))
+                .then(Mono.fromCallable(() -> {
+                    List<FailedTask> failures = new ArrayList<>();
+                    polled.values().forEach(target -> failures.addAll(target.failures));
+                    failures.sort(Comparator.comparing(FailedTask::finishedAt,
+                            Comparator.nullsLast(Comparator.reverseOrder())));
+                    return state.withFailures(List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))));
+                }));
     }
 
     /** Polls every region once, assembles the state and completes with it. */
     public Mono<DashboardState> pollOnce() {
         return Flux.fromIterable(catalog.regions())
-                .flatMap(region -> Mono.when(poll(region), pollFailures(region)))
+                .flatMap(this::poll)
                 .then(Mono.fromCallable(this::assemble))
                 .doOnNext(assembled -> state = assembled);
     }
@@ -128,13 +157,15 @@ public final class DashboardAggregator implements SmartLifecycle {
     }
 
     /**
-     * The region's latest failures. A region that cannot list them (unreachable, or a task
-     * server without the list) keeps its last known list; reachability is the queue poll's call.
+     * The region's latest failures, every tenant's, asked with the admin token. A region that
+     * cannot list them (unreachable, refusing the token, or a task server without the list) keeps
+     * its last known list; reachability is the queue poll's call.
      */
-    private Mono<Void> pollFailures(Region region) {
+    private Mono<Void> pollFailures(Region region, String authorization) {
         Polled target = polled.get(region.id());
         URI url = URI.create(endpointFor(region) + "/v1/tasks?limit=" + FAILURES);
         return client.get().uri(url)
+                .header(HttpHeaders.AUTHORIZATION, authorization)
                 .retrieve()
                 .bodyToMono(FailedTask.Answer.class)
                 .timeout(properties.timeout())
@@ -169,11 +200,8 @@ public final class DashboardAggregator implements SmartLifecycle {
         for (Region region : catalog.regions()) {
             regions.add(regionState(region, polled.get(region.id()), now));
         }
-        List<FailedTask> failures = new ArrayList<>();
-        polled.values().forEach(target -> failures.addAll(target.failures));
-        failures.sort(Comparator.comparing(FailedTask::finishedAt, Comparator.nullsLast(Comparator.reverseOrder())));
         return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts(),
-                List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))));
+                List.of());
     }
 
     private DashboardState.RegionState regionState(Region region, Polled target, long now) {

@@ -1,15 +1,21 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.gateway.error.ErrorResponses;
 import java.time.Duration;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,6 +25,11 @@ import reactor.core.publisher.Mono;
  * (nothing is fetched from elsewhere), and the two endpoints it reads: {@code /dashboard/api/state}
  * (the whole state, once) and {@code /dashboard/api/events} (the same state as server-sent events,
  * one per poll interval).
+ *
+ * <p>Both are public and answer the {@link DashboardState} anyone may see: no task ids, nothing of
+ * any tenant. With the admin bearer token ({@code Authorization: Bearer <token>}) they add the
+ * regions' latest failed tasks, asked of the regions with that token; a wrong token is {@code 401},
+ * never the public state, so that a page holding a stale token learns it.
  */
 @RestController
 @ConditionalOnProperty(prefix = DashboardProperties.PREFIX, name = "enabled", matchIfMissing = true)
@@ -32,10 +43,13 @@ class DashboardController {
 
     private final DashboardAggregator aggregator;
 
+    private final AdminCredential credential;
+
     private final Duration interval;
 
-    DashboardController(DashboardAggregator aggregator, DashboardProperties properties) {
+    DashboardController(DashboardAggregator aggregator, AdminCredential credential, DashboardProperties properties) {
         this.aggregator = aggregator;
+        this.credential = credential;
         this.interval = properties.pollInterval();
     }
 
@@ -56,14 +70,43 @@ class DashboardController {
     }
 
     @GetMapping(path = "/dashboard/api/state", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<DashboardState> state() {
-        return Mono.fromSupplier(aggregator::state);
+    Mono<ResponseEntity<?>> state(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+        if (authorization == null) {
+            return Mono.fromSupplier(() -> ResponseEntity.ok(aggregator.state()));
+        }
+        String refusal = credential.refusal(authorization);
+        if (refusal != null) {
+            return Mono.just(unauthorized(refusal));
+        }
+        return aggregator.withFailures(authorization).map(ResponseEntity::ok);
     }
 
     @GetMapping(path = "/dashboard/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<DashboardState>> events() {
+    Mono<ResponseEntity<?>> events(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+        if (authorization == null) {
+            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                    .body(stream(tick -> Mono.fromSupplier(aggregator::state))));
+        }
+        String refusal = credential.refusal(authorization);
+        if (refusal != null) {
+            return Mono.just(unauthorized(refusal));
+        }
+        return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                .body(stream(tick -> aggregator.withFailures(authorization))));
+    }
+
+    private Flux<ServerSentEvent<DashboardState>> stream(Function<Long, Mono<DashboardState>> states) {
         return Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                .map(tick -> ServerSentEvent.builder(aggregator.state()).event("state").build());
+                .concatMap(states, 1)
+                .map(state -> ServerSentEvent.builder(state).event("state").build());
+    }
+
+    private static ResponseEntity<String> unauthorized(String refusal) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_JSON)
+                .body(ErrorResponses.json(HttpStatus.UNAUTHORIZED.value(), "unauthorized", refusal,
+                        HttpHeaders.AUTHORIZATION));
     }
 }

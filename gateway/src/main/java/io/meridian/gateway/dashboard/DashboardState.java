@@ -7,11 +7,16 @@ import org.jspecify.annotations.Nullable;
  * Everything the dashboard page shows, as {@code GET /dashboard/api/state} answers it and the
  * event stream pushes it.
  *
+ * <p>The state anyone may read (the page is public) holds no task ids and nothing of any tenant:
+ * regions, their queues' figures and requests by country, with {@code failures} empty. Asked with
+ * the admin token it lists the latest failed tasks too, with their ids and tenants.
+ *
  * @param at             when it was assembled, epoch milliseconds
  * @param pollMillis     time between two polls of the regions
  * @param regions        one entry per region of the catalog, in catalog order
  * @param countries      requests per client country since the gateway started, largest first
- * @param failures       the latest failed and dead-lettered tasks across all regions, newest first
+ * @param failures       the latest failed and dead-lettered tasks across all regions, newest first;
+ *                       empty unless asked with the admin token
  */
 public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries,
         List<FailedTask> failures) {
@@ -19,6 +24,11 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
     /** Before the first poll. */
     static DashboardState empty(long pollMillis) {
         return new DashboardState(0, pollMillis, List.of(), List.of(), List.of());
+    }
+
+    /** The same state listing these failed tasks. */
+    DashboardState withFailures(List<FailedTask> failed) {
+        return new DashboardState(at, pollMillis, regions, countries, failed);
     }
 
     /**

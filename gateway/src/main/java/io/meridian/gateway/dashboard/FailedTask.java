@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param region     the region that holds it (set by the aggregator)
  * @param id         its id
+ * @param tenant     the tenant that submitted it, as its region reports it ({@code null} from a
+ *                   region of a version without tenants)
  * @param queue      its queue
  * @param status     {@code failed} or {@code dead_lettered}
  * @param attempts   attempts made
@@ -17,11 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when it ended
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record FailedTask(@Nullable String region, String id, String queue, String status, int attempts,
+public record FailedTask(@Nullable String region, String id, @Nullable String tenant, String queue, String status, int attempts,
         @Nullable Error error, @Nullable Instant finishedAt) {
 
     FailedTask in(String regionId) {
-        return new FailedTask(regionId, id, queue, status, attempts, error, finishedAt);
+        return new FailedTask(regionId, id, tenant, queue, status, attempts, error, finishedAt);
     }
 
     /**

@@ -365,12 +365,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             headers.set(GeoRoutingFilter.CLIENT_IP_HEADER, clientIp);
             headers.set(GeoRoutingFilter.COUNTRY_HEADER, country);
             headers.set(RegionProtocol.HEADER, RegionProtocol.VERSION);
+            // Always set, after RegionHeaders dropped the client's copy: the region scopes tasks
+            // by it, and a request the tenant filter did not see (no tenants configured) is the
+            // anonymous tenant's.
             Tenant tenant = exchange.getAttribute(Tenant.ATTRIBUTE);
-            if (tenant != null) {
-                headers.set(Tenant.HEADER, tenant.id());
-                if (!tenant.models().isEmpty()) {
-                    headers.set(Tenant.MODELS_HEADER, String.join(",", tenant.models()));
-                }
+            headers.set(Tenant.HEADER, tenant != null ? tenant.id() : Tenant.ANONYMOUS_ID);
+            if (tenant != null && !tenant.models().isEmpty()) {
+                headers.set(Tenant.MODELS_HEADER, String.join(",", tenant.models()));
             }
             if (contentLength >= 0) {
                 headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, contentLength);

@@ -19,7 +19,15 @@ public record Tenant(String id, TenantProperties.Limits limits, @Nullable String
     /** Exchange attribute holding the request's tenant. */
     public static final String ATTRIBUTE = Tenant.class.getName();
 
-    /** Request header that tells a region which tenant a request is for. */
+    /**
+     * Request header that tells a region which tenant a request is for: set on every request the
+     * gateway forwards ({@value #ANONYMOUS_ID} without an API key), after any copy the client sent
+     * is dropped. The region scopes tasks by it: one tenant cannot read, follow or cancel
+     * another's, nor reuse its idempotency keys.
+     *
+     * <p>Security note: the region believes this header only because nothing but the gateway can
+     * reach it (mutual TLS); a region reachable otherwise would believe whoever names a tenant.
+     */
     public static final String HEADER = "X-Meridian-Tenant";
 
     /** Request header with the models the tenant may use, for the region to enforce (absent: any). */

@@ -1,8 +1,11 @@
 package io.meridian.gateway.dashboard;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -34,7 +38,8 @@ import reactor.test.StepVerifier;
         "meridian.health.interval=0s",
         "meridian.dashboard.poll-interval=1h",
         "meridian.dashboard.history=2h",
-        "meridian.dashboard.timeout=500ms"})
+        "meridian.dashboard.timeout=500ms",
+        "meridian.admin.token-sha256=" + DashboardControlIntegrationTests.TOKEN_SHA256})
 class DashboardIntegrationTests extends RegionsIntegrationTest {
 
     static final String GERMANY = "80.133.1.1";
@@ -115,30 +120,107 @@ class DashboardIntegrationTests extends RegionsIntegrationTest {
                 .jsonPath("$.regions[1].unreachableSince").isEmpty();
     }
 
-    @Test
-    void listsTheLatestFailuresOfAllRegionsNewestFirst() {
+    void regionsListFailures() {
         regions.get("us-east").stubFor(get(urlEqualTo("/v1/tasks?limit=" + DashboardAggregator.FAILURES))
+                .withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + DashboardControlIntegrationTests.TOKEN))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
-                        {"region":"us-east","tasks":[{"id":"us-east.01JD3X9K2M0000000000000001","queue":"simple",
-                          "status":"dead_lettered","attempts":3,"error":{"error":"model_error","message":"boom"},
-                          "finishedAt":"2026-11-28T08:00:02Z"}]}
+                        {"region":"us-east","tasks":[{"id":"us-east.01JD3X9K2M0000000000000001","tenant":"acme",
+                          "queue":"simple","status":"dead_lettered","attempts":3,
+                          "error":{"error":"model_error","message":"boom"},"finishedAt":"2026-11-28T08:00:02Z"}]}
                         """)));
         regions.get("ap-southeast").stubFor(get(urlEqualTo("/v1/tasks?limit=" + DashboardAggregator.FAILURES))
+                .withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + DashboardControlIntegrationTests.TOKEN))
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("""
                         {"region":"ap-southeast","tasks":[{"id":"ap-southeast.01JD3X9K2M0000000000000002",
-                          "queue":"complex","status":"failed","attempts":1,
+                          "tenant":"globex","queue":"complex","status":"failed","attempts":1,
                           "error":{"error":"invalid_request","message":"bad model"},
                           "finishedAt":"2026-11-28T08:00:05.5Z"}]}
                         """)));
+    }
+
+    WebTestClient.BodyContentSpec adminState() {
+        return client.get().uri("/dashboard/api/state")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + DashboardControlIntegrationTests.TOKEN).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody();
+    }
+
+    @Test
+    void withTheAdminTokenListsTheLatestFailuresOfAllRegionsNewestFirstAskedWithThatToken() {
+        regionsListFailures();
         aggregator.pollOnce().block(Duration.ofSeconds(10));
-        state()
+        adminState()
                 .jsonPath("$.failures.length()").isEqualTo(2)
                 .jsonPath("$.failures[0].region").isEqualTo("ap-southeast")
                 .jsonPath("$.failures[0].status").isEqualTo("failed")
+                .jsonPath("$.failures[0].tenant").isEqualTo("globex")
                 .jsonPath("$.failures[0].error.message").isEqualTo("bad model")
                 .jsonPath("$.failures[1].region").isEqualTo("us-east")
                 .jsonPath("$.failures[1].id").isEqualTo("us-east.01JD3X9K2M0000000000000001")
+                .jsonPath("$.failures[1].tenant").isEqualTo("acme")
                 .jsonPath("$.failures[1].error.error").isEqualTo("model_error");
+        regions.get("us-east").verify(getRequestedFor(urlEqualTo("/v1/tasks?limit=" + DashboardAggregator.FAILURES))
+                .withHeader(HttpHeaders.AUTHORIZATION, equalTo("Bearer " + DashboardControlIntegrationTests.TOKEN)));
+    }
+
+    @Test
+    void thePublicStateShowsNoTaskIdsAndNoTenantsAndAsksTheRegionsForNone() {
+        regionsListFailures();
+        reports("us-east", queues("us-east", 3, 2, 10, 1));
+        aggregator.pollOnce().block(Duration.ofSeconds(10));
+        adminState().jsonPath("$.failures.length()").isEqualTo(2);
+        regions.servers().forEach(WireMockServer::resetRequests);
+
+        aggregator.pollOnce().block(Duration.ofSeconds(10));
+        String body = client.get().uri("/dashboard/api/state").exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(body).contains("\"failures\":[]")
+                .contains("\"depth\":3")
+                .doesNotContain("01JD3X9K2M").doesNotContain("acme").doesNotContain("globex")
+                .doesNotContain("tenant");
+        regions.servers().forEach(server -> server.verify(0, getRequestedFor(urlPathEqualTo("/v1/tasks"))));
+        Flux<ServerSentEvent<String>> events = client.get().uri("/dashboard/api/events")
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                })
+                .getResponseBody();
+        StepVerifier.create(events.take(1))
+                .assertNext(event -> assertThat(event.data()).contains("\"failures\":[]").doesNotContain("01JD3X9K2M"))
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aWrongAdminTokenIsRefusedRatherThanAnsweredWithThePublicState() {
+        for (String uri : java.util.List.of("/dashboard/api/state", "/dashboard/api/events")) {
+            client.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer not-the-token").exchange()
+                    .expectStatus().isUnauthorized()
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                    .expectBody()
+                    .jsonPath("$.error").isEqualTo("unauthorized")
+                    .jsonPath("$.field").isEqualTo("Authorization");
+        }
+    }
+
+    @Test
+    void theAdminEventStreamCarriesTheFailures() {
+        regionsListFailures();
+        aggregator.pollOnce().block(Duration.ofSeconds(10));
+        Flux<ServerSentEvent<String>> events = client.get().uri("/dashboard/api/events")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + DashboardControlIntegrationTests.TOKEN)
+                .accept(MediaType.TEXT_EVENT_STREAM).exchange()
+                .expectStatus().isOk()
+                .returnResult(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+                })
+                .getResponseBody();
+        StepVerifier.create(events.take(1))
+                .assertNext(event -> assertThat(event.data()).contains("us-east.01JD3X9K2M0000000000000001"))
+                .expectComplete()
+                .verify(Duration.ofSeconds(30));
     }
 
     @Test

@@ -64,6 +64,22 @@ public final class AdminToken {
     }
 
     /**
+     * Whether a request carries the admin token, without refusing it if not: for the task API,
+     * where the admin token widens what a caller sees (every tenant's tasks) and its absence
+     * leaves the caller with its own tenant's.
+     *
+     * @param authorization the request's {@code Authorization} header
+     * @return {@code true} only if a token is configured and the header carries it
+     */
+    public boolean accepts(@Nullable String authorization) {
+        if (expected == null || authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        return MessageDigest.isEqual(expected, sha256(authorization.substring(BEARER.length()).strip()));
+    }
+
+    /**
      * The hash to configure for a token.
      *
      * @param token the token

@@ -9,6 +9,7 @@ import io.meridian.taskserver.task.TaskFailures;
 import io.meridian.taskserver.task.TaskProperties;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.task.TaskResult;
+import io.meridian.taskserver.task.TaskScope;
 import io.meridian.taskserver.task.TaskService;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.task.TaskTokens;
@@ -105,6 +106,7 @@ class ChatCompletionsController {
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
         String traceParent = tracing.traceParent(exchange);
+        String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"model\": \"...\", \"messages\": [...]}",
@@ -117,7 +119,7 @@ class ChatCompletionsController {
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(request -> {
                     Task task = tasks.submit(taskRequest(request), idempotencyKey,
-                            TenantHeaders.allowedModels(allowedModels), traceParent).task();
+                            TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task();
                     if (request.stream()) {
                         return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                                 .body(stream(task, request.includeUsage())));
@@ -156,7 +158,7 @@ class ChatCompletionsController {
         String model = backend.name().equals(backend.defaultModel()) ? backend.defaultModel() : task.model();
         StringBuilder sent = new StringBuilder();
         AtomicInteger shownAttempt = new AtomicInteger(-1);
-        Mono<Task> finished = tasks.events(task.id().toString())
+        Mono<Task> finished = tasks.events(task.id().toString(), TaskScope.tenant(task.tenant()))
                 .filter(state -> state.status().isTerminal())
                 .last()
                 .cache();

@@ -73,6 +73,7 @@ class ProcessController {
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
         String traceParent = tracing.traceParent(exchange);
+        String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
@@ -81,7 +82,7 @@ class ProcessController {
                     return TaskRequest.from(json, maxQueryLength, kinds);
                 })
                 .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey,
-                        TenantHeaders.allowedModels(allowedModels), traceParent).task()))
+                        TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task()))
                 .flatMap(task -> tasks.await(task.id(), syncWait))
                 .map(this::answer);
     }

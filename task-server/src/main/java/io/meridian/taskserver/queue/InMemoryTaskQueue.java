@@ -63,7 +63,7 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final Map<TaskId, Task> tasks = new HashMap<>();
 
-    private final Map<String, TaskId> idempotencyKeys = new HashMap<>();
+    private final Map<IdempotencyKey, TaskId> idempotencyKeys = new HashMap<>();
 
     private final PriorityQueue<Due> finished = new PriorityQueue<>(Due.ORDER);
 
@@ -90,7 +90,7 @@ final class InMemoryTaskQueue implements TaskQueue {
             Lane lane = lane(task.queue());
             String key = task.idempotencyKey();
             if (key != null) {
-                Optional<Task> held = findByIdempotencyKey(key);
+                Optional<Task> held = findByIdempotencyKey(task.tenant(), key);
                 if (held.isPresent()) {
                     return new Submission(held.get(), false);
                 }
@@ -103,7 +103,7 @@ final class InMemoryTaskQueue implements TaskQueue {
             }
             tasks.put(task.id(), task);
             if (key != null) {
-                idempotencyKeys.put(key, task.id());
+                idempotencyKeys.put(new IdempotencyKey(task.tenant(), key), task.id());
             }
             lane.ready.add(task.id());
             publish(task);
@@ -119,9 +119,9 @@ final class InMemoryTaskQueue implements TaskQueue {
     }
 
     @Override
-    public Optional<Task> findByIdempotencyKey(String idempotencyKey) {
+    public Optional<Task> findByIdempotencyKey(String tenant, String idempotencyKey) {
         return locked(() -> {
-            TaskId id = idempotencyKeys.get(idempotencyKey);
+            TaskId id = idempotencyKeys.get(new IdempotencyKey(tenant, idempotencyKey));
             return id == null ? Optional.empty() : Optional.ofNullable(held(id));
         });
     }
@@ -333,7 +333,7 @@ final class InMemoryTaskQueue implements TaskQueue {
     private void forget(TaskId id) {
         Task task = tasks.remove(id);
         if (task != null && task.idempotencyKey() != null) {
-            idempotencyKeys.remove(task.idempotencyKey(), id);
+            idempotencyKeys.remove(new IdempotencyKey(task.tenant(), task.idempotencyKey()), id);
         }
         // Its entry in the expiry order, if still there, finds no task later and is skipped.
     }
@@ -416,5 +416,9 @@ final class InMemoryTaskQueue implements TaskQueue {
                 ready.add(waiting.pollFirst().id());
             }
         }
+    }
+
+    /** A client's idempotency key within its tenant's keys. */
+    private record IdempotencyKey(String tenant, String key) {
     }
 }

@@ -22,6 +22,7 @@ import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +59,12 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code :stats:<queue>}, a hash of counters ({@code queued}, {@code running}, outcomes);
  *   <li>{@code :task:<id>}, a hash: the task as JSON, its {@code version}, and the {@code entry}
  *       whose delivery may run it; it expires at the result TTL once the task is final;
- *   <li>{@code :idem:<key>}, the task id held under an idempotency key ({@code SET} in the submit
- *       script, so two replicas never create two tasks; expires with the task);
+ *   <li>{@code :idem:<key>} for the anonymous tenant, {@code :idem@<tenant>:<key>} for any other,
+ *       the task id held under a tenant's idempotency key ({@code SET} in the submit script, so two
+ *       replicas never create two tasks; expires with the task). The anonymous tenant keeps the
+ *       name keys had before tasks had tenants, so a key stored then still finds its task (which
+ *       reads back as the anonymous tenant's); a tenant's name has no {@code :} and keys of the
+ *       two forms differ at {@code idem:} / {@code idem@}, so no two tenants' keys share a name;
  *   <li>{@code :finished}, a sorted set of final tasks by finish time, for {@link #housekeep()} on the
  *       injected clock;
  *   <li>{@code :events}, the pub/sub channel on which every status change is announced, so
@@ -337,11 +342,11 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                     + " was " + task.status() + " after " + task.attempts() + " attempts");
         }
         Lane lane = lane(task.queue());
-        String key = task.idempotencyKey();
+        String key = task.idempotencyKey() != null ? idemKey(task.tenant(), task.idempotencyKey()) : null;
         String body = write(task);
         for (int race = 0; race < MAX_RACES; race++) {
             List<String> outcome = scripts.run(SUBMIT, ScriptOutputType.MULTI,
-                    new String[] {taskKey(task.id()), key != null ? idemKey(key) : taskKey(task.id()), lane.stream,
+                    new String[] {taskKey(task.id()), key != null ? key : taskKey(task.id()), lane.stream,
                             lane.stats},
                     task.id().toString(), body, Long.toString(task.version()), Integer.toString(lane.settings.maxDepth()),
                     key != null ? "1" : "0", channel, message(body));
@@ -358,7 +363,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                         return new Submission(held.get(), false);
                     }
                     // The key outlived its task (expired meanwhile): drop it and submit again.
-                    redis.del(idemKey(key));
+                    redis.del(key);
                 }
             }
         }
@@ -405,9 +410,10 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     }
 
     @Override
-    public Optional<Task> findByIdempotencyKey(String idempotencyKey) {
-        String id = redis.get(idemKey(idempotencyKey));
-        return id == null ? Optional.empty() : find(TaskId.parse(id));
+    public Optional<Task> findByIdempotencyKey(String tenant, String idempotencyKey) {
+        String id = redis.get(idemKey(tenant, idempotencyKey));
+        // The task's own tenant is checked too, whatever the key's name promised.
+        return id == null ? Optional.empty() : find(TaskId.parse(id)).filter(task -> task.tenant().equals(tenant));
     }
 
     @Override
@@ -721,7 +727,7 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                 .step("ttl", taskKey(done.id()), ttl, "", "")
                 .step("zadd", finishedKey(), Long.toString(done.finishedAt().toEpochMilli()), done.id().toString(), "");
         if (done.idempotencyKey() != null) {
-            steps.step("ttl", idemKey(done.idempotencyKey()), ttl, "", "");
+            steps.step("ttl", idemKey(done.tenant(), done.idempotencyKey()), ttl, "", "");
         }
         return steps;
     }
@@ -842,7 +848,8 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
             String body = redis.hget(taskKey(id), "json");
             task = body == null ? null : read(body);
         }
-        String key = task != null && task.idempotencyKey() != null ? idemKey(task.idempotencyKey()) : taskKey(id);
+        String key = task != null && task.idempotencyKey() != null ? idemKey(task.tenant(), task.idempotencyKey())
+                : taskKey(id);
         Long deleted = scripts.run(FORGET, ScriptOutputType.INTEGER,
                 new String[] {taskKey(id), key, finishedKey(), housekeeping.leaseKey()}, id.toString(), lease);
         return deleted == null ? 0 : deleted.intValue();
@@ -944,8 +951,9 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
         return namespace + ":task:" + id;
     }
 
-    private String idemKey(String key) {
-        return namespace + ":idem:" + key;
+    private String idemKey(String tenant, String key) {
+        return TenantHeaders.ANONYMOUS.equals(tenant) ? namespace + ":idem:" + key
+                : namespace + ":idem@" + tenant + ":" + key;
     }
 
     private String finishedKey() {

@@ -31,8 +31,9 @@ import java.util.function.Consumer;
  *       happened since.
  *   <li><b>Final is final.</b> A task in a {@linkplain TaskStatus#isTerminal() final status} never
  *       changes again.
- *   <li><b>Idempotent submits.</b> A task whose {@link Task#idempotencyKey()} names a task still
- *       held is not added; the held one is returned instead.
+ *   <li><b>Idempotent submits, per tenant.</b> A task whose {@link Task#idempotencyKey()} names a
+ *       task of the same {@linkplain Task#tenant() tenant} still held is not added; the held one is
+ *       returned instead. Another tenant's task under the same key is another task.
  *   <li><b>Observable.</b> Each status change is passed to every {@linkplain #subscribe
  *       subscriber}, in the order the changes happened for any one task. Heartbeats are not
  *       status changes and are not passed on.
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
  * <p>How Redis Streams maps onto it: one stream per queue, read by one consumer group
  * ({@code XADD} on submit, {@code XREADGROUP} on claim, {@code XACK} when an attempt ends); a
  * sorted set of retry times; a hash per task with {@code EXPIRE} at the result TTL; {@code SET NX}
- * for idempotency keys; a housekeeping lease with a fencing token under which one replica
+ * for idempotency keys (named by tenant and key); a housekeeping lease with a fencing token under which one replica
  * takes back the attempts of lost replicas, which the attempt numbers above make safe; a dead-letter stream written by {@link
  * #fail} with {@link TaskStatus#DEAD_LETTERED}; pub/sub for the subscribers.
  */
@@ -78,12 +79,13 @@ public interface TaskQueue {
     Optional<Task> find(TaskId id);
 
     /**
-     * Looks a task up by the client's idempotency key.
+     * Looks a task up by the client's idempotency key, among one tenant's tasks.
      *
+     * @param tenant         the tenant whose keys to search
      * @param idempotencyKey the key the task was submitted with
-     * @return the task, or empty if no task held here has that key
+     * @return the task, or empty if no task of that tenant held here has that key
      */
-    Optional<Task> findByIdempotencyKey(String idempotencyKey);
+    Optional<Task> findByIdempotencyKey(String tenant, String idempotencyKey);
 
     /**
      * Hands the oldest task that may run now (queued, and past its retry time if it has one) to

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.task;
 
 import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  *                       model it asked for; {@code null} otherwise
  * @param traceParent    the W3C {@code traceparent} of the request that submitted it, whose trace its
  *                       attempts continue (on whichever replica runs them); {@code null} without tracing
+ * @param tenant         the tenant that submitted it, as the gateway vouched for it in {@value
+ *                       TenantHeaders#TENANT}; only that tenant (and the admin token) may read it,
+ *                       cancel it or reuse its idempotency key. A task stored before tasks had tenants
+ *                       is read back as {@value TenantHeaders#ANONYMOUS}'s
  */
 public record Task(
         TaskId id,
@@ -56,10 +61,11 @@ public record Task(
         List<ChatMessage> messages,
         boolean stream,
         @Nullable String requestedModel,
-        @Nullable String traceParent) {
+        @Nullable String traceParent,
+        String tenant) {
 
     /**
-     * Copies the messages.
+     * Copies the messages; reads a missing tenant as {@value TenantHeaders#ANONYMOUS}.
      */
     public Task {
         // A task stored by a version without conversations (a shared queue backend during a rolling
@@ -67,10 +73,14 @@ public record Task(
         @SuppressWarnings("ConstantValue")
         boolean absent = messages == null;
         messages = absent ? List.of() : List.copyOf(messages);
+        // Likewise a task stored before tasks had tenants: every such task was submitted without one.
+        @SuppressWarnings("ConstantValue")
+        boolean untenanted = tenant == null || tenant.isEmpty();
+        tenant = untenanted ? TenantHeaders.ANONYMOUS : tenant;
     }
 
     /**
-     * A task of a plain query, not streamed, not degraded.
+     * A task of a plain query, not streamed, not degraded, of the anonymous tenant.
      *
      * @param id             its id
      * @param queue          its queue
@@ -94,7 +104,7 @@ public record Task(
             @Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable TaskResult result,
             @Nullable TaskError lastError, @Nullable String idempotencyKey, long version) {
         this(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt, finishedAt,
-                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null);
+                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null, TenantHeaders.ANONYMOUS);
     }
 
     /**
@@ -108,7 +118,7 @@ public record Task(
     public Task withChat(List<ChatMessage> messages, boolean stream, @Nullable String requestedModel) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent);
+                requestedModel, traceParent, tenant);
     }
 
     /**
@@ -120,7 +130,19 @@ public record Task(
     public Task withTrace(@Nullable String traceParent) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent);
+                requestedModel, traceParent, tenant);
+    }
+
+    /**
+     * The same task, submitted by a tenant.
+     *
+     * @param tenant the tenant, as {@link TenantHeaders#tenant} read it
+     * @return the task
+     */
+    public Task withTenant(String tenant) {
+        return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
+                requestedModel, traceParent, tenant);
     }
 
     /**
@@ -168,7 +190,7 @@ public record Task(
     public Task started(Instant now) {
         return new Task(id, queue, query, model, TaskStatus.RUNNING, attempts + 1, maxAttempts, createdAt, now, now,
                 null, null, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent);
+                messages, stream, requestedModel, traceParent, tenant);
     }
 
     /**
@@ -180,7 +202,7 @@ public record Task(
     public Task heartbeat(Instant now) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, now,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent);
+                messages, stream, requestedModel, traceParent, tenant);
     }
 
     /**
@@ -193,7 +215,7 @@ public record Task(
     public Task succeeded(TaskResult answer, Instant now) {
         TaskResult result = requestedModel != null ? answer.degradedFrom(requestedModel) : answer;
         return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
-                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent);
+                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent, tenant);
     }
 
     /**
@@ -207,7 +229,7 @@ public record Task(
     public Task retrying(TaskError error, Instant retryAt, Instant now) {
         return new Task(id, queue, query, model, TaskStatus.QUEUED, attempts, maxAttempts, createdAt, startedAt, now,
                 null, retryAt, null, error, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent);
+                messages, stream, requestedModel, traceParent, tenant);
     }
 
     /**
@@ -225,6 +247,6 @@ public record Task(
         }
         return new Task(id, queue, query, model, finalStatus, attempts, maxAttempts, createdAt, startedAt, now, now,
                 null, null, error != null ? error : lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent);
+                messages, stream, requestedModel, traceParent, tenant);
     }
 }

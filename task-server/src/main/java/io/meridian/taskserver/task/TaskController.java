@@ -1,6 +1,7 @@
 package io.meridian.taskserver.task;
 
 import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.admin.AdminToken;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.web.ApiError;
@@ -32,6 +33,10 @@ import tools.jackson.databind.JsonNode;
  * /v1/tasks/{id}}, {@code GET /v1/tasks/{id}/events} (server-sent events, one per status change,
  * completing after the final one) and {@code DELETE /v1/tasks/{id}}. Failures become {@link
  * ApiError} answers in the {@code web} package.
+ *
+ * <p>A task is its submitter's: the tenant of {@value TenantHeaders#TENANT} (see {@link TaskScope}).
+ * Another tenant's {@code GET}, events or {@code DELETE} get {@code 404 task_not_found}, as for a
+ * task that does not exist; the admin token ({@code Authorization: Bearer}) reaches every task.
  */
 @RestController
 class TaskController {
@@ -43,15 +48,18 @@ class TaskController {
 
     private final TaskTracing tracing;
 
+    private final AdminToken admin;
+
     private final int maxQueryLength;
 
     private final int maxJsonDepth;
 
     private final List<String> kinds;
 
-    TaskController(TaskService tasks, TaskServerProperties server, Queues queues, TaskTracing tracing) {
+    TaskController(TaskService tasks, TaskServerProperties server, Queues queues, TaskTracing tracing, AdminToken admin) {
         this.tasks = tasks;
         this.tracing = tracing;
+        this.admin = admin;
         this.maxQueryLength = server.maxQueryLength();
         this.maxJsonDepth = server.maxJsonDepth();
         this.kinds = queues.all().stream().map(QueueSettings::name).toList();
@@ -64,6 +72,7 @@ class TaskController {
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
         String traceParent = tracing.traceParent(exchange);
+        String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
@@ -72,7 +81,7 @@ class TaskController {
                     return TaskRequest.from(json, maxQueryLength, kinds);
                 })
                 .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey,
-                        TenantHeaders.allowedModels(allowedModels), traceParent).task())));
+                        TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task())));
     }
 
     /**
@@ -88,9 +97,10 @@ class TaskController {
 
     /** A task; a finished one names the tokens it used ({@value TenantHeaders#USAGE}), for the gateway's budgets. */
     @GetMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<TaskView>> get(@PathVariable String id) {
+    Mono<ResponseEntity<TaskView>> get(@PathVariable String id, ServerWebExchange exchange) {
+        TaskScope scope = TaskScope.of(exchange.getRequest().getHeaders(), admin);
         return tasks.call(() -> {
-            Task task = tasks.get(id);
+            Task task = tasks.get(id, scope);
             ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
             if (task.status() == TaskStatus.SUCCEEDED && task.result() != null) {
                 answer.header(TenantHeaders.USAGE, TenantHeaders.usage(task.result().usage()));
@@ -105,8 +115,9 @@ class TaskController {
      * that proxies do not close the stream during a long model call.
      */
     @GetMapping(path = "/v1/tasks/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<TaskView>> events(@PathVariable String id) {
-        Flux<ServerSentEvent<TaskView>> states = tasks.events(id).concatMapIterable(task -> {
+    Flux<ServerSentEvent<TaskView>> events(@PathVariable String id, ServerWebExchange exchange) {
+        TaskScope scope = TaskScope.of(exchange.getRequest().getHeaders(), admin);
+        Flux<ServerSentEvent<TaskView>> states = tasks.events(id, scope).concatMapIterable(task -> {
             ServerSentEvent<TaskView> event = ServerSentEvent.builder(TaskView.of(task))
                     .id(Long.toString(task.version()))
                     .event(task.status().wireName())
@@ -124,7 +135,8 @@ class TaskController {
     }
 
     @DeleteMapping(path = "/v1/tasks/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Mono<TaskView> cancel(@PathVariable String id) {
-        return tasks.call(() -> TaskView.of(tasks.cancel(id)));
+    Mono<TaskView> cancel(@PathVariable String id, ServerWebExchange exchange) {
+        TaskScope scope = TaskScope.of(exchange.getRequest().getHeaders(), admin);
+        return tasks.call(() -> TaskView.of(tasks.cancel(id, scope)));
     }
 }

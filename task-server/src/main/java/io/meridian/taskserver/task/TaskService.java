@@ -9,6 +9,7 @@ import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,11 @@ import reactor.core.scheduler.Schedulers;
  * with the model it asked for. A quick smaller answer beats a timeout behind a long GPU backlog;
  * the client can tell, and resubmit with an explicit kind once the backlog has drained (an
  * explicit {@code kind} degrades too: the policy exists for when the GPUs cannot keep up).
+ *
+ * <p>Tenancy: a task belongs to the tenant that submitted it ({@link Task#tenant()}). Looking it
+ * up, following its events and cancelling it take the caller's {@link TaskScope}; a task outside
+ * it is answered as unknown, never as forbidden, so ids cannot be probed. Idempotency keys count
+ * per tenant.
  *
  * <p>The queue backend may block (Redis, see {@link TaskQueue#blocking()}): the methods returning
  * a value call it on the caller's thread, so callers on an event loop wrap them in {@link #call},
@@ -189,9 +195,27 @@ public final class TaskService {
      */
     public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey, Set<String> allowedModels,
             @Nullable String traceParent) {
+        return submit(request, idempotencyKey, allowedModels, traceParent, TenantHeaders.ANONYMOUS);
+    }
+
+    /**
+     * Accepts a task for a tenant, which owns it: only that tenant (and the admin token) may read,
+     * follow or cancel it, and the idempotency key counts within the tenant's own keys, so two
+     * tenants sending the same key get two tasks.
+     *
+     * @param request        the validated request
+     * @param idempotencyKey the client's {@value #IDEMPOTENCY_KEY}, or {@code null}
+     * @param allowedModels  the models the tenant may use; empty: any
+     * @param traceParent    the submitting request's W3C {@code traceparent}, or {@code null}
+     * @param tenant         the tenant, as {@link TenantHeaders#tenant} read it
+     * @return the queued task, or the tenant's earlier one under the same key
+     * @throws ApiException 403 {@code model_not_allowed} if the task would run a model the tenant may not use
+     */
+    public TaskQueue.Submission submit(TaskRequest request, @Nullable String idempotencyKey, Set<String> allowedModels,
+            @Nullable String traceParent, String tenant) {
         if (idempotencyKey != null) {
             checkKey(idempotencyKey);
-            Optional<Task> held = queue.findByIdempotencyKey(idempotencyKey);
+            Optional<Task> held = queue.findByIdempotencyKey(tenant, idempotencyKey);
             if (held.isPresent()) {
                 return new TaskQueue.Submission(held.get(), false);
             }
@@ -223,6 +247,9 @@ public final class TaskService {
             if (traceParent != null) {
                 task = task.withTrace(traceParent);
             }
+            if (!tenant.equals(task.tenant())) {
+                task = task.withTenant(tenant);
+            }
             TaskQueue.Submission submission = queue.submit(task);
             created = submission.created();
             return submission;
@@ -244,27 +271,32 @@ public final class TaskService {
     /**
      * Looks a task up by the id a client sent.
      *
-     * @param id the id as sent
+     * @param id    the id as sent
+     * @param scope whose tasks the caller may see
      * @return the task
      * @throws InvalidRequestException if {@code id} is not a task id (field {@code id})
-     * @throws TaskNotFoundException   if no such task is held here
+     * @throws TaskNotFoundException   if no such task is held here, or it is another tenant's
      */
-    public Task get(String id) {
+    public Task get(String id, TaskScope scope) {
         TaskId taskId = parseLocal(id);
-        return queue.find(taskId).orElseThrow(() -> notFound(taskId));
+        return queue.find(taskId).filter(scope::sees).orElseThrow(() -> notFound(taskId));
     }
 
     /**
      * Cancels a queued or running task.
      *
-     * @param id the id as sent
+     * @param id    the id as sent
+     * @param scope whose tasks the caller may cancel
      * @return the cancelled task
      * @throws InvalidRequestException if {@code id} is not a task id
-     * @throws TaskNotFoundException   if no such task is held here
+     * @throws TaskNotFoundException   if no such task is held here, or it is another tenant's
      * @throws TaskFinishedException   if it had already finished
      */
-    public Task cancel(String id) {
+    public Task cancel(String id, TaskScope scope) {
         TaskId taskId = parseLocal(id);
+        // Looked up first, so that another tenant's task is never cancelled. A task never changes
+        // tenant, so the check cannot go stale before the cancellation.
+        queue.find(taskId).filter(scope::sees).orElseThrow(() -> notFound(taskId));
         TaskQueue.Cancellation cancellation = queue.cancel(taskId).orElseThrow(() -> notFound(taskId));
         if (!cancellation.cancelled()) {
             throw new TaskFinishedException(cancellation.task());
@@ -275,13 +307,15 @@ public final class TaskService {
     /**
      * The task as it is now, then each change of its status, completing after a final one.
      *
-     * @param id the id as sent
-     * @return the states; fails at once, before any state, if the id is malformed or unknown
+     * @param id    the id as sent
+     * @param scope whose tasks the caller may follow
+     * @return the states; fails at once, before any state, if the id is malformed, unknown or
+     *         another tenant's
      */
-    public Flux<Task> events(String id) {
+    public Flux<Task> events(String id, TaskScope scope) {
         return Flux.defer(() -> {
             TaskId taskId = parseLocal(id);
-            return changes(taskId).distinctUntilChanged(Task::status);
+            return changes(taskId, scope).distinctUntilChanged(Task::status);
         });
     }
 
@@ -293,7 +327,7 @@ public final class TaskService {
      * @return the finished task, or the task as it is when the wait runs out
      */
     public Mono<Task> await(TaskId id, Duration wait) {
-        return changes(id)
+        return changes(id, TaskScope.all())
                 .filter(task -> task.status().isTerminal())
                 .next()
                 .timeout(wait, call(() -> queue.find(id)).flatMap(Mono::justOrEmpty))
@@ -301,10 +335,15 @@ public final class TaskService {
     }
 
     /** The current state, then every newer one, until a final one. */
-    private Flux<Task> changes(TaskId id) {
+    private Flux<Task> changes(TaskId id, TaskScope scope) {
         Flux<Task> states = Flux.<Task>create(sink -> {
-            sink.onDispose(watch(id, sink::next)::run);
-            emitCurrent(sink, id);
+            // Changes are filtered too: one may arrive before the current state is read and refused.
+            sink.onDispose(watch(id, task -> {
+                if (scope.sees(task)) {
+                    sink.next(task);
+                }
+            })::run);
+            emitCurrent(sink, id, scope);
         }, FluxSink.OverflowStrategy.BUFFER);
         // Subscribing reads the task from the backend: off the event loop if that may block (Redis).
         return (queue.blocking() ? states.subscribeOn(Schedulers.boundedElastic()) : states)
@@ -315,8 +354,8 @@ public final class TaskService {
                 .takeUntil(task -> task.status().isTerminal());
     }
 
-    private void emitCurrent(FluxSink<Task> sink, TaskId id) {
-        Optional<Task> current = queue.find(id);
+    private void emitCurrent(FluxSink<Task> sink, TaskId id, TaskScope scope) {
+        Optional<Task> current = queue.find(id).filter(scope::sees);
         if (current.isPresent()) {
             sink.next(current.get());
         }

@@ -3,11 +3,24 @@ package io.meridian.taskserver.web;
 import io.meridian.taskserver.llm.TokenUsage;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the gateway tells a region about a request's tenant, and what the region tells the gateway
  * back about the tokens a request used, so that budgets are counted from real usage.
+ *
+ * <p>{@value #TENANT}: the tenant the request is for, which the gateway sets on every request it
+ * forwards ({@value #ANONYMOUS} for a request without an API key) after dropping any copy the
+ * client sent. The tenant owns the tasks the request creates: another tenant's request gets {@code
+ * 404 task_not_found} for them, as if they did not exist. A request without the header (a direct
+ * call to a task server, not through the gateway) is {@value #ANONYMOUS}'s.
+ *
+ * <p>Security note: a task server believes this header because only the gateway can reach it:
+ * mutual TLS in the local stack and on Kubernetes, where a task server accepts no connection
+ * without the gateway's client certificate. A task server reachable without mutual TLS believes
+ * whoever connects, who can then name any tenant and read, cancel and reuse the idempotency keys of
+ * that tenant's tasks. Never expose a task server's API port but to the gateway.
  *
  * <p>{@value #ALLOWED_MODELS}: the models the tenant may use, comma-separated (absent: any); a task
  * for another model is refused with {@code 403 model_not_allowed} before anything is queued.
@@ -16,6 +29,15 @@ import org.jspecify.annotations.Nullable;
  * instead (clients ignore comments).
  */
 public final class TenantHeaders {
+
+    /** Request header: the tenant a request is for, as the gateway vouches for it. */
+    public static final String TENANT = "X-Meridian-Tenant";
+
+    /** The tenant of requests without an API key, and of requests that name none. */
+    public static final String ANONYMOUS = "anonymous";
+
+    /** A tenant's name as the gateway's {@code meridian.auth.tenants[].id} allows it. */
+    private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
     /** Request header: the models the request's tenant may use. */
     public static final String ALLOWED_MODELS = "X-Meridian-Allowed-Models";
@@ -27,6 +49,28 @@ public final class TenantHeaders {
     public static final String USAGE_COMMENT = "meridian-usage";
 
     private TenantHeaders() {
+    }
+
+    /**
+     * The tenant of a {@value #TENANT} header.
+     *
+     * @param header the header's value, or {@code null} if absent
+     * @return the tenant; {@value #ANONYMOUS} when absent or blank
+     * @throws InvalidRequestException 400 {@code invalid_header} naming the header, if it is not a
+     *                                 tenant's name (1 to 63 of a-z, 0-9 and -, starting with a letter or digit)
+     */
+    public static String tenant(@Nullable String header) {
+        if (header == null || header.isBlank()) {
+            return ANONYMOUS;
+        }
+        String tenant = header.strip();
+        if (!TENANT_NAME.matcher(tenant).matches()) {
+            String shown = tenant.length() > 63 ? tenant.substring(0, 63) + "..." : tenant;
+            throw new InvalidRequestException(ApiError.INVALID_HEADER, TENANT
+                    + " must be a tenant's name (1 to 63 of a-z, 0-9 and -, starting with a letter or digit), but was '"
+                    + shown + "'", TENANT);
+        }
+        return tenant;
     }
 
     /** The models of an {@value #ALLOWED_MODELS} header; empty when absent: any model. */

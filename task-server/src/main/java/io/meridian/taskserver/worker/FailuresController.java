@@ -1,9 +1,11 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.admin.AdminToken;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskError;
+import io.meridian.taskserver.task.TaskScope;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.web.ApiException;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -24,6 +27,9 @@ import reactor.core.scheduler.Schedulers;
  * dead-lettered tasks with their errors, newest first, for operators and the dashboard. Without
  * {@code state} both kinds are listed; {@code limit} is 1 to {@value TaskQueue#RECENT_FAILURES}
  * (default 50). Prompts are not included.
+ *
+ * <p>A tenant sees its own tasks only, among the region's latest {@value TaskQueue#RECENT_FAILURES}
+ * failures (see {@link TaskScope}); the admin token sees every tenant's, each with its tenant.
  */
 @RestController
 class FailuresController {
@@ -34,19 +40,23 @@ class FailuresController {
 
     private final String region;
 
-    FailuresController(TaskQueue queue, TaskServerProperties server) {
+    private final AdminToken admin;
+
+    FailuresController(TaskQueue queue, TaskServerProperties server, AdminToken admin) {
         this.queue = queue;
         this.region = server.region();
+        this.admin = admin;
     }
 
     @GetMapping(path = "/v1/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<FailuresView> failures(@RequestParam(required = false) @Nullable String state,
-            @RequestParam(required = false) @Nullable String limit) {
+            @RequestParam(required = false) @Nullable String limit, ServerWebExchange exchange) {
         Set<TaskStatus> states = states(state);
         int max = limit(limit);
+        TaskScope scope = TaskScope.of(exchange.getRequest().getHeaders(), admin);
         Mono<FailuresView> answer = Mono.fromCallable(() -> new FailuresView(region,
                 queue.recentFailures(TaskQueue.RECENT_FAILURES).stream()
-                        .filter(task -> states.contains(task.status()))
+                        .filter(task -> states.contains(task.status()) && scope.sees(task))
                         .limit(max)
                         .map(FailedTask::of)
                         .toList()));
@@ -95,17 +105,18 @@ class FailuresController {
      * One failed task.
      *
      * @param id         its id
+     * @param tenant     the tenant that submitted it
      * @param queue      its queue
      * @param status     {@code failed} or {@code dead_lettered}
      * @param attempts   attempts made
      * @param error      why its last attempt failed
      * @param finishedAt when it ended
      */
-    record FailedTask(String id, String queue, String status, int attempts, @Nullable TaskError error,
+    record FailedTask(String id, String tenant, String queue, String status, int attempts, @Nullable TaskError error,
             @Nullable Instant finishedAt) {
 
         static FailedTask of(Task task) {
-            return new FailedTask(task.id().toString(), task.queue(), task.status().name().toLowerCase(Locale.ROOT),
+            return new FailedTask(task.id().toString(), task.tenant(), task.queue(), task.status().name().toLowerCase(Locale.ROOT),
                     task.attempts(), task.lastError(), task.finishedAt());
         }
     }

@@ -24,6 +24,7 @@ import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.taskserver.testsupport.TestRegion;
+import io.meridian.taskserver.web.TenantHeaders;
 import io.meridian.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
@@ -290,11 +291,44 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
     }
 
     @Test
+    void aTenantsKeyLivesUnderTheTenantsNameAndExpiresWithItsTask() {
+        Task submitted = queue.submit(task(SIMPLE, "once", "key-ttl", clock).withTenant("acme")).task();
+        String tenantKey = namespace + ":idem@acme:key-ttl";
+        assertThat(redis.get(tenantKey)).isEqualTo(submitted.id().toString());
+        assertThat(redis.exists(namespace + ":idem:key-ttl")).as("no key in the anonymous tenant's names").isZero();
+
+        queue.succeed(queue.claim(SIMPLE).orElseThrow().id(), 1, RESULT);
+
+        assertThat(redis.pttl(tenantKey)).isPositive().isLessThanOrEqualTo(RESULT_TTL.toMillis());
+    }
+
+    @Test
+    void aTaskStoredBeforeTasksHadTenantsIsTheAnonymousTenantsAndItsKeyStillFindsIt() {
+        Task submitted = queue.submit(task(SIMPLE, "stored by an older version", "old-key", clock)).task();
+        String taskKey = namespace + ":task:" + submitted.id();
+        // What an older version wrote: the same JSON without a tenant.
+        JsonMapper mapper = JsonMapper.builder().build();
+        tools.jackson.databind.node.ObjectNode stored =
+                (tools.jackson.databind.node.ObjectNode) mapper.readTree(redis.hget(taskKey, "json"));
+        assertThat(stored.has("tenant")).as("the field an older version lacks").isTrue();
+        stored.remove("tenant");
+        redis.hset(taskKey, "json", mapper.writeValueAsString(stored));
+
+        assertThat(queue.find(submitted.id())).map(Task::tenant).contains(TenantHeaders.ANONYMOUS);
+        assertThat(queue.findByIdempotencyKey(TenantHeaders.ANONYMOUS, "old-key")).map(Task::id).contains(submitted.id());
+        assertThat(queue.findByIdempotencyKey("acme", "old-key")).isEmpty();
+        assertThat(queue.submit(task(SIMPLE, "again", "old-key", clock)).created()).isFalse();
+        Task done = queue.succeed(queue.claim(SIMPLE).orElseThrow().id(), 1, RESULT).orElseThrow();
+        assertThat(done.tenant()).isEqualTo(TenantHeaders.ANONYMOUS);
+        assertThat(redis.pttl(namespace + ":idem:old-key")).isPositive().isLessThanOrEqualTo(RESULT_TTL.toMillis());
+    }
+
+    @Test
     void anotherReplicaReadsEveryFieldOfAChatTask() {
         TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30), Duration.ofSeconds(10));
         Task chat = task(SIMPLE, "hi", null, clock).withChat(
                 List.of(new ChatMessage(ChatMessage.SYSTEM, "be brief"), new ChatMessage(ChatMessage.USER, "hi")),
-                true, "qwen3:14b");
+                true, "qwen3:14b").withTenant("acme");
         queue.submit(chat);
 
         assertThat(other.find(chat.id())).contains(chat);
@@ -302,6 +336,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         assertThat(running.messages()).isEqualTo(chat.messages());
         assertThat(running.stream()).isTrue();
         assertThat(running.requestedModel()).isEqualTo("qwen3:14b");
+        assertThat(running.tenant()).isEqualTo("acme");
     }
 
     @Test

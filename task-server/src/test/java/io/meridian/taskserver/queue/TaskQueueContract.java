@@ -12,6 +12,7 @@ import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.testsupport.TaskFixtures;
+import io.meridian.taskserver.web.TenantHeaders;
 import io.meridian.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -315,7 +316,59 @@ public abstract class TaskQueueContract {
         assertThat(again.created()).isFalse();
         assertThat(again.task().id()).isEqualTo(first.id());
         assertThat(queue.stats(SIMPLE).depth()).isEqualTo(1);
-        assertThat(queue.findByIdempotencyKey("key-1")).contains(first);
+        assertThat(queue.findByIdempotencyKey(TenantHeaders.ANONYMOUS, "key-1")).contains(first);
+    }
+
+    @Test
+    void theSameIdempotencyKeyOfTwoTenantsMakesTwoTasksEachFoundByItsOwnTenant() {
+        Task acme = queue.submit(task(SIMPLE, "acme's question", "key-1", clock).withTenant("acme")).task();
+
+        TaskQueue.Submission globex = queue.submit(task(SIMPLE, "globex's question", "key-1", clock).withTenant("globex"));
+        TaskQueue.Submission acmeAgain = queue.submit(task(SIMPLE, "acme's question", "key-1", clock).withTenant("acme"));
+
+        assertThat(globex.created()).isTrue();
+        assertThat(globex.task().id()).isNotEqualTo(acme.id());
+        assertThat(acmeAgain.created()).isFalse();
+        assertThat(acmeAgain.task().id()).isEqualTo(acme.id());
+        assertThat(queue.stats(SIMPLE).depth()).isEqualTo(2);
+        assertThat(queue.findByIdempotencyKey("acme", "key-1")).map(Task::query).contains("acme's question");
+        assertThat(queue.findByIdempotencyKey("globex", "key-1")).map(Task::query).contains("globex's question");
+        assertThat(queue.findByIdempotencyKey(TenantHeaders.ANONYMOUS, "key-1")).isEmpty();
+    }
+
+    @Test
+    void aTenantsKeyThatLooksLikeAnotherTenantsNameStaysItsOwn() {
+        // "acme:k" of the anonymous tenant and "k" of tenant acme must not meet under one name.
+        Task anonymous = queue.submit(task(SIMPLE, "anonymous", "acme:k", clock)).task();
+        Task acme = queue.submit(task(SIMPLE, "acme", "k", clock).withTenant("acme")).task();
+
+        assertThat(acme.id()).isNotEqualTo(anonymous.id());
+        assertThat(queue.findByIdempotencyKey("acme", "k")).map(Task::id).contains(acme.id());
+        assertThat(queue.findByIdempotencyKey(TenantHeaders.ANONYMOUS, "acme:k")).map(Task::id).contains(anonymous.id());
+    }
+
+    @Test
+    void aTaskKeepsItsTenantThroughEveryTransition() {
+        Task submitted = queue.submit(task(SIMPLE, "whose", "key-1", clock).withTenant("acme")).task();
+        Task running = claim();
+        queue.retry(running.id(), running.attempts(), ERROR, clock.instant());
+        Task again = claim();
+        Task done = queue.succeed(again.id(), again.attempts(), RESULT).orElseThrow();
+
+        assertThat(List.of(submitted, running, again, done)).extracting(Task::tenant).containsOnly("acme");
+        assertThat(queue.find(submitted.id())).map(Task::tenant).contains("acme");
+    }
+
+    @Test
+    void aForgottenTasksKeyIsFreeAgainForItsTenant() {
+        queue.submit(task(SIMPLE, "once", "key-1", clock).withTenant("acme"));
+        queue.succeed(claim().id(), 1, RESULT);
+
+        clock.advance(RESULT_TTL);
+        queue.housekeep();
+
+        assertThat(queue.findByIdempotencyKey("acme", "key-1")).isEmpty();
+        assertThat(queue.submit(task(SIMPLE, "once", "key-1", clock).withTenant("acme")).created()).isTrue();
     }
 
     @Test
@@ -330,7 +383,7 @@ public abstract class TaskQueueContract {
         clock.advance(Duration.ofMillis(1));
         assertThat(queue.housekeep()).isEqualTo(1);
         assertThat(queue.find(submitted.id())).isEmpty();
-        assertThat(queue.findByIdempotencyKey("key-1")).isEmpty();
+        assertThat(queue.findByIdempotencyKey(TenantHeaders.ANONYMOUS, "key-1")).isEmpty();
         assertThat(queue.submit(task(SIMPLE, "once", "key-1", clock)).created()).isTrue();
     }
 
