@@ -72,6 +72,11 @@ public final class ListenerSettings {
                 (observer, channel, remoteAddress) -> onConnection(channel, remoteAddress));
     }
 
+    /** Connections open on the gateway's listeners now. */
+    public int openConnections() {
+        return limiter.open();
+    }
+
     /**
      * {@code server} with the request decoder limits that Spring Boot gives the server port
      * ({@code server.max-http-request-header-size}, {@code server.netty.max-initial-line-length}),
