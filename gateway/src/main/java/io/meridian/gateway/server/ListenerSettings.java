@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
@@ -68,8 +69,10 @@ public final class ListenerSettings {
 
     /** {@code server} with the connection limits of every listener. */
     public HttpServer apply(HttpServer server) {
+        // The remote address Reactor Netty hands a server's channel initializer is null: the peer is
+        // the channel's own.
         return server.readTimeout(properties.bodyReadTimeout()).doOnChannelInit(
-                (observer, channel, remoteAddress) -> onConnection(channel, remoteAddress));
+                (observer, channel, remoteAddress) -> onConnection(channel, channel.remoteAddress()));
     }
 
     /** Connections open on the gateway's listeners now. */
@@ -87,7 +90,7 @@ public final class ListenerSettings {
                 .maxInitialLineLength(maxInitialLineBytes));
     }
 
-    private void onConnection(Channel channel, SocketAddress remoteAddress) {
+    private void onConnection(Channel channel, @Nullable SocketAddress remoteAddress) {
         if (!(channel.parent() instanceof ServerChannel)) {
             return; // an HTTP/2 stream, not a connection
         }
