@@ -18,8 +18,9 @@ import org.springframework.validation.annotation.Validated;
  *                                 all of its request line and headers (nginx
  *                                 {@code client_header_timeout}: 60 s)
  * @param bodyReadTimeout          how long a request body may stop arriving (between two reads)
- *                                 before the connection is closed (nginx {@code client_body_timeout}:
- *                                 60 s)
+ *                                 before it is answered 408 and the connection closed (nginx
+ *                                 {@code client_body_timeout}: 60 s); it also runs while the gateway
+ *                                 holds back reading because a region is slow to take the body
  * @param idleTimeout              how long an HTTP/1.1 connection may wait for a request: after it
  *                                 opens, or after the previous answer on a kept-alive connection
  *                                 (nginx {@code keepalive_timeout}: 75 s)
