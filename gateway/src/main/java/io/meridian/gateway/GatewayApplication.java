@@ -1,5 +1,6 @@
 package io.meridian.gateway;
 
+import io.meridian.gateway.server.ListenerSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        ListenerSettings.refuseClientInitiatedRenegotiation();
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

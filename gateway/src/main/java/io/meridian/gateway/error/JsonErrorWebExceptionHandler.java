@@ -5,6 +5,7 @@ import io.meridian.gateway.residency.NoRegionInZoneException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.residency.ResidencyViolationException;
 import io.meridian.gateway.routing.BodyTooLargeException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +62,13 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
         if (findCause(ex, BodyTooLargeException.class) instanceof BodyTooLargeException tooLarge) {
             return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
                     tooLarge.getMessage(), "body");
+        }
+        if (findCause(ex, ReadTimeoutException.class) != null) {
+            // The client's body stopped arriving (meridian.server.body-read-timeout): its fault, not
+            // ours, and the rest of it can no longer be told from a next request.
+            exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+            return ErrorResponses.write(exchange, HttpStatus.REQUEST_TIMEOUT, "request_timeout",
+                    "the request body stopped arriving before it was complete", "body");
         }
         if (ex instanceof MethodNotAllowedException notAllowed) {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());

@@ -2,6 +2,7 @@ package io.meridian.gateway.tls;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * <p>Design note: Spring Boot runs one web server per application context. The second port is a
  * Reactor Netty server of its own, started after the main one and stopped before it, fed the
  * application's {@link HttpHandler}; requests on it carry no TLS session, so HSTS is never sent
- * there.
+ * there. It gets the server port's listener settings (header size limit, timeouts, connection caps,
+ * strict parsing, JSON answers to requests that cannot be decoded): no port is the soft one.
  */
 final class PlainHttpListener implements SmartLifecycle {
 
@@ -36,19 +38,26 @@ final class PlainHttpListener implements SmartLifecycle {
     private final boolean redirect;
     private final java.util.function.IntSupplier httpsPort;
     private final HttpHandler application;
+    private final UnaryOperator<HttpServer> listenerSettings;
     private volatile @Nullable DisposableServer server;
 
-    /** @param httpsPort the HTTPS server's port once it runs (a configured port of 0 is known only then) */
-    PlainHttpListener(int port, boolean redirect, java.util.function.IntSupplier httpsPort, HttpHandler application) {
+    /**
+     * @param httpsPort        the HTTPS server's port once it runs (a configured port of 0 is known only then)
+     * @param listenerSettings what the server port gets too: header limits, timeouts, connection caps
+     *                         and JSON answers to undecodable requests
+     */
+    PlainHttpListener(int port, boolean redirect, java.util.function.IntSupplier httpsPort, HttpHandler application,
+            UnaryOperator<HttpServer> listenerSettings) {
         this.port = port;
         this.redirect = redirect;
         this.httpsPort = httpsPort;
         this.application = application;
+        this.listenerSettings = listenerSettings;
     }
 
     @Override
     public void start() {
-        HttpServer http = HttpServer.create().port(port);
+        HttpServer http = listenerSettings.apply(HttpServer.create().port(port));
         http = redirect ? http.handle(this::redirect) : http.handle(new ReactorHttpHandlerAdapter(application));
         server = http.bindNow();
         log.info("Plain HTTP on port {} {}", port, redirect ? "redirects to HTTPS on port " + httpsPort.getAsInt()

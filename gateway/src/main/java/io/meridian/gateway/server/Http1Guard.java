@@ -1,0 +1,277 @@
+package io.meridian.gateway.server;
+
+import io.meridian.gateway.error.ErrorResponses;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ByteProcessor;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One HTTP/1.1 connection's deadlines and strictness: it must send a request within the idle
+ * timeout (after it opens, or after the previous answer), the request's line and headers within
+ * the header timeout from its first byte, and requests that HTTP/1.1 (RFC 9112) forbids are
+ * answered 400 with the JSON error document and the connection closed: no {@code Host} in an
+ * HTTP/1.1 request, more than one {@code Host}, a header folded onto a continuation line
+ * (obs-fold), a version other than HTTP/1.0 and HTTP/1.1.
+ *
+ * <p>Design note: two handlers share this state. {@link #raw()} sits before the HTTP codec and sees
+ * the bytes: the first byte of a request starts the header clock, and the header section is
+ * scanned for obs-fold, which Netty's decoder silently joins onto the previous value (a proxy
+ * behind the gateway might split it differently: request smuggling). {@link #decoded()} sits after
+ * the codec and sees the decoded request (headers complete: the clock stops) and the end of each
+ * answer (the idle clock starts when no request is left in flight). A slowloris client that
+ * trickles a byte at a time never resets either clock. The request body has its own timeout
+ * (Reactor Netty's read timeout, between two reads, removed once the body is in), and nothing here
+ * runs while the gateway waits on a region or streams its answer.
+ *
+ * <p>Cost: a field check per read, a scan of the header bytes only, one timer per idle period.
+ */
+final class Http1Guard {
+
+    private enum State { IDLE, HEADERS, ACTIVE, REFUSED }
+
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final ListenerMeters meters;
+    private final Raw raw = new Raw();
+    private final Decoded decoded = new Decoded();
+
+    private State state = State.IDLE;
+    private int inFlight;
+    private @Nullable ScheduledFuture<?> timer;
+    private @Nullable ChannelHandlerContext context;
+
+    // obs-fold scanner over the header section of the current request
+    private boolean scanning;
+    private boolean afterLineFeed;
+    private int lineLength;
+    private int lines;
+    private boolean folded;
+
+    Http1Guard(long headerTimeoutNanos, long idleTimeoutNanos, ListenerMeters meters) {
+        this.headerTimeoutNanos = headerTimeoutNanos;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.meters = meters;
+    }
+
+    /** The handler before the HTTP codec. */
+    ChannelInboundHandlerAdapter raw() {
+        return raw;
+    }
+
+    /** The handler after the HTTP codec. */
+    ChannelDuplexHandler decoded() {
+        return decoded;
+    }
+
+    private void arm(ChannelHandlerContext ctx, long nanos, String reason) {
+        cancel();
+        timer = ctx.executor().schedule(() -> {
+            timer = null;
+            if (ctx.channel().isActive()) {
+                meters.closed(reason);
+                ctx.channel().close();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        ScheduledFuture<?> running = timer;
+        if (running != null) {
+            running.cancel(false);
+            timer = null;
+        }
+    }
+
+    private final class Raw extends ChannelInboundHandlerAdapter implements ByteProcessor {
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            context = ctx;
+            if (ctx.channel().isActive()) {
+                arm(ctx, idleTimeoutNanos, ListenerMeters.IDLE_TIMEOUT);
+            }
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (state == State.IDLE && timer == null) {
+                arm(ctx, idleTimeoutNanos, ListenerMeters.IDLE_TIMEOUT);
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf bytes) {
+                if (state == State.IDLE) {
+                    state = State.HEADERS;
+                    scanning = true;
+                    afterLineFeed = false;
+                    lineLength = 0;
+                    lines = 0;
+                    folded = false;
+                    arm(ctx, headerTimeoutNanos, ListenerMeters.HEADER_TIMEOUT);
+                }
+                if (scanning && bytes.isReadable()) {
+                    bytes.forEachByte(this);
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        /** One byte of the header section; false once the blank line that ends it is seen. */
+        @Override
+        public boolean process(byte value) {
+            if (value == '\n') {
+                if (lineLength == 0 && lines > 0) {
+                    scanning = false;
+                    return false;
+                }
+                if (lineLength > 0) {
+                    lines++;
+                }
+                lineLength = 0;
+                afterLineFeed = lines > 0;
+                return true;
+            }
+            if (afterLineFeed && (value == ' ' || value == '\t')) {
+                folded = true;
+            }
+            afterLineFeed = false;
+            if (value != '\r') {
+                lineLength++;
+            }
+            return true;
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            cancel();
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            cancel();
+        }
+    }
+
+    private final class Decoded extends ChannelDuplexHandler {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (state == State.REFUSED) {
+                ReferenceCountUtil.release(msg); // the rest of a request we already refused
+                return;
+            }
+            if (msg instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+                String problem = problem(request);
+                if (problem != null) {
+                    state = State.REFUSED;
+                    cancel();
+                    ReferenceCountUtil.release(msg);
+                    meters.closed(ListenerMeters.INVALID_REQUEST);
+                    refuse(ctx, problem);
+                    return;
+                }
+                cancel();
+                state = State.ACTIVE;
+                inFlight++;
+                scanning = false;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse response
+                    && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+                if (inFlight > 0) {
+                    inFlight--;
+                }
+                if (inFlight == 0 && state == State.ACTIVE) {
+                    state = State.IDLE;
+                    ChannelHandlerContext rawContext = context;
+                    arm(rawContext != null ? rawContext : ctx, idleTimeoutNanos, ListenerMeters.IDLE_TIMEOUT);
+                }
+            }
+            ctx.write(msg, promise);
+        }
+    }
+
+    /** What makes the request one HTTP/1.1 forbids, or {@code null}. */
+    private @Nullable String problem(HttpRequest request) {
+        HttpVersion version = request.protocolVersion();
+        boolean http11 = HttpVersion.HTTP_1_1.equals(version);
+        if (!http11 && !HttpVersion.HTTP_1_0.equals(version)) {
+            return "unsupported_version";
+        }
+        if (folded) {
+            return "obs_fold";
+        }
+        Iterator<? extends CharSequence> hosts = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+        if (!hosts.hasNext()) {
+            return http11 ? "no_host" : null;
+        }
+        hosts.next();
+        return hosts.hasNext() ? "two_hosts" : null;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, String problem) {
+        String code;
+        String message;
+        String field;
+        switch (problem) {
+            case "unsupported_version" -> {
+                code = "unsupported_http_version";
+                message = "the request line names an HTTP version other than HTTP/1.0 and HTTP/1.1";
+                field = null;
+            }
+            case "obs_fold" -> {
+                code = "malformed_request";
+                message = "a header line starts with a space or a tab (obsolete line folding is not accepted)";
+                field = null;
+            }
+            case "no_host" -> {
+                code = "invalid_request";
+                message = "an HTTP/1.1 request must carry a Host header";
+                field = "Host";
+            }
+            default -> {
+                code = "invalid_request";
+                message = "the request carries more than one Host header";
+                field = "Host";
+            }
+        }
+        HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+        byte[] body = ErrorResponses.json(status.code(), code, message, field).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+}
