@@ -32,9 +32,11 @@ import tools.jackson.databind.JsonNode;
  * @param stream        whether the answer is streamed as server-sent events
  * @param includeUsage  whether a streamed answer ends with a usage chunk
  *                      ({@code stream_options.include_usage})
+ * @param maxTokens     the most tokens of the answer ({@code max_completion_tokens}, else
+ *                      {@code max_tokens}), or {@code null} for the model's own limit
  */
 record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List<ChatMessage> messages,
-        boolean stream, boolean includeUsage) {
+        boolean stream, boolean includeUsage, @Nullable Integer maxTokens) {
 
     private static final Map<String, String> ARTICLES = Map.of("array", "an", "object", "an");
 
@@ -87,8 +89,8 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
             }
             includeUsage = bool(streamOptions.get("include_usage"), "stream_options.include_usage");
         }
-        tokenCap(body.get("max_tokens"), "max_tokens", maxTokens);
-        tokenCap(body.get("max_completion_tokens"), "max_completion_tokens", maxTokens);
+        Integer maxTokensCap = tokenCap(body.get("max_tokens"), "max_tokens", maxTokens);
+        Integer completionCap = tokenCap(body.get("max_completion_tokens"), "max_completion_tokens", maxTokens);
         number(body.get("temperature"), "temperature", 0, 2);
         number(body.get("top_p"), "top_p", 0, 1);
         JsonNode n = body.get("n");
@@ -99,7 +101,8 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
                         + JsonNumbers.shown(choices), "n");
             }
         }
-        return new ChatCompletionRequest(model, kind, messages, stream, includeUsage);
+        return new ChatCompletionRequest(model, kind, messages, stream, includeUsage,
+                completionCap != null ? completionCap : maxTokensCap);
     }
 
     /**
@@ -189,9 +192,9 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         return node.booleanValue();
     }
 
-    private static void tokenCap(@Nullable JsonNode node, String field, int max) {
+    private static @Nullable Integer tokenCap(@Nullable JsonNode node, String field, int max) {
         if (node == null || node.isNull()) {
-            return;
+            return null;
         }
         BigInteger value = JsonNumbers.integralValue(node, field, 1, max);
         if (value.signum() <= 0) {
@@ -201,6 +204,7 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
             throw new InvalidRequestException(ApiError.MAX_TOKENS_TOO_LARGE, field + " may be at most " + max
                     + " (meridian.task-server.max-tokens), but was " + JsonNumbers.shown(value), field);
         }
+        return value.intValueExact();
     }
 
     private static void number(@Nullable JsonNode node, String field, double min, double max) {

@@ -107,6 +107,7 @@ class ChatCompletionsController {
             ServerWebExchange exchange) {
         String traceParent = tracing.traceParent(exchange);
         String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
+        Integer cap = TenantHeaders.maxTokens(exchange.getRequest().getHeaders().getFirst(TenantHeaders.MAX_TOKENS));
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"model\": \"...\", \"messages\": [...]}",
@@ -118,7 +119,7 @@ class ChatCompletionsController {
                 // The queue backend may block (Redis): off the event loop.
                 .publishOn(Schedulers.boundedElastic())
                 .flatMap(request -> {
-                    Task task = tasks.submit(taskRequest(request), idempotencyKey,
+                    Task task = tasks.submit(taskRequest(request).cappedAt(cap), idempotencyKey,
                             TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task();
                     if (request.stream()) {
                         return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
@@ -135,7 +136,8 @@ class ChatCompletionsController {
             throw new InvalidRequestException(ApiError.QUERY_TOO_LONG, "messages must hold at most " + maxQueryLength
                     + " characters in all (with a role tag per message), but had " + length, "messages");
         }
-        return new TaskRequest(transcript, request.kind(), request.model(), request.messages(), request.stream());
+        return new TaskRequest(transcript, request.kind(), request.model(), request.messages(), request.stream(),
+                request.maxTokens());
     }
 
     private ResponseEntity<?> answer(Task task) {

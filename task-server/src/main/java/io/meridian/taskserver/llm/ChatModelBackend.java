@@ -191,6 +191,10 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
             headers.putAll(trace);
             openAi.customHeaders(headers);
         }
+        if (request.maxTokens() != null) {
+            // Ollama's num_predict, OpenAI's max_tokens: the model stops where the budget does.
+            builder.maxTokens(request.maxTokens());
+        }
         ChatOptions options = builder.build();
         if (request.messages().isEmpty()) {
             return new Prompt(new UserMessage(request.query()), options);

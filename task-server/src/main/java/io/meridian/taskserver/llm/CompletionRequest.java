@@ -12,8 +12,12 @@ import org.jspecify.annotations.Nullable;
  *                 ChatBackend#defaultModel() default}
  * @param messages the conversation with its roles, or empty when the request is the query alone.
  *                 A backend that understands roles sends these instead of {@code query}
+ * @param maxTokens the most tokens the answer may have, or {@code null} for the model's own
+ *                 limit; a backend stops the answer there (Ollama's {@code num_predict}, OpenAI's
+ *                 {@code max_tokens})
  */
-public record CompletionRequest(String query, @Nullable String model, List<ChatMessage> messages) {
+public record CompletionRequest(String query, @Nullable String model, List<ChatMessage> messages,
+        @Nullable Integer maxTokens) {
 
     /**
      * Copies the messages.
@@ -29,7 +33,18 @@ public record CompletionRequest(String query, @Nullable String model, List<ChatM
      * @param model the model, or {@code null} for the default
      */
     public CompletionRequest(String query, @Nullable String model) {
-        this(query, model, List.of());
+        this(query, model, List.of(), null);
+    }
+
+    /**
+     * A request without a cap on the answer.
+     *
+     * @param query    the user's text
+     * @param model    the model, or {@code null} for the default
+     * @param messages the conversation, or empty
+     */
+    public CompletionRequest(String query, @Nullable String model, List<ChatMessage> messages) {
+        this(query, model, messages, null);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -61,13 +62,13 @@ final class SimulatedChatBackend implements ChatBackend {
     public Mono<Completion> complete(CompletionRequest request) {
         // The delay is drawn at subscription, so a re-subscribed Mono gets a fresh draw.
         return Mono.defer(() -> Mono.delay(nextDelay()))
-                .map(ignored -> answer(request.lastUserText()));
+                .map(ignored -> answer(request.lastUserText(), request.maxTokens()));
     }
 
     @Override
     public Flux<CompletionDelta> stream(CompletionRequest request) {
         return Flux.defer(() -> {
-            Completion completion = answer(request.lastUserText());
+            Completion completion = answer(request.lastUserText(), request.maxTokens());
             List<String> words = words(completion.text());
             Flux<CompletionDelta> steps = Flux.empty();
             for (int i = 0; i < words.size(); i++) {
@@ -119,8 +120,12 @@ final class SimulatedChatBackend implements ChatBackend {
         return words;
     }
 
-    private Completion answer(String query) {
+    /** The answer, cut after {@code maxTokens} words as a model stops at its token limit. */
+    private Completion answer(String query, @Nullable Integer maxTokens) {
         String text = "Simulated answer from region " + region + " (no model was called). You asked: " + query;
+        if (maxTokens != null && countWords(text) > maxTokens) {
+            text = String.join("", words(text.strip()).subList(0, maxTokens)).strip();
+        }
         return new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)));
     }
 

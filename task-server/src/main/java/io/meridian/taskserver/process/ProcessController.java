@@ -74,6 +74,7 @@ class ProcessController {
             ServerWebExchange exchange) {
         String traceParent = tracing.traceParent(exchange);
         String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
+        Integer cap = TenantHeaders.maxTokens(exchange.getRequest().getHeaders().getFirst(TenantHeaders.MAX_TOKENS));
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
@@ -81,7 +82,7 @@ class ProcessController {
                     JsonLimits.checkDepth(json, maxJsonDepth);
                     return TaskRequest.from(json, maxQueryLength, kinds);
                 })
-                .flatMap(request -> tasks.call(() -> tasks.submit(request, idempotencyKey,
+                .flatMap(request -> tasks.call(() -> tasks.submit(request.cappedAt(cap), idempotencyKey,
                         TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task()))
                 .flatMap(task -> tasks.await(task.id(), syncWait))
                 .map(this::answer);

@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  *                       TenantHeaders#TENANT}; only that tenant (and the admin token) may read it,
  *                       cancel it or reuse its idempotency key. A task stored before tasks had tenants
  *                       is read back as {@value TenantHeaders#ANONYMOUS}'s
+ * @param maxTokens      the most tokens the model may answer with (the client's {@code max_tokens}),
+ *                       or {@code null} for the model's own limit. The gateway reserves a tenant's
+ *                       budget by it, so the model is held to it
  */
 public record Task(
         TaskId id,
@@ -62,7 +65,8 @@ public record Task(
         boolean stream,
         @Nullable String requestedModel,
         @Nullable String traceParent,
-        String tenant) {
+        String tenant,
+        @Nullable Integer maxTokens) {
 
     /**
      * Copies the messages; reads a missing tenant as {@value TenantHeaders#ANONYMOUS}.
@@ -104,7 +108,7 @@ public record Task(
             @Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable TaskResult result,
             @Nullable TaskError lastError, @Nullable String idempotencyKey, long version) {
         this(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt, finishedAt,
-                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null, TenantHeaders.ANONYMOUS);
+                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null, TenantHeaders.ANONYMOUS, null);
     }
 
     /**
@@ -118,7 +122,7 @@ public record Task(
     public Task withChat(List<ChatMessage> messages, boolean stream, @Nullable String requestedModel) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant);
+                requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -130,7 +134,7 @@ public record Task(
     public Task withTrace(@Nullable String traceParent) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant);
+                requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -142,7 +146,19 @@ public record Task(
     public Task withTenant(String tenant) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant);
+                requestedModel, traceParent, tenant, maxTokens);
+    }
+
+    /**
+     * The same task, its answer held to a number of tokens.
+     *
+     * @param maxTokens the most tokens of the answer, or {@code null} for the model's own limit
+     * @return the task
+     */
+    public Task withMaxTokens(@Nullable Integer maxTokens) {
+        return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
+                requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -190,7 +206,7 @@ public record Task(
     public Task started(Instant now) {
         return new Task(id, queue, query, model, TaskStatus.RUNNING, attempts + 1, maxAttempts, createdAt, now, now,
                 null, null, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -202,7 +218,7 @@ public record Task(
     public Task heartbeat(Instant now) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, now,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -215,7 +231,7 @@ public record Task(
     public Task succeeded(TaskResult answer, Instant now) {
         TaskResult result = requestedModel != null ? answer.degradedFrom(requestedModel) : answer;
         return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
-                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent, tenant);
+                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -229,7 +245,7 @@ public record Task(
     public Task retrying(TaskError error, Instant retryAt, Instant now) {
         return new Task(id, queue, query, model, TaskStatus.QUEUED, attempts, maxAttempts, createdAt, startedAt, now,
                 null, retryAt, null, error, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens);
     }
 
     /**
@@ -247,6 +263,6 @@ public record Task(
         }
         return new Task(id, queue, query, model, finalStatus, attempts, maxAttempts, createdAt, startedAt, now, now,
                 null, null, error != null ? error : lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens);
     }
 }

@@ -73,6 +73,7 @@ class TaskController {
             ServerWebExchange exchange) {
         String traceParent = tracing.traceParent(exchange);
         String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
+        Integer cap = TenantHeaders.maxTokens(exchange.getRequest().getHeaders().getFirst(TenantHeaders.MAX_TOKENS));
         return body
                 .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
                         "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
@@ -80,7 +81,7 @@ class TaskController {
                     JsonLimits.checkDepth(json, maxJsonDepth);
                     return TaskRequest.from(json, maxQueryLength, kinds);
                 })
-                .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request, idempotencyKey,
+                .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request.cappedAt(cap), idempotencyKey,
                         TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task())));
     }
 

@@ -28,9 +28,11 @@ import tools.jackson.databind.JsonNode;
  * @param messages the conversation with its roles (a chat completion), or empty; {@code query} is
  *              then its role-tagged transcript, which the length limit and the classifier read
  * @param stream whether the client streams the answer
+ * @param maxTokens the most tokens the answer may have (a chat completion's {@code max_tokens}, or
+ *              the gateway's reservation), or {@code null} for the model's own limit
  */
 public record TaskRequest(String query, @Nullable String kind, @Nullable String model, List<ChatMessage> messages,
-        boolean stream) {
+        boolean stream, @Nullable Integer maxTokens) {
 
     /**
      * Copies the messages.
@@ -47,7 +49,35 @@ public record TaskRequest(String query, @Nullable String kind, @Nullable String 
      * @param model the model asked for, or {@code null}
      */
     public TaskRequest(String query, @Nullable String kind, @Nullable String model) {
-        this(query, kind, model, List.of(), false);
+        this(query, kind, model, List.of(), false, null);
+    }
+
+    /**
+     * A request without a cap on its answer.
+     *
+     * @param query    the user's text
+     * @param kind     the queue asked for, or {@code null}
+     * @param model    the model asked for, or {@code null}
+     * @param messages the conversation, or empty
+     * @param stream   whether the answer is streamed
+     */
+    public TaskRequest(String query, @Nullable String kind, @Nullable String model, List<ChatMessage> messages,
+            boolean stream) {
+        this(query, kind, model, messages, stream, null);
+    }
+
+    /**
+     * The same request, its answer held to at most {@code cap} tokens as well.
+     *
+     * @param cap the gateway's cap ({@link io.meridian.taskserver.web.TenantHeaders#MAX_TOKENS}),
+     *            or {@code null} for none
+     * @return the request with the smaller of its own cap and {@code cap}
+     */
+    public TaskRequest cappedAt(@Nullable Integer cap) {
+        if (cap == null || (maxTokens != null && maxTokens <= cap)) {
+            return this;
+        }
+        return new TaskRequest(query, kind, model, messages, stream, cap);
     }
 
     private static final int MAX_MODEL_LENGTH = 200;

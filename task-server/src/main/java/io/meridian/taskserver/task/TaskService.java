@@ -247,6 +247,9 @@ public final class TaskService {
             if (traceParent != null) {
                 task = task.withTrace(traceParent);
             }
+            if (request.maxTokens() != null) {
+                task = task.withMaxTokens(request.maxTokens());
+            }
             if (!tenant.equals(task.tenant())) {
                 task = task.withTenant(tenant);
             }

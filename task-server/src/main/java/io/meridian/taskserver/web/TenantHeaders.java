@@ -39,6 +39,13 @@ public final class TenantHeaders {
     /** A tenant's name as the gateway's {@code meridian.auth.tenants[].id} allows it. */
     private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
+    /**
+     * Request header: the most tokens the answer may have, as the gateway reserved them from the
+     * tenant's budget. The region holds the model to it (with the client's own {@code max_tokens},
+     * the smaller of the two), so an answer cannot spend more than was reserved for it.
+     */
+    public static final String MAX_TOKENS = "X-Meridian-Max-Tokens";
+
     /** Request header: the models the request's tenant may use. */
     public static final String ALLOWED_MODELS = "X-Meridian-Allowed-Models";
 
@@ -71,6 +78,38 @@ public final class TenantHeaders {
                     + shown + "'", TENANT);
         }
         return tenant;
+    }
+
+    /**
+     * The cap of a {@value #MAX_TOKENS} header.
+     *
+     * @param header the header's value, or {@code null} if absent
+     * @return the most tokens the answer may have, or {@code null} when absent: no cap
+     * @throws InvalidRequestException 400 {@code invalid_header} naming the header, if it is not a
+     *                                 whole number from 1 to 2<sup>31</sup>-1
+     */
+    public static @Nullable Integer maxTokens(@Nullable String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String value = header.strip();
+        int cap = 0;
+        boolean valid = !value.isEmpty() && value.length() <= 10;
+        for (int i = 0; valid && i < value.length(); i++) {
+            char c = value.charAt(i);
+            valid = c >= '0' && c <= '9';
+        }
+        if (valid) {
+            long parsed = Long.parseLong(value);
+            valid = parsed >= 1 && parsed <= Integer.MAX_VALUE;
+            cap = (int) parsed;
+        }
+        if (!valid) {
+            String shown = value.length() > 20 ? value.substring(0, 20) + "..." : value;
+            throw new InvalidRequestException(ApiError.INVALID_HEADER, MAX_TOKENS
+                    + " must be a whole number from 1 to " + Integer.MAX_VALUE + ", but was '" + shown + "'", MAX_TOKENS);
+        }
+        return cap;
     }
 
     /** The models of an {@value #ALLOWED_MODELS} header; empty when absent: any model. */

@@ -244,7 +244,7 @@ final class WorkerPool {
             if (attempt.stopRequested) {
                 throw new InterruptedException("stopped before it started");
             }
-            CompletionRequest request = new CompletionRequest(task.query(), task.model(), task.messages());
+            CompletionRequest request = new CompletionRequest(task.query(), task.model(), task.messages(), task.maxTokens());
             Completion completion = task.stream() && tokens != null ? streamed(task, request, tokens)
                     : backend.complete(request).block();
             if (completion == null) {

@@ -7,6 +7,7 @@ import io.meridian.taskserver.testsupport.ChatStreams;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.RegionHeaderFilter;
+import io.meridian.taskserver.web.TenantHeaders;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,6 +134,41 @@ class ChatCompletionsEndpointTests {
         assertThat(usageChunk.path("usage").path("total_tokens").asInt()).isEqualTo(
                 usageChunk.path("usage").path("prompt_tokens").asInt()
                         + usageChunk.path("usage").path("completion_tokens").asInt());
+    }
+
+    @Test
+    void holdsTheAnswerToMaxTokensAndToTheGatewaysSmallerCap() {
+        post("{\"max_tokens\": 3, \"messages\": [{\"role\": \"user\", \"content\": \"a long question\"}]}")
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.usage.completion_tokens").isEqualTo(3);
+        post("{\"max_completion_tokens\": 4, \"max_tokens\": 9, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.usage.completion_tokens").isEqualTo(4);
+        client.post().uri("/v1/chat/completions").header(TenantHeaders.MAX_TOKENS, "2")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"max_tokens\": 10, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.usage.completion_tokens").isEqualTo(2);
+        client.post().uri("/process").header(TenantHeaders.MAX_TOKENS, "5").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"query\": \"a question\"}")
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.usage.completionTokens").isEqualTo(5);
+    }
+
+    @Test
+    void refusesACapHeaderThatIsNotAWholeNumber() {
+        for (String cap : List.of("0", "-1", "1.5", "99999999999", "ten")) {
+            client.post().uri("/v1/chat/completions").header(TenantHeaders.MAX_TOKENS, cap)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody()
+                    .jsonPath("$.error").isEqualTo("invalid_header")
+                    .jsonPath("$.field").isEqualTo(TenantHeaders.MAX_TOKENS);
+        }
     }
 
     @Test

@@ -46,8 +46,9 @@ class OllamaBackendTests {
 
     static final String CONFIGURED_MODEL = "qwen3:4b";
 
-    // Generous: the first call of a fresh context warms up the HTTP client and JSON mapping.
-    static final int TIMEOUT_MS = 3000;
+    // Generous: the first call of a fresh context warms up the HTTP client and JSON mapping, which
+    // takes seconds on a busy machine. The timeout itself is tested in OllamaTimeoutTests.
+    static final int TIMEOUT_MS = 30_000;
 
     @RegisterExtension
     static final WireMockExtension ollama = WireMockExtension.newInstance()
@@ -59,8 +60,12 @@ class OllamaBackendTests {
         registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
     }
 
-    @Autowired
     private WebTestClient client;
+
+    @Autowired
+    void client(WebTestClient client) {
+        this.client = client.mutate().responseTimeout(java.time.Duration.ofMillis(TIMEOUT_MS * 2L)).build();
+    }
 
     @Autowired
     private ApplicationContext context;
@@ -108,6 +113,19 @@ class OllamaBackendTests {
                 .withRequestBody(matchingJsonPath("$.messages.length()", equalTo("1")))
                 .withRequestBody(matchingJsonPath("$.messages[0].role", equalTo("user")))
                 .withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("What is the capital of France?"))));
+    }
+
+    @Test
+    void passesTheCapOnTheAnswerAsNumPredict() {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH)
+                .willReturn(okJson(OllamaWire.chatAnswer(CONFIGURED_MODEL, "Paris.", 14, 3))));
+
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"max_tokens\": 7, \"messages\": [{\"role\": \"user\", \"content\": \"Capital of France?\"}]}")
+                .exchange().expectStatus().isOk();
+
+        ollama.verify(1, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.options.num_predict", equalTo("7"))));
     }
 
     @Test
@@ -187,16 +205,6 @@ class OllamaBackendTests {
         assertApiError(process("{\"query\": \"hello\"}"), 502, ApiError.MODEL_ERROR, null);
     }
 
-    @Test
-    void answers504WhenOllamaIsSlowerThanTheTimeout() {
-        ollama.stubFor(post(OllamaWire.CHAT_PATH)
-                .willReturn(okJson(OllamaWire.chatAnswer(CONFIGURED_MODEL, "too late", 1, 2))
-                        .withFixedDelay(TIMEOUT_MS * 5)));
-
-        String message = assertApiError(process("{\"query\": \"hello\"}"), 504, ApiError.MODEL_TIMEOUT, null);
-
-        assertThat(message).contains("ollama").contains(TIMEOUT_MS + " ms");
-    }
 
     @Test
     void healthNamesTheOllamaBackendAndItsModel() {

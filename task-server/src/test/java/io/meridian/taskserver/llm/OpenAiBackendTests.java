@@ -51,8 +51,9 @@ class OpenAiBackendTests {
 
     static final String API_KEY = "sk-test-key";
 
-    // Generous: the first call of a fresh context warms up the HTTP client and JSON mapping.
-    static final int TIMEOUT_MS = 3000;
+    // Generous: the first call of a fresh context warms up the HTTP client and JSON mapping, which
+    // takes seconds on a busy machine. The timeout itself is tested in OpenAiTimeoutTests.
+    static final int TIMEOUT_MS = 30_000;
 
     @RegisterExtension
     static final WireMockExtension upstream = WireMockExtension.newInstance()
@@ -64,8 +65,12 @@ class OpenAiBackendTests {
         registry.add("spring.ai.openai.base-url", () -> upstream.baseUrl() + "/v1");
     }
 
-    @Autowired
     private WebTestClient client;
+
+    @Autowired
+    void client(WebTestClient client) {
+        this.client = client.mutate().responseTimeout(java.time.Duration.ofMillis(TIMEOUT_MS * 2L)).build();
+    }
 
     @Autowired
     private ApplicationContext context;
@@ -104,6 +109,19 @@ class OpenAiBackendTests {
                 .withRequestBody(matchingJsonPath("$.messages[0].role", equalTo("user")))
                 .withRequestBody(matchingJsonPath("$.messages[0].content",
                         equalTo("What is the capital of France?"))));
+    }
+
+    @Test
+    void passesTheCapOnTheAnswerOn() {
+        upstream.stubFor(post(OpenAiWire.CHAT_PATH)
+                .willReturn(okJson(OpenAiWire.chatCompletion("Qwen/Qwen3-8B", "Paris.", 12, 2))));
+
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"max_tokens\": 7, \"messages\": [{\"role\": \"user\", \"content\": \"Capital of France?\"}]}")
+                .exchange().expectStatus().isOk();
+
+        upstream.verify(1, postRequestedFor(urlEqualTo(OpenAiWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$[?(@.max_tokens == 7 || @.max_completion_tokens == 7)]")));
     }
 
     @Test
@@ -196,14 +214,4 @@ class OpenAiBackendTests {
         assertApiError(process("{\"query\": \"hello\"}"), 502, ApiError.MODEL_ERROR, null);
     }
 
-    @Test
-    void answers504WhenTheServerIsSlowerThanTheTimeout() {
-        upstream.stubFor(post(OpenAiWire.CHAT_PATH)
-                .willReturn(okJson(OpenAiWire.chatCompletion(CONFIGURED_MODEL, "too late", 1, 2))
-                        .withFixedDelay(TIMEOUT_MS * 3)));
-
-        String message = assertApiError(process("{\"query\": \"hello\"}"), 504, ApiError.MODEL_TIMEOUT, null);
-
-        assertThat(message).contains("openai").contains(TIMEOUT_MS + " ms");
-    }
 }

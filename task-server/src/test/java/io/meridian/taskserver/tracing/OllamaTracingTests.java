@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
         TestRegion.PROPERTY,
         "meridian.model.backend=ollama",
         "meridian.model.ollama.model=qwen3:4b",
-        "meridian.model.timeout=3000ms",
+        "meridian.model.timeout=30s", // the first call of a fresh context takes seconds on a busy machine
         "meridian.queues.simple.max-attempts=1",
         "management.tracing.sampling.probability=1.0",
         "logging.structured.format.console=ecs"})
@@ -66,8 +66,12 @@ class OllamaTracingTests {
         registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
     }
 
-    @Autowired
     private WebTestClient client;
+
+    @Autowired
+    void client(WebTestClient client) {
+        this.client = client.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+    }
 
     @Test
     void aTasksStatusNamesTheSubmittersTraceAndTheModelCallContinuesIt(CapturedOutput output) {
@@ -129,7 +133,7 @@ class OllamaTracingTests {
                 .bodyValue("{\"model\":\"qwen3:4b\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Capital?\"}]}")
                 .exchange()
                 .expectStatus().isOk()
-                .returnResult(String.class).getResponseBody().collectList().block(Duration.ofSeconds(10));
+                .returnResult(String.class).getResponseBody().collectList().block(Duration.ofSeconds(60));
         assertThat(events).isNotEmpty();
 
         assertThat(traceparentSentToTheModel().group(1)).isEqualTo(TRACE_ID);

@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         TestRegion.PROPERTY,
         "meridian.model.backend=openai",
         "meridian.model.openai.model=Qwen/Qwen3-8B",
-        "meridian.model.timeout=3000ms",
+        "meridian.model.timeout=30s", // the first call of a fresh context takes seconds on a busy machine
         "spring.ai.openai.api-key=sk-test-key",
         "meridian.queues.simple.max-attempts=1",
         "management.tracing.sampling.probability=1.0"})
@@ -45,8 +45,12 @@ class OpenAiTracingTests {
         registry.add("spring.ai.openai.base-url", () -> upstream.baseUrl() + "/v1");
     }
 
-    @Autowired
     private WebTestClient client;
+
+    @Autowired
+    void client(WebTestClient client) {
+        this.client = client.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
+    }
 
     @Test
     void theModelServerReceivesTheTrace() {
