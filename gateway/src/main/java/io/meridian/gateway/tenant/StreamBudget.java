@@ -15,10 +15,12 @@ import reactor.core.publisher.Flux;
  *
  * <p>A stream's exact usage arrives only at its end (the region's {@code : meridian-usage}
  * comment), so while it flows each content chunk counts as one token, which is what the regions'
- * streams send (one chunk per token). When the count would take the tenant past what it had left
- * when the request was admitted ({@link Allowance}), the stream ends there with an SSE
- * {@code error} event naming the limit, and the tokens streamed so far are counted. An answer that
- * ends by itself is counted from its usage comment, or, without one, from its chunks.
+ * streams send (one chunk per token). A stream may send as many chunks as it reserved
+ * ({@link Allowance}: its {@link TokenReservation}, drawn from the tenant's one pot, so concurrent
+ * streams share the tenant's allowance rather than each getting all of it); past that, the stream
+ * ends with an SSE {@code error} event naming the limit, and its reservation settles to the chunks
+ * streamed. An answer that ends by itself settles to its usage comment, or, without one, to its
+ * chunks.
  */
 public final class StreamBudget {
 
@@ -28,9 +30,9 @@ public final class StreamBudget {
     private static final String CONTENT = "\"content\":\"";
 
     /**
-     * What the tenant may still spend, by its tightest token limit.
+     * What one stream may spend: the tokens it reserved, and the tightest limit they came from.
      *
-     * @param tokens   tokens left
+     * @param tokens   tokens it may stream
      * @param limit    the limit's name
      * @param resetsAt when its window ends
      */
@@ -40,18 +42,15 @@ public final class StreamBudget {
     private StreamBudget() {
     }
 
-    /** The stream, metered: counted into {@code ledger}, and cut off past {@code allowance} when there is one. */
-    public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
-            @Nullable Allowance allowance, DataBufferFactory buffers) {
-        return meter(body, tenant, ledger, allowance, buffers, null);
-    }
-
     /**
-     * As above; a stream that may be read more than once (a task's events) reports its usage under
-     * {@code once}, so that only its first reading counts.
+     * The stream, metered: settled into {@code reservation} (or, without one, counted into
+     * {@code ledger}), and cut off past {@code allowance} when there is one. A stream that may be
+     * read more than once (a task's events) reports its usage under {@code once}, so that only its
+     * first reading counts (the task itself was charged when it was accepted).
      */
     public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
-            @Nullable Allowance allowance, DataBufferFactory buffers, @Nullable String once) {
+            @Nullable TokenReservation reservation, @Nullable Allowance allowance, DataBufferFactory buffers,
+            @Nullable String once) {
         AtomicLong streamed = new AtomicLong();
         AtomicBoolean reported = new AtomicBoolean();
         return body.<DataBuffer>handle((buffer, sink) -> {
@@ -61,6 +60,8 @@ public final class StreamBudget {
                 reported.set(true);
                 if (once != null) {
                     ledger.recordOnce(tenant, once, usage);
+                } else if (reservation != null) {
+                    reservation.settle(usage);
                 } else {
                     ledger.record(tenant, usage);
                 }
@@ -71,14 +72,21 @@ public final class StreamBudget {
             if (allowance != null && total > allowance.tokens()) {
                 streamed.addAndGet(-contentChunks(text));
                 DataBufferUtils.release(buffer);
+                if (reservation != null) {
+                    reservation.settle(streamed.get());
+                }
                 sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
                 sink.complete();
                 return;
             }
             sink.next(buffer);
         }).doFinally(signal -> {
-            if (!reported.get() && streamed.get() > 0 && once == null) {
-                ledger.record(tenant, streamed.get());
+            if (!reported.get() && once == null) {
+                if (reservation != null) {
+                    reservation.settle(streamed.get());
+                } else if (streamed.get() > 0) {
+                    ledger.record(tenant, streamed.get());
+                }
             }
         });
     }
