@@ -119,7 +119,8 @@ class SharedLimitsIntegrationTests {
 
     /** Asks the ledger to connect (an admission of a throw-away tenant) and says whether it has. */
     static boolean triggerAndCheck(RedisUsageLedger ledger) {
-        ledger.admit("warm-up-" + TENANT).block();
+        ledger.reserve("warm-up-" + TENANT, new TenantProperties.Limits(null, null, null, null),
+                new TenantProperties.Limits(null, null, null, null), 0).block();
         return ledger.isShared();
     }
 
