@@ -2,6 +2,7 @@ package io.meridian.gateway.tenant;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -9,6 +10,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Meters a streamed answer against its tenant's budgets while it flows.
@@ -51,44 +53,96 @@ public final class StreamBudget {
     public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
             @Nullable TokenReservation reservation, @Nullable Allowance allowance, DataBufferFactory buffers,
             @Nullable String once) {
-        AtomicLong streamed = new AtomicLong();
-        AtomicBoolean reported = new AtomicBoolean();
-        return body.<DataBuffer>handle((buffer, sink) -> {
-            String text = buffer.toString(StandardCharsets.UTF_8);
-            long usage = TokenUsageReport.inStreamChunk(text);
-            if (usage >= 0) {
-                reported.set(true);
-                if (once != null) {
-                    ledger.recordOnce(tenant, once, usage);
-                } else if (reservation != null) {
-                    reservation.settle(usage);
-                } else {
-                    ledger.record(tenant, usage);
+        return Flux.defer(() -> {
+            Lines lines = new Lines();
+            AtomicLong streamed = new AtomicLong();
+            AtomicBoolean reported = new AtomicBoolean();
+            Flux<DataBuffer> metered = body.<DataBuffer>handle((buffer, sink) -> {
+                byte[] complete = lines.complete(buffer);
+                if (complete == null) {
+                    return;
                 }
-                sink.next(buffer);
-                return;
-            }
-            long total = streamed.addAndGet(contentChunks(text));
-            if (allowance != null && total > allowance.tokens()) {
-                streamed.addAndGet(-contentChunks(text));
-                DataBufferUtils.release(buffer);
-                if (reservation != null) {
-                    reservation.settle(streamed.get());
+                String text = new String(complete, StandardCharsets.UTF_8);
+                long usage = TokenUsageReport.inStreamChunk(text);
+                if (usage >= 0) {
+                    reported.set(true);
+                    if (once != null) {
+                        ledger.recordOnce(tenant, once, usage);
+                    } else if (reservation != null) {
+                        reservation.settle(usage);
+                    } else {
+                        ledger.record(tenant, usage);
+                    }
+                    sink.next(buffers.wrap(complete));
+                    return;
                 }
-                sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
-                sink.complete();
-                return;
-            }
-            sink.next(buffer);
-        }).doFinally(signal -> {
-            if (!reported.get() && once == null) {
-                if (reservation != null) {
-                    reservation.settle(streamed.get());
-                } else if (streamed.get() > 0) {
-                    ledger.record(tenant, streamed.get());
+                int chunks = contentChunks(text);
+                if (allowance != null && streamed.get() + chunks > allowance.tokens()) {
+                    lines.drop();
+                    if (reservation != null) {
+                        reservation.settle(streamed.get());
+                    }
+                    sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
+                    sink.complete();
+                    return;
                 }
-            }
+                streamed.addAndGet(chunks);
+                sink.next(buffers.wrap(complete));
+            });
+            return metered.concatWith(Mono.fromSupplier(lines::rest).filter(rest -> rest.length > 0).map(buffers::wrap))
+                    .doFinally(signal -> {
+                        if (!reported.get() && once == null) {
+                            if (reservation != null) {
+                                reservation.settle(streamed.get());
+                            } else if (streamed.get() > 0) {
+                                ledger.record(tenant, streamed.get());
+                            }
+                        }
+                    });
         });
+    }
+
+    /**
+     * Re-cuts a stream at line ends, so that each event is counted whole (a buffer may end inside an
+     * event, or inside a UTF-8 character) and a stream cut off never sends half an event. A line
+     * longer than {@value #MAX_LINE} bytes goes on as it is.
+     */
+    private static final class Lines {
+
+        private static final int MAX_LINE = 64 * 1024;
+        private byte[] pending = new byte[0];
+
+        /** The complete lines so far, {@code buffer} included (released), or {@code null} while none is complete. */
+        byte @Nullable [] complete(DataBuffer buffer) {
+            byte[] all = new byte[pending.length + buffer.readableByteCount()];
+            System.arraycopy(pending, 0, all, 0, pending.length);
+            buffer.read(all, pending.length, all.length - pending.length);
+            DataBufferUtils.release(buffer);
+            int end = all.length;
+            while (end > 0 && all[end - 1] != '\n') {
+                end--;
+            }
+            if (end == 0 && all.length <= MAX_LINE) {
+                pending = all;
+                return null;
+            }
+            if (end == 0) {
+                end = all.length;
+            }
+            pending = Arrays.copyOfRange(all, end, all.length);
+            return end == all.length ? all : Arrays.copyOf(all, end);
+        }
+
+        void drop() {
+            pending = new byte[0];
+        }
+
+        /** What came after the last line end, once the stream is over. */
+        byte[] rest() {
+            byte[] rest = pending;
+            pending = new byte[0];
+            return rest;
+        }
     }
 
     /** Events in {@code text} that carry a piece of the answer. */
