@@ -67,6 +67,9 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
 
     private static final Pattern USAGE = Pattern.compile("prompt=(\\d+), completion=(\\d+)");
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     record Answer(int status, @Nullable String usage, String body) {
     }
 
@@ -141,6 +144,11 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
         assertThat(answers).filteredOn(answer -> answer.status() != 200)
                 .allSatisfy(answer -> assertThat(answer.status()).isEqualTo(429))
                 .allSatisfy(answer -> assertThat(answer.body()).contains("\"field\":\"tokens_per_day\""));
+        String tenant = requests == 64 ? "sync64" : "sync200";
+        assertThat(meters.get(TenantMetrics.REFUSED).tag("tenant", tenant).tag("limit", "tokens_per_day").counter().count())
+                .isEqualTo(answers.stream().filter(answer -> answer.status() == 429).count());
+        assertThat(meters.get(TenantMetrics.RESERVED).tag("tenant", tenant).counter().count())
+                .isEqualTo(10.0 * answers.stream().filter(answer -> answer.status() == 200).count());
     }
 
     @Test
