@@ -7,6 +7,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the request ends: to the usage the region reports; as an accepted task's charge; or, without a
  * report, to nothing when the request never reached a region, and to the whole reservation when it
  * did (the model may have run: the tenant pays the estimate rather than the deployment).
+ *
+ * <p>Design note: asynchronous tasks. A task accepted with {@code 202} runs after its request has
+ * ended, so its reservation becomes its charge at acceptance ({@link UsageLedger#settleAsTask}),
+ * and the first read of its result corrects that charge to the real usage, once, across gateways.
+ * The alternative, the gateway following each accepted task to its end (its event stream or a
+ * poll), would charge the exact usage without a read, but costs a connection or a timer per task
+ * in flight and loses the task when the gateway restarts. Charging at acceptance is bounded (no
+ * state but a key per task for a day) and keeps the budget's bound: the task holds what it
+ * reserved from the moment it is accepted. Its cost: a task never read stays charged its
+ * reservation rather than its usage, and one that used more than it reserved is charged the
+ * difference only when it is read.
+ *
+ * <p>A hold made while the client went away before this object existed (between the ledger's
+ * answer and the filter chain) is given back by the ledger after the reservation TTL.
  */
 public final class TokenReservation {
 
