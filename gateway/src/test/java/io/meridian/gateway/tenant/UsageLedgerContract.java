@@ -54,7 +54,8 @@ abstract class UsageLedgerContract {
     void concurrentReservationsNeverHoldMoreThanTheLimit() {
         UsageLedger ledger = ledger();
         List<UsageLedger.Hold> holds = Flux.range(0, 64)
-                .flatMap(i -> ledger.reserve(tenant, perDay(100), NONE, 10).subscribeOn(Schedulers.parallel()), 64)
+                .flatMap(i -> reactor.core.publisher.Mono.defer(() -> ledger.reserve(tenant, perDay(100), NONE, 10))
+                        .subscribeOn(Schedulers.parallel()), 64)
                 .collectList().block(Duration.ofSeconds(30));
 
         assertThat(holds).filteredOn(UsageLedger.Hold::admitted).hasSize(10);
