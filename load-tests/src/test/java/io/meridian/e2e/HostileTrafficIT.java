@@ -55,6 +55,8 @@ class HostileTrafficIT {
                 "--meridian.auth.tenants[0].keys-sha256[0]=" + sha256(LIVE_KEY),
                 "--meridian.auth.tenants[0].revoked-keys-sha256[0]=" + sha256(REVOKED_KEY),
                 "--meridian.auth.tenants[0].limits.tokens-per-day=" + TOKENS_PER_DAY,
+                // Small enough that the tenant is served a few times before its budget is spent.
+                "--meridian.auth.reservation.default-tokens=50",
                 "--meridian.auth.tenants[1].id=fuzz",
                 "--meridian.auth.tenants[1].keys-sha256[0]=" + sha256(FUZZ_KEY),
                 "--meridian.rate-limit.requests-per-second=1000",

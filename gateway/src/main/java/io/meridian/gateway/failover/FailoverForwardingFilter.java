@@ -14,6 +14,7 @@ import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.StreamBudget;
 import io.meridian.gateway.observability.RequestTelemetry;
 import io.meridian.gateway.tenant.Tenant;
+import io.meridian.gateway.tenant.TokenReservation;
 import io.meridian.gateway.tenant.TokenUsageReport;
 import io.meridian.gateway.tenant.UsageLedger;
 import io.meridian.gateway.tls.RegionClientTls;
@@ -426,7 +427,13 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
                     })
                     .request(io.netty.handler.codec.http.HttpMethod.valueOf(method.name()))
                     .uri(GeoRoutingFilter.pathAndQuery(endpoint, exchange.getRequest().getURI()))
-                    .send((request, out) -> body.writeTo(out))
+                    .send((request, out) -> {
+                        TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
+                        if (reservation != null) {
+                            reservation.sent();
+                        }
+                        return body.writeTo(out);
+                    })
                     .responseConnection((response, connection) -> Mono.just(new Upstream(response, connection)))
                     .singleOrEmpty();
         }
@@ -531,26 +538,45 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             return response.writeWith(body);
         }
 
-        /** Counts the tokens the region reports for this answer against the tenant's budgets. */
+        /**
+         * Settles the request's token reservation to what the region reports for this answer: its
+         * usage header, an accepted task's charge (the reservation itself, corrected when the task's
+         * usage is first read), or a stream's usage comment or chunks. A task's result or events may
+         * be read any number of times: their tokens count once.
+         */
         private Flux<DataBuffer> countTokens(Tenant tenant, Upstream upstream, Flux<DataBuffer> body, boolean streaming,
                 DataBufferFactory factory) {
             UsageLedger counter = Objects.requireNonNull(ledger);
-            // A task's result or events may be read any number of times: its tokens count once.
+            TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
             String once = TokenUsageReport.taskKey(exchange.getRequest().getPath().value());
-            String reported = upstream.response().responseHeaders().get(TokenUsageReport.HEADER);
+            io.netty.handler.codec.http.HttpHeaders headers = upstream.response().responseHeaders();
+            String reported = headers.get(TokenUsageReport.HEADER);
+            int status = upstream.response().status().code();
             if (reported != null) {
+                long total = TokenUsageReport.total(reported);
                 if (once != null) {
-                    counter.recordOnce(tenant.id(), once, TokenUsageReport.total(reported));
+                    counter.recordOnce(tenant.id(), once, total);
+                } else if (reservation != null) {
+                    reservation.settle(total);
                 } else {
-                    counter.record(tenant.id(), TokenUsageReport.total(reported));
+                    counter.record(tenant.id(), total);
                 }
                 return body;
             }
-            if (!streaming) {
+            String accepted = status == 202 ? TokenUsageReport.acceptedTaskKey(headers.get(HttpHeaders.LOCATION)) : null;
+            if (accepted != null && reservation != null) {
+                reservation.settleAsTask(accepted);
                 return body;
             }
-            return StreamBudget.meter(body, tenant.id(), counter, once == null ? exchange.getAttribute(StreamBudget.ATTRIBUTE) : null,
-                    factory, once);
+            if (!streaming || once != null) {
+                if (reservation != null && (once != null || status >= 300)) {
+                    // A read, or the region's refusal: no model work on this request.
+                    reservation.settle(0);
+                }
+                return streaming ? StreamBudget.meter(body, tenant.id(), counter, null, null, factory, once) : body;
+            }
+            return StreamBudget.meter(body, tenant.id(), counter, reservation, exchange.getAttribute(StreamBudget.ATTRIBUTE),
+                    factory, null);
         }
 
         private Mono<Void> regionFailed(Region region, Failure failure) {

@@ -2,6 +2,7 @@ package io.meridian.gateway.tenant;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -9,16 +10,19 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Meters a streamed answer against its tenant's budgets while it flows.
  *
  * <p>A stream's exact usage arrives only at its end (the region's {@code : meridian-usage}
  * comment), so while it flows each content chunk counts as one token, which is what the regions'
- * streams send (one chunk per token). When the count would take the tenant past what it had left
- * when the request was admitted ({@link Allowance}), the stream ends there with an SSE
- * {@code error} event naming the limit, and the tokens streamed so far are counted. An answer that
- * ends by itself is counted from its usage comment, or, without one, from its chunks.
+ * streams send (one chunk per token). A stream may send as many chunks as it reserved
+ * ({@link Allowance}: its {@link TokenReservation}, drawn from the tenant's one pot, so concurrent
+ * streams share the tenant's allowance rather than each getting all of it); past that, the stream
+ * ends with an SSE {@code error} event naming the limit, and its reservation settles to the chunks
+ * streamed. An answer that ends by itself settles to its usage comment, or, without one, to its
+ * chunks.
  */
 public final class StreamBudget {
 
@@ -28,9 +32,9 @@ public final class StreamBudget {
     private static final String CONTENT = "\"content\":\"";
 
     /**
-     * What the tenant may still spend, by its tightest token limit.
+     * What one stream may spend: the tokens it reserved, and the tightest limit they came from.
      *
-     * @param tokens   tokens left
+     * @param tokens   tokens it may stream
      * @param limit    the limit's name
      * @param resetsAt when its window ends
      */
@@ -40,47 +44,105 @@ public final class StreamBudget {
     private StreamBudget() {
     }
 
-    /** The stream, metered: counted into {@code ledger}, and cut off past {@code allowance} when there is one. */
+    /**
+     * The stream, metered: settled into {@code reservation} (or, without one, counted into
+     * {@code ledger}), and cut off past {@code allowance} when there is one. A stream that may be
+     * read more than once (a task's events) reports its usage under {@code once}, so that only its
+     * first reading counts (the task itself was charged when it was accepted).
+     */
     public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
-            @Nullable Allowance allowance, DataBufferFactory buffers) {
-        return meter(body, tenant, ledger, allowance, buffers, null);
+            @Nullable TokenReservation reservation, @Nullable Allowance allowance, DataBufferFactory buffers,
+            @Nullable String once) {
+        return Flux.defer(() -> {
+            Lines lines = new Lines();
+            AtomicLong streamed = new AtomicLong();
+            AtomicBoolean reported = new AtomicBoolean();
+            Flux<DataBuffer> metered = body.<DataBuffer>handle((buffer, sink) -> {
+                byte[] complete = lines.complete(buffer);
+                if (complete == null) {
+                    return;
+                }
+                String text = new String(complete, StandardCharsets.UTF_8);
+                long usage = TokenUsageReport.inStreamChunk(text);
+                if (usage >= 0) {
+                    reported.set(true);
+                    if (once != null) {
+                        ledger.recordOnce(tenant, once, usage);
+                    } else if (reservation != null) {
+                        reservation.settle(usage);
+                    } else {
+                        ledger.record(tenant, usage);
+                    }
+                    sink.next(buffers.wrap(complete));
+                    return;
+                }
+                int chunks = contentChunks(text);
+                if (allowance != null && streamed.get() + chunks > allowance.tokens()) {
+                    lines.drop();
+                    if (reservation != null) {
+                        reservation.settle(streamed.get());
+                    }
+                    sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
+                    sink.complete();
+                    return;
+                }
+                streamed.addAndGet(chunks);
+                sink.next(buffers.wrap(complete));
+            });
+            return metered.concatWith(Mono.fromSupplier(lines::rest).filter(rest -> rest.length > 0).map(buffers::wrap))
+                    .doFinally(signal -> {
+                        if (!reported.get() && once == null) {
+                            if (reservation != null) {
+                                reservation.settle(streamed.get());
+                            } else if (streamed.get() > 0) {
+                                ledger.record(tenant, streamed.get());
+                            }
+                        }
+                    });
+        });
     }
 
     /**
-     * As above; a stream that may be read more than once (a task's events) reports its usage under
-     * {@code once}, so that only its first reading counts.
+     * Re-cuts a stream at line ends, so that each event is counted whole (a buffer may end inside an
+     * event, or inside a UTF-8 character) and a stream cut off never sends half an event. A line
+     * longer than {@value #MAX_LINE} bytes goes on as it is.
      */
-    public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
-            @Nullable Allowance allowance, DataBufferFactory buffers, @Nullable String once) {
-        AtomicLong streamed = new AtomicLong();
-        AtomicBoolean reported = new AtomicBoolean();
-        return body.<DataBuffer>handle((buffer, sink) -> {
-            String text = buffer.toString(StandardCharsets.UTF_8);
-            long usage = TokenUsageReport.inStreamChunk(text);
-            if (usage >= 0) {
-                reported.set(true);
-                if (once != null) {
-                    ledger.recordOnce(tenant, once, usage);
-                } else {
-                    ledger.record(tenant, usage);
-                }
-                sink.next(buffer);
-                return;
+    private static final class Lines {
+
+        private static final int MAX_LINE = 64 * 1024;
+        private byte[] pending = new byte[0];
+
+        /** The complete lines so far, {@code buffer} included (released), or {@code null} while none is complete. */
+        byte @Nullable [] complete(DataBuffer buffer) {
+            byte[] all = new byte[pending.length + buffer.readableByteCount()];
+            System.arraycopy(pending, 0, all, 0, pending.length);
+            buffer.read(all, pending.length, all.length - pending.length);
+            DataBufferUtils.release(buffer);
+            int end = all.length;
+            while (end > 0 && all[end - 1] != '\n') {
+                end--;
             }
-            long total = streamed.addAndGet(contentChunks(text));
-            if (allowance != null && total > allowance.tokens()) {
-                streamed.addAndGet(-contentChunks(text));
-                DataBufferUtils.release(buffer);
-                sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
-                sink.complete();
-                return;
+            if (end == 0 && all.length <= MAX_LINE) {
+                pending = all;
+                return null;
             }
-            sink.next(buffer);
-        }).doFinally(signal -> {
-            if (!reported.get() && streamed.get() > 0 && once == null) {
-                ledger.record(tenant, streamed.get());
+            if (end == 0) {
+                end = all.length;
             }
-        });
+            pending = Arrays.copyOfRange(all, end, all.length);
+            return end == all.length ? all : Arrays.copyOf(all, end);
+        }
+
+        void drop() {
+            pending = new byte[0];
+        }
+
+        /** What came after the last line end, once the stream is over. */
+        byte[] rest() {
+            byte[] rest = pending;
+            pending = new byte[0];
+            return rest;
+        }
     }
 
     /** Events in {@code text} that carry a piece of the answer. */

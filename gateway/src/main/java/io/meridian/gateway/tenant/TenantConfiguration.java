@@ -1,7 +1,11 @@
 package io.meridian.gateway.tenant;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -26,16 +30,19 @@ class TenantConfiguration {
 
     @Bean(destroyMethod = "")
     UsageLedger usageLedger(TenantProperties properties) {
-        LocalUsageLedger local = new LocalUsageLedger(Clock.systemUTC());
+        Duration ttl = properties.reservation().ttl();
+        LocalUsageLedger local = new LocalUsageLedger(Clock.systemUTC(), ttl);
         if (properties.redisUrl().isBlank()) {
             return local;
         }
-        return new RedisUsageLedger(properties.redisUrl(), local, Clock.systemUTC(), Duration.ofMillis(250));
+        return new RedisUsageLedger(properties.redisUrl(), local, Clock.systemUTC(), Duration.ofMillis(250), ttl);
     }
 
     @Bean
-    TenantFilter tenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties properties) {
-        return new TenantFilter(directory, ledger, properties.global(), Clock.systemUTC());
+    TenantFilter tenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties properties,
+            ObjectProvider<MeterRegistry> registry) {
+        return new TenantFilter(directory, ledger, properties.global(), Clock.systemUTC(), properties.reservation(),
+                new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new)));
     }
 
     /** Whether the configured tenants and limits ask for any check at all. */
@@ -44,10 +51,12 @@ class TenantConfiguration {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             Binder binder = Binder.get(context.getEnvironment());
+            // Bound as the names they are made of, not as a raw List or Map: a raw list of tenants
+            // with nested fields does not bind, and failed start-up with "elements left unbound".
             return !binder.bind("meridian.auth.anonymous", Boolean.class).orElse(true)
-                    || binder.bind("meridian.auth.tenants", java.util.List.class).isBound()
-                    || binder.bind("meridian.auth.anonymous-limits", java.util.Map.class).isBound()
-                    || binder.bind("meridian.auth.global", java.util.Map.class).isBound();
+                    || binder.bind("meridian.auth.tenants", Bindable.listOf(TenantProperties.TenantSpec.class)).isBound()
+                    || binder.bind("meridian.auth.anonymous-limits", TenantProperties.Limits.class).isBound()
+                    || binder.bind("meridian.auth.global", TenantProperties.Limits.class).isBound();
         }
     }
 }

@@ -5,11 +5,19 @@ import io.meridian.gateway.ratelimit.RateLimitFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import reactor.core.publisher.Flux;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -21,10 +29,21 @@ import reactor.core.publisher.Mono;
  * {@code Retry-After}, the limit in {@code field} and its reset time in the message. Nothing has
  * reached a model then. An admitted request carries its {@link Tenant} in
  * {@value Tenant#ATTRIBUTE}: the forwarding filter tells the region who it is for and which models
- * it may use, and counts the tokens the region reports.
+ * it may use, and settles the tokens the region reports.
  *
- * <p>Limits are checked against the usage counted so far, so one request may take a tenant past a
- * token limit (its size is known only afterwards); the next request is refused.
+ * <p>Design note: reserve, then settle. A request that can run a model ({@code POST}) reserves
+ * tokens before it is admitted: its {@code max_completion_tokens} or {@code max_tokens}, else
+ * {@code meridian.auth.reservation.models[<model>]} (by {@code model}, or {@code kind} for the task
+ * API), else {@code meridian.auth.reservation.default-tokens}. The ledger checks and holds them in
+ * one atomic step against every token window (spent plus held by requests in flight), and refuses
+ * the request when they do not fit what is left; reads ({@code GET}, {@code DELETE}) reserve nothing
+ * and only count against requests per minute. When the request ends, its reservation is settled
+ * once to the real usage ({@link TokenReservation}). So with any number of concurrent requests the
+ * tokens served stay within a limit exactly as long as each request uses no more than it reserved;
+ * a request that uses more is charged what it used, so a limit can be passed by at most the sum of
+ * those overruns of requests in flight together, and then every request is refused until the window
+ * resets. The body is read for these fields only when it declares a length up to
+ * {@code max-inspected-body}; an out-of-range value is refused with 400 naming the field.
  */
 public final class TenantFilter implements GlobalFilter, Ordered {
 
@@ -35,8 +54,13 @@ public final class TenantFilter implements GlobalFilter, Ordered {
     private final UsageLedger ledger;
     private final TenantProperties.Limits global;
     private final Clock clock;
+    private final TenantProperties.Reservation reservation;
+    private final TenantMetrics metrics;
 
-    public TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock) {
+    TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock,
+            TenantProperties.Reservation reservation, TenantMetrics metrics) {
+        this.reservation = reservation;
+        this.metrics = metrics;
         this.directory = directory;
         this.ledger = ledger;
         this.global = global;
@@ -58,52 +82,78 @@ public final class TenantFilter implements GlobalFilter, Ordered {
         if (!tenant.limits().any() && !global.any()) {
             return chain.filter(exchange);
         }
-        return ledger.admit(tenant.id()).flatMap(usage -> {
+        if (exchange.getRequest().getMethod() != HttpMethod.POST) {
+            return admit(exchange, chain, tenant, 0);
+        }
+        long length = exchange.getRequest().getHeaders().getContentLength();
+        if (length <= 0 || length > reservation.maxInspectedBody().toBytes()) {
+            return admit(exchange, chain, tenant, reservation.defaultTokens());
+        }
+        return DataBufferUtils.join(exchange.getRequest().getBody())
+                .map(joined -> {
+                    byte[] bytes = new byte[joined.readableByteCount()];
+                    joined.read(bytes);
+                    DataBufferUtils.release(joined);
+                    return bytes;
+                })
+                .defaultIfEmpty(new byte[0])
+                .flatMap(bytes -> {
+                    ServerWebExchange replayed = exchange.mutate().request(new ReplayedBody(exchange.getRequest(), bytes)).build();
+                    long tokens;
+                    try {
+                        tokens = ReservationSize.of(bytes, reservation);
+                    } catch (ReservationSize.InvalidField invalid) {
+                        return ErrorResponses.write(replayed, HttpStatus.BAD_REQUEST, "invalid_request", invalid.getMessage(),
+                                invalid.field());
+                    }
+                    return admit(replayed, chain, tenant, tokens);
+                });
+    }
+
+    private Mono<Void> admit(ServerWebExchange exchange, GatewayFilterChain chain, Tenant tenant, long tokens) {
+        return ledger.reserve(tenant.id(), tenant.limits(), global, tokens).flatMap(hold -> {
             Windows now = Windows.at(clock.instant());
-            Breach breach = breach(tenant, usage, now);
-            if (breach != null) {
-                return refuse(exchange, breach);
+            if (!hold.admitted()) {
+                metrics.refused(tenant.id(), Objects.requireNonNull(hold.refused()));
+                return refuse(exchange, breach(tenant, hold, tokens, now));
             }
-            StreamBudget.Allowance allowance = allowance(tenant, usage, now);
+            metrics.reserved(tenant.id(), hold.tokens());
+            TokenReservation held = new TokenReservation(ledger, hold, metrics);
+            exchange.getAttributes().put(TokenReservation.ATTRIBUTE, held);
+            StreamBudget.Allowance allowance = allowance(tenant, hold.usage(), now);
             if (allowance != null) {
-                exchange.getAttributes().put(StreamBudget.ATTRIBUTE, allowance);
+                exchange.getAttributes().put(StreamBudget.ATTRIBUTE,
+                        new StreamBudget.Allowance(hold.tokens(), allowance.limit(), allowance.resetsAt()));
             }
-            return chain.filter(exchange);
+            return chain.filter(exchange).doFinally(signal -> held.finish());
         });
     }
 
-    /** The first limit the tenant (or the deployment) is over, or {@code null}. */
-    @Nullable Breach breach(Tenant tenant, Usage usage, Windows now) {
+    /** Why {@code hold} was refused: its limit, what happened, and when the window ends. */
+    Breach breach(Tenant tenant, UsageLedger.Hold hold, long tokens, Windows now) {
         TenantProperties.Limits limits = tenant.limits();
+        Usage usage = hold.usage();
         String who = Tenant.ANONYMOUS_ID.equals(tenant.id()) ? "requests without an API key" : "tenant '" + tenant.id() + "'";
-        if (over(usage.requestsThisMinute() - 1, limits.requestsPerMinute())) {
-            return new Breach("requests_per_minute", who + " sent " + limits.requestsPerMinute() + " requests this minute, its limit",
-                    now.minuteEnds());
-        }
-        if (over(usage.tokensThisMinute(), limits.tokensPerMinute())) {
-            return new Breach("tokens_per_minute", who + " used " + usage.tokensThisMinute() + " of its " + limits.tokensPerMinute()
-                    + " tokens per minute", now.minuteEnds());
-        }
-        if (over(usage.tokensToday(), limits.tokensPerDay())) {
-            return new Breach("tokens_per_day", who + " used " + usage.tokensToday() + " of its " + limits.tokensPerDay()
-                    + " tokens per day", now.dayEnds());
-        }
-        if (over(usage.tokensThisMonth(), limits.tokensPerMonth())) {
-            return new Breach("tokens_per_month", who + " used " + usage.tokensThisMonth() + " of its " + limits.tokensPerMonth()
-                    + " tokens per month", now.monthEnds());
-        }
-        if (over(usage.globalTokensToday(), global.tokensPerDay())) {
-            return new Breach("global_tokens_per_day", "the deployment used " + usage.globalTokensToday() + " of its "
-                    + global.tokensPerDay() + " tokens per day, a cap that protects every tenant", now.dayEnds());
-        }
-        if (over(usage.globalTokensThisMonth(), global.tokensPerMonth())) {
-            return new Breach("global_tokens_per_month", "the deployment used " + usage.globalTokensThisMonth() + " of its "
-                    + global.tokensPerMonth() + " tokens per month, a cap that protects every tenant", now.monthEnds());
-        }
-        return null;
+        String asks = ", and this request reserves " + tokens;
+        String limit = Objects.requireNonNull(hold.refused());
+        return switch (limit) {
+            case "requests_per_minute" -> new Breach(limit, who + " sent " + limits.requestsPerMinute()
+                    + " requests this minute, its limit", now.minuteEnds());
+            case "tokens_per_minute" -> new Breach(limit, who + " used or holds " + usage.tokensThisMinute() + " of its "
+                    + limits.tokensPerMinute() + " tokens per minute" + asks, now.minuteEnds());
+            case "tokens_per_day" -> new Breach(limit, who + " used or holds " + usage.tokensToday() + " of its "
+                    + limits.tokensPerDay() + " tokens per day" + asks, now.dayEnds());
+            case "tokens_per_month" -> new Breach(limit, who + " used or holds " + usage.tokensThisMonth() + " of its "
+                    + limits.tokensPerMonth() + " tokens per month" + asks, now.monthEnds());
+            case "global_tokens_per_day" -> new Breach(limit, "the deployment used or holds " + usage.globalTokensToday()
+                    + " of its " + global.tokensPerDay() + " tokens per day, a cap that protects every tenant" + asks,
+                    now.dayEnds());
+            default -> new Breach(limit, "the deployment used or holds " + usage.globalTokensThisMonth() + " of its "
+                    + global.tokensPerMonth() + " tokens per month, a cap that protects every tenant" + asks, now.monthEnds());
+        };
     }
 
-    /** What the tenant may still spend in tokens, by its tightest limit; {@code null} without token limits. */
+    /** The tightest token limit left to the tenant; {@code null} without token limits. */
     StreamBudget.@Nullable Allowance allowance(Tenant tenant, Usage usage, Windows now) {
         TenantProperties.Limits limits = tenant.limits();
         StreamBudget.Allowance tightest = null;
@@ -122,10 +172,6 @@ public final class TenantFilter implements GlobalFilter, Ordered {
         }
         long left = Math.max(0, limit - used);
         return current == null || left < current.tokens() ? new StreamBudget.Allowance(left, name, resetsAt) : current;
-    }
-
-    private static boolean over(long used, @Nullable Long limit) {
-        return limit != null && used >= limit;
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, Breach breach) {
@@ -150,6 +196,22 @@ public final class TenantFilter implements GlobalFilter, Ordered {
 
     /** A limit that was reached: its name, what happened, and when the window ends. */
     record Breach(String limit, String message, Instant resetsAt) {
+    }
+
+    /** The request with the body that was read to size its reservation, to be read again. */
+    private static final class ReplayedBody extends ServerHttpRequestDecorator {
+
+        private final byte[] body;
+
+        ReplayedBody(ServerHttpRequest delegate, byte[] body) {
+            super(delegate);
+            this.body = body;
+        }
+
+        @Override
+        public Flux<DataBuffer> getBody() {
+            return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
+        }
     }
 
     @Override

@@ -4,10 +4,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -20,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param global           caps on the whole deployment's token use, across every tenant
  * @param redisUrl         Redis shared by the gateways, so that limits hold across replicas; empty:
  *                         each gateway counts alone (also while Redis is unreachable)
+ * @param reservation      how many tokens a request holds from its tenant's budgets while it runs
  */
 @Validated
 @ConfigurationProperties("meridian.auth")
@@ -28,7 +32,33 @@ public record TenantProperties(
         @DefaultValue @NotNull @Valid Limits anonymousLimits,
         @DefaultValue @NotNull List<@Valid TenantSpec> tenants,
         @DefaultValue @NotNull @Valid Limits global,
-        @DefaultValue("") String redisUrl) {
+        @DefaultValue("") String redisUrl,
+        @DefaultValue @NotNull @Valid Reservation reservation) {
+
+    /**
+     * What a request reserves before it is admitted, settled to its real usage when it ends.
+     *
+     * @param defaultTokens tokens reserved by a request that names no {@code max_tokens} (or
+     *                      {@code max_completion_tokens}) and whose model has no entry in {@code models}
+     * @param models        tokens reserved by a request for a model, by the model's name (or a queue's:
+     *                      {@code simple}, {@code complex}), when it names no {@code max_tokens}
+     * @param ttl           how long a reservation is held at most; one that is never settled (a
+     *                      gateway that stopped) is then given back. Longer than the longest stream
+     * @param maxInspectedBody largest request body read for its {@code model} and {@code max_tokens};
+     *                      a larger or undeclared one reserves {@code defaultTokens}
+     */
+    public record Reservation(
+            @DefaultValue("1024") @Positive long defaultTokens,
+            @DefaultValue @NotNull Map<String, @Positive Long> models,
+            @DefaultValue("15m") @NotNull Duration ttl,
+            @DefaultValue("256KB") @NotNull DataSize maxInspectedBody) {
+
+        /** What a request for {@code model} (or none) reserves when it names no {@code max_tokens}. */
+        public long tokensFor(@Nullable String model) {
+            Long tokens = model == null ? null : models.get(model);
+            return tokens != null ? tokens : defaultTokens;
+        }
+    }
 
     /**
      * One tenant.

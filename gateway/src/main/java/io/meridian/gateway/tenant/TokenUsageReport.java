@@ -52,6 +52,22 @@ public final class TokenUsageReport {
         return rest.isEmpty() || rest.indexOf('/') >= 0 ? null : "task:" + rest;
     }
 
+    /**
+     * The key of the task a {@code 202 Accepted} answer's {@code Location} names
+     * ({@code /v1/tasks/<id>}, relative or absolute), or {@code null}.
+     */
+    public static @org.jspecify.annotations.Nullable String acceptedTaskKey(@org.jspecify.annotations.Nullable String location) {
+        if (location == null) {
+            return null;
+        }
+        try {
+            String path = java.net.URI.create(location.strip()).getRawPath();
+            return path == null ? null : taskKey(path);
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
+    }
+
     /** The usage in a chunk of an event stream, or -1 when the chunk holds no usage comment. */
     public static long inStreamChunk(String chunk) {
         int at = chunk.indexOf(COMMENT);

@@ -32,6 +32,7 @@ class SharedLimitsIntegrationTests {
     static final String TENANT = "shared-" + UUID.randomUUID().toString().substring(0, 8);
     static final String KEY = "shared-limits-key";
     static final String READER_KEY = "shared-limits-reader-key";
+    static final String BURST_KEY = "shared-limits-burst-key";
     static final List<ConfigurableApplicationContext> gateways = new ArrayList<>();
 
     @BeforeAll
@@ -53,6 +54,9 @@ class SharedLimitsIntegrationTests {
                 "--meridian.health.enabled=false",
                 "--meridian.auth.anonymous=false",
                 "--meridian.auth.redis-url=" + TestRedis.url(),
+                "--meridian.auth.reservation.default-tokens=10",
+                "--meridian.rate-limit.enabled=false",
+                "--meridian.bulkhead.max-concurrent=1000",
                 "--meridian.auth.tenants[0].id=" + TENANT,
                 "--meridian.auth.tenants[0].keys-sha256[0]=" + ApiKeys.sha256(KEY),
                 "--meridian.auth.tenants[0].limits.tokens-per-day=100",
@@ -60,6 +64,9 @@ class SharedLimitsIntegrationTests {
                 "--meridian.auth.tenants[1].id=" + TENANT + "-reader",
                 "--meridian.auth.tenants[1].keys-sha256[0]=" + ApiKeys.sha256(READER_KEY),
                 "--meridian.auth.tenants[1].limits.tokens-per-day=1000",
+                "--meridian.auth.tenants[2].id=" + TENANT + "-burst",
+                "--meridian.auth.tenants[2].keys-sha256[0]=" + ApiKeys.sha256(BURST_KEY),
+                "--meridian.auth.tenants[2].limits.tokens-per-day=100",
                 "--meridian.default-region=us-east"));
         String[][] known = {{"us-east", "40.7", "-74.0", "us"}, {"eu-central", "50.1", "8.7", "eu"}, {"ap-southeast", "1.35", "103.8", "apac"}};
         for (int i = 0; i < known.length; i++) {
@@ -98,6 +105,36 @@ class SharedLimitsIntegrationTests {
     }
 
     @Test
+    void sixtyFourConcurrentRequestsThroughTwoGatewaysAreServedNoMoreThanTheBudget() {
+        regions.servers().forEach(server -> server.stubFor(any(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/burst"))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(300).withHeader("Content-Type", "application/json")
+                        .withHeader("X-Meridian-Usage", "prompt=4, completion=6").withBody("{\"answer\":\"ok\"}"))));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gateways.stream()
+                .allMatch(context -> context.getBean(UsageLedger.class) instanceof RedisUsageLedger ledger
+                        && triggerAndCheck(ledger)));
+        List<org.springframework.web.reactive.function.client.WebClient> clients = new ArrayList<>();
+        for (ConfigurableApplicationContext gateway : gateways) {
+            int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
+            reactor.netty.resources.ConnectionProvider connections = reactor.netty.resources.ConnectionProvider
+                    .builder("burst-" + port).maxConnections(64).pendingAcquireMaxCount(-1).build();
+            clients.add(org.springframework.web.reactive.function.client.WebClient.builder().baseUrl("http://127.0.0.1:" + port)
+                    .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                            reactor.netty.http.client.HttpClient.create(connections))).build());
+        }
+
+        List<Integer> statuses = reactor.core.publisher.Flux.range(0, 64)
+                .flatMap(i -> clients.get(i % 2).post().uri("/v1/burst").header("X-Forwarded-For", "8.8.8.8")
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + BURST_KEY).contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"query\":\"hi\"}")
+                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())), 64)
+                .collectList().block(java.time.Duration.ofSeconds(120));
+
+        long served = statuses.stream().filter(status -> status == 200).count();
+        assertThat(served * 10).isLessThanOrEqualTo(100);
+        assertThat(statuses).filteredOn(status -> status != 200).allSatisfy(status -> assertThat(status).isEqualTo(429));
+    }
+
+    @Test
     void aTaskReadThroughBothGatewaysCountsOnce() {
         String task = "us-east.01JD3X9K2M" + TENANT.substring(TENANT.length() - 8).toUpperCase().replaceAll("[^A-Z0-9]", "0");
         regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/tasks/" + task)
@@ -119,7 +156,8 @@ class SharedLimitsIntegrationTests {
 
     /** Asks the ledger to connect (an admission of a throw-away tenant) and says whether it has. */
     static boolean triggerAndCheck(RedisUsageLedger ledger) {
-        ledger.admit("warm-up-" + TENANT).block();
+        ledger.reserve("warm-up-" + TENANT, new TenantProperties.Limits(null, null, null, null),
+                new TenantProperties.Limits(null, null, null, null), 0).block();
         return ledger.isShared();
     }
 

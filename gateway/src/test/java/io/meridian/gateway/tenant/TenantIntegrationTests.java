@@ -30,6 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.trusted-proxies=127.0.0.0/8",
         "meridian.health.enabled=false",
         "meridian.auth.anonymous=false",
+        "meridian.auth.reservation.default-tokens=5",
         "meridian.auth.tenants[0].id=acme",
         "meridian.auth.tenants[0].keys-sha256[0]=" + TenantIntegrationTests.ACME_HASH,
         "meridian.auth.tenants[0].revoked-keys-sha256[0]=" + TenantIntegrationTests.RETIRED_HASH,
@@ -63,6 +64,17 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
     static final String ASYNC_HASH = "2673e508f4500cd81016dc73dd7c1638af8f881f0ffc3419fc406a330d1aae5e";
     static final String MIDSTREAM_HASH = "ffa923f0f1ebade9504b1e389fa3e7dc4ab489e9fce2726a35c8e178443f16d9";
     static final String STREAMER_HASH = "302825b5e733e4f683200d0e9d56a1a26c259e4ecbddd9697c927ed5b9bc274e";
+
+    /** Waits until the region's reported usage has been settled (a settle is not waited for by its request). */
+    void awaitRefusedOrUsed(String key, long tokens) {
+        UsageLedger ledger = context.getBean(UsageLedger.class);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> ledger.reserve(
+                key.replace("-key", ""), new TenantProperties.Limits(null, null, null, null),
+                new TenantProperties.Limits(null, null, null, null), 0).block().usage().tokensToday() >= tokens);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.context.ApplicationContext context;
 
     WebTestClient.ResponseSpec process(@org.jspecify.annotations.Nullable String authorization) {
         WebTestClient.RequestBodySpec request = client.post().uri("/process").header("X-Forwarded-For", "8.8.8.8")
@@ -129,15 +141,16 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
     void aTenantOverItsDailyTokensIsRefusedUntilTheDayEnds() {
         regionsReport("prompt=12, completion=13");
 
-        process("Bearer budget-key").expectStatus().isOk();   // 25 used
-        process("Bearer budget-key").expectStatus().isOk();   // 25 < 40 before it: admitted; 50 used
+        process("Bearer budget-key").expectStatus().isOk();   // 5 reserved, 25 used
+        awaitRefusedOrUsed("budget-key", 25);
+        process("Bearer budget-key").expectStatus().isOk();   // 25 + 5 reserved fit in 40: admitted; 50 used
         process("Bearer budget-key").expectStatus().isEqualTo(429)
                 .expectHeader().exists(HttpHeaders.RETRY_AFTER)
                 .expectBody()
                 .jsonPath("$.error").isEqualTo("limit_exceeded")
                 .jsonPath("$.field").isEqualTo("tokens_per_day")
                 .jsonPath("$.message").value(message -> assertThat((String) message)
-                        .contains("tenant 'budget' used 50 of its 40 tokens per day").contains("resets at ").contains("T00:00:00Z"));
+                        .contains("tenant 'budget' used or holds 50 of its 40 tokens per day, and this request reserves 5").contains("resets at ").contains("T00:00:00Z"));
         assertThat(regions.totalRequests()).isEqualTo(2);
     }
 
@@ -189,7 +202,8 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
 
         String body = client.post().uri("/v1/chat/completions").header("X-Forwarded-For", "8.8.8.8")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer midstream-key").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"model\":\"qwen3\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .bodyValue("{\"model\":\"qwen3\",\"stream\":true,\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(body).contains("\"content\":\"w9 \"").doesNotContain("\"content\":\"w10 \"").doesNotContain("[DONE]")
@@ -213,7 +227,7 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
             client.get().uri("/v1/tasks/" + first).header("X-Forwarded-For", "8.8.8.8")
                     .header(HttpHeaders.AUTHORIZATION, "Bearer async-key").exchange().expectStatus().isOk();
         }
-        // 35 of 40 counted, once: still admitted.
+        // 35 of 40 counted, once: 5 more still fit.
         process("Bearer async-key").expectStatus().isOk();
 
         client.get().uri("/v1/tasks/" + second).header("X-Forwarded-For", "8.8.8.8")

@@ -1,0 +1,80 @@
+package io.meridian.gateway.tenant;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How many tokens a request body reserves: its {@code max_completion_tokens}, else its
+ * {@code max_tokens} (a chat completion's cap on its answer), else the configured reservation of
+ * its {@code model} (or of its {@code kind}, the task API's queue), else the default.
+ *
+ * <p>Only these fields are read, and only to size the reservation: a body that is not JSON, or not
+ * an object, reserves the default and is left to the region to refuse. A cap the client sent that
+ * is not a whole number from 1 to {@link Long#MAX_VALUE} is refused here, naming the field, since
+ * the gateway would otherwise have to guess what it reserves.
+ */
+final class ReservationSize {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int SHOWN = 40;
+
+    private ReservationSize() {
+    }
+
+    static long of(byte[] body, TenantProperties.Reservation reservation) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JacksonException ex) {
+            return reservation.defaultTokens();
+        }
+        if (root == null || !root.isObject()) {
+            return reservation.defaultTokens();
+        }
+        Long completion = cap(root.get("max_completion_tokens"), "max_completion_tokens");
+        Long max = cap(root.get("max_tokens"), "max_tokens");
+        if (completion != null) {
+            return completion;
+        }
+        if (max != null) {
+            return max;
+        }
+        String model = text(root.get("model"));
+        return reservation.tokensFor(model != null ? model : text(root.get("kind")));
+    }
+
+    private static @Nullable Long cap(@Nullable JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong() && node.longValue() >= 1) {
+            return node.longValue();
+        }
+        String shown = node.toString();
+        if (shown.length() > SHOWN) {
+            shown = shown.substring(0, SHOWN) + "...";
+        }
+        throw new InvalidField(field + " must be a whole number from 1 to " + Long.MAX_VALUE + ", but was " + shown, field);
+    }
+
+    private static @Nullable String text(@Nullable JsonNode node) {
+        return node != null && node.isString() ? node.stringValue() : null;
+    }
+
+    /** A reservation field out of range: the message says which and why. */
+    static final class InvalidField extends RuntimeException {
+
+        private final String field;
+
+        InvalidField(String message, String field) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
+    }
+}

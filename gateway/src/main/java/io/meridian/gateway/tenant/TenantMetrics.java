@@ -1,0 +1,48 @@
+package io.meridian.gateway.tenant;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The budgets' meters: {@value #REFUSED} (reservations refused, by tenant and limit),
+ * {@value #RESERVED} (tokens reserved by admitted requests, by tenant) and {@value #HELD} (tokens
+ * this gateway's requests in flight hold right now).
+ */
+final class TenantMetrics {
+
+    static final String REFUSED = "meridian.tenant.reservations.refused";
+    static final String RESERVED = "meridian.tenant.tokens.reserved";
+    static final String HELD = "meridian.tenant.tokens.held";
+
+    private final MeterRegistry registry;
+    private final AtomicLong held = new AtomicLong();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+    TenantMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder(HELD, held, AtomicLong::get).description("Tokens held by this gateway's requests in flight")
+                .baseUnit("tokens").register(registry);
+    }
+
+    void refused(String tenant, String limit) {
+        counters.computeIfAbsent("refused\0" + tenant + "\0" + limit, key -> Counter.builder(REFUSED)
+                .description("Requests refused because their token reservation did not fit a limit")
+                .tag("tenant", tenant).tag("limit", limit).register(registry)).increment();
+    }
+
+    void reserved(String tenant, long tokens) {
+        if (tokens > 0) {
+            counters.computeIfAbsent("reserved\0" + tenant, key -> Counter.builder(RESERVED)
+                    .description("Tokens reserved by admitted requests").baseUnit("tokens")
+                    .tag("tenant", tenant).register(registry)).increment(tokens);
+        }
+    }
+
+    void held(long delta) {
+        held.addAndGet(delta);
+    }
+}

@@ -1,0 +1,82 @@
+package io.meridian.gateway.tenant;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The tokens an admitted request holds from its tenant's budgets, settled exactly once whichever way
+ * the request ends: to the usage the region reports; as an accepted task's charge; or, without a
+ * report, to nothing when the request never reached a region, and to the whole reservation when it
+ * did (the model may have run: the tenant pays the estimate rather than the deployment).
+ *
+ * <p>Design note: asynchronous tasks. A task accepted with {@code 202} runs after its request has
+ * ended, so its reservation becomes its charge at acceptance ({@link UsageLedger#settleAsTask}),
+ * and the first read of its result corrects that charge to the real usage, once, across gateways.
+ * The alternative, the gateway following each accepted task to its end (its event stream or a
+ * poll), would charge the exact usage without a read, but costs a connection or a timer per task
+ * in flight and loses the task when the gateway restarts. Charging at acceptance is bounded (no
+ * state but a key per task for a day) and keeps the budget's bound: the task holds what it
+ * reserved from the moment it is accepted. Its cost: a task never read stays charged its
+ * reservation rather than its usage, and one that used more than it reserved is charged the
+ * difference only when it is read.
+ *
+ * <p>A hold made while the client went away before this object existed (between the ledger's
+ * answer and the filter chain) is given back by the ledger after the reservation TTL.
+ */
+public final class TokenReservation {
+
+    /** Exchange attribute: the {@link TokenReservation} of an admitted request whose tenant has limits. */
+    public static final String ATTRIBUTE = TokenReservation.class.getName();
+
+    private final UsageLedger ledger;
+    private final UsageLedger.Hold hold;
+    private final TenantMetrics metrics;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile boolean sent;
+
+    TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics) {
+        this.ledger = ledger;
+        this.hold = hold;
+        this.metrics = metrics;
+        metrics.held(hold.tokens());
+    }
+
+    /** The tokens held. */
+    public long tokens() {
+        return hold.tokens();
+    }
+
+    /** The tenant's id. */
+    public String tenant() {
+        return hold.tenant();
+    }
+
+    /** Notes that the request was sent to a region: from now on the model may spend tokens on it. */
+    public void sent() {
+        sent = true;
+    }
+
+    /** Settles to the {@code tokens} the region reported; {@code false} when it was already settled. */
+    public boolean settle(long tokens) {
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        metrics.held(-hold.tokens());
+        ledger.settle(hold, tokens);
+        return true;
+    }
+
+    /** Settles as the charge of the accepted task {@code key} ({@link UsageLedger#settleAsTask}). */
+    public boolean settleAsTask(String key) {
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        metrics.held(-hold.tokens());
+        ledger.settleAsTask(hold, key);
+        return true;
+    }
+
+    /** Settles a request that ended without a report, if nothing settled it before. */
+    void finish() {
+        settle(sent ? hold.tokens() : 0);
+    }
+}
