@@ -374,6 +374,10 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
             if (tenant != null && !tenant.models().isEmpty()) {
                 headers.set(Tenant.MODELS_HEADER, String.join(",", tenant.models()));
             }
+            TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
+            if (reservation != null && reservation.tokens() > 0) {
+                headers.set(Tenant.MAX_TOKENS_HEADER, Math.min(reservation.tokens(), Integer.MAX_VALUE));
+            }
             if (contentLength >= 0) {
                 headers.set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, contentLength);
             }

@@ -25,7 +25,8 @@ import reactor.netty.http.server.HttpServerRequest;
  * the region gets the one address the gateway resolved instead), the client's credentials
  * ({@code Authorization}, {@code X-API-Key}: the gateway authenticates, and the region learns the
  * tenant from {@code X-Meridian-Tenant}) and the gateway's own {@code X-Meridian-Client-*},
- * {@code X-Meridian-Tenant} and {@code X-Meridian-Allowed-Models} headers, which only the gateway
+ * {@code X-Meridian-Tenant}, {@code X-Meridian-Allowed-Models} and {@code X-Meridian-Max-Tokens}
+ * headers, which only the gateway
  * writes. Back to the client: the
  * region's answer without its hop-by-hop headers.
  *
@@ -52,7 +53,8 @@ final class RegionHeaders {
             HttpHeaderNames.AUTHORIZATION, AsciiString.cached(ApiKeys.HEADER.toLowerCase()),
             AsciiString.cached(GeoRoutingFilter.CLIENT_IP_HEADER.toLowerCase()),
             AsciiString.cached(GeoRoutingFilter.COUNTRY_HEADER.toLowerCase()),
-            AsciiString.cached(Tenant.HEADER.toLowerCase()), AsciiString.cached(Tenant.MODELS_HEADER.toLowerCase())};
+            AsciiString.cached(Tenant.HEADER.toLowerCase()), AsciiString.cached(Tenant.MODELS_HEADER.toLowerCase()),
+            AsciiString.cached(Tenant.MAX_TOKENS_HEADER.toLowerCase())};
 
     private static final @Nullable Class<?> SERVER_REQUEST = serverRequestClass();
 

@@ -32,4 +32,12 @@ public record Tenant(String id, TenantProperties.Limits limits, @Nullable String
 
     /** Request header with the models the tenant may use, for the region to enforce (absent: any). */
     public static final String MODELS_HEADER = "X-Meridian-Allowed-Models";
+
+    /**
+     * Request header with the tokens the request reserved from its tenant's budgets
+     * ({@link TokenReservation}): the region holds the model's answer to it (with the client's own
+     * {@code max_tokens}, the smaller), so an answer cannot take more than was reserved for it.
+     * Absent when nothing was reserved. A client's copy is dropped.
+     */
+    public static final String MAX_TOKENS_HEADER = "X-Meridian-Max-Tokens";
 }

@@ -13,7 +13,7 @@ class RegionHeadersTests {
     @ParameterizedTest
     @ValueSource(strings = {"Connection", "keep-alive", "PROXY-CONNECTION", "Proxy-Authenticate", "Proxy-Authorization",
             "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "content-length", "Forwarded", "X-Forwarded-For", "Authorization", "x-api-key",
-            "X-Meridian-Tenant", "X-Meridian-Allowed-Models",
+            "X-Meridian-Tenant", "X-Meridian-Allowed-Models", "X-Meridian-Max-Tokens",
             "x-forwarded-host", "X-FORWARDED-PROTO", "X-Meridian-Client-IP", "x-meridian-client-country"})
     void headersThatNeverReachARegion(String name) {
         assertThat(RegionHeaders.forwarded(name, null)).isFalse();

@@ -53,7 +53,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.auth.tenants[5].limits.tokens-per-day=10",
         "meridian.auth.tenants[6].id=async",
         "meridian.auth.tenants[6].keys-sha256[0]=" + TenantIntegrationTests.ASYNC_HASH,
-        "meridian.auth.tenants[6].limits.tokens-per-day=40"})
+        "meridian.auth.tenants[6].limits.tokens-per-day=40",
+        "meridian.auth.tenants[7].id=capped",
+        "meridian.auth.tenants[7].keys-sha256[0]=" + TenantIntegrationTests.CAPPED_HASH,
+        "meridian.auth.tenants[7].limits.tokens-per-day=100000"})
 class TenantIntegrationTests extends RegionsIntegrationTest {
 
     static final String ACME_HASH = "904fc520be4ca9db80d0ffcc6bf7e01b4148e33d45bb6b422ad2e607815fb508";
@@ -63,6 +66,7 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
     static final String BUDGET_HASH = "ca84bf10f218fbc0871f76dd11094d13bbf7eb3d7f38bbc105efb2720b3d87a0";
     static final String ASYNC_HASH = "2673e508f4500cd81016dc73dd7c1638af8f881f0ffc3419fc406a330d1aae5e";
     static final String MIDSTREAM_HASH = "ffa923f0f1ebade9504b1e389fa3e7dc4ab489e9fce2726a35c8e178443f16d9";
+    static final String CAPPED_HASH = "ab2c905d85cdd432930468fb5c95a31eb95b3142cf345007019d990f8b2fa14a";
     static final String STREAMER_HASH = "302825b5e733e4f683200d0e9d56a1a26c259e4ecbddd9697c927ed5b9bc274e";
 
     /** Waits until the region's reported usage has been settled (a settle is not waited for by its request). */
@@ -101,6 +105,7 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
         assertThat(ApiKeys.sha256("streamer-key")).isEqualTo(STREAMER_HASH);
         assertThat(ApiKeys.sha256("midstream-key")).isEqualTo(MIDSTREAM_HASH);
         assertThat(ApiKeys.sha256("async-key")).isEqualTo(ASYNC_HASH);
+        assertThat(ApiKeys.sha256("capped-key")).isEqualTo(CAPPED_HASH);
     }
 
     @Test
@@ -171,6 +176,24 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
         regions.get("eu-central").verify(postRequestedFor(urlEqualTo("/process"))
                 .withHeader(Tenant.HEADER, equalTo("eu-only"))
                 .withHeader(Tenant.MODELS_HEADER, equalTo("qwen3,qwen3:14b")));
+    }
+
+    @Test
+    void theRegionIsToldToHoldTheAnswerToWhatWasReservedWhateverTheClientWrites() {
+        regionsReport("prompt=1, completion=1");
+
+        client.post().uri("/v1/chat/completions").header("X-Forwarded-For", "8.8.8.8")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer capped-key").header(Tenant.MAX_TOKENS_HEADER, "5000")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"max_tokens\":7,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange().expectStatus().isOk();
+        process("Bearer capped-key").expectStatus().isOk();
+
+        regions.get("us-east").verify(postRequestedFor(urlEqualTo("/v1/chat/completions"))
+                .withHeader(Tenant.MAX_TOKENS_HEADER, equalTo("7")));
+        regions.get("us-east").verify(postRequestedFor(urlEqualTo("/process"))
+                .withHeader(Tenant.HEADER, equalTo("capped"))
+                .withHeader(Tenant.MAX_TOKENS_HEADER, equalTo("5"))); // meridian.auth.reservation.default-tokens
     }
 
     @Test
