@@ -3,7 +3,6 @@ package io.meridian.gateway.path;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.path.CanonicalPath;
 import io.meridian.path.reactive.CanonicalRequest;
-import io.meridian.path.RejectedPathException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -38,18 +37,10 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        ServerHttpRequest canonical;
-        try {
-            canonical = CanonicalRequest.of(exchange.getRequest());
-        } catch (RejectedPathException refused) {
-            return refuse(exchange, refused.getMessage());
-        } catch (IllegalArgumentException outsideContext) {
-            return refuse(exchange, "the path leaves the application's base path");
-        }
-        return chain.filter(canonical == exchange.getRequest() ? exchange : exchange.mutate().request(canonical).build());
+        return CanonicalRequest.filter(exchange, chain, this::refuse);
     }
 
-    private static Mono<Void> refuse(ServerWebExchange exchange, String reason) {
+    private Mono<Void> refuse(ServerWebExchange exchange, String reason) {
         return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, INVALID_PATH, "invalid request path: " + reason, "path");
     }
 

@@ -1,10 +1,15 @@
 package io.meridian.path.reactive;
 
 import io.meridian.path.CanonicalPath;
+import io.meridian.path.RejectedPathException;
 import java.net.URI;
+import java.util.function.BiFunction;
 import org.springframework.http.server.RequestPath;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
 
 /**
  * A client's request with its path replaced by its {@link CanonicalPath}: {@link #getURI()} and
@@ -49,6 +54,28 @@ public final class CanonicalRequest extends ServerHttpRequestDecorator {
         String raw = request.getURI().getRawPath();
         String canonical = CanonicalPath.of(raw == null ? "" : raw);
         return canonical.equals(raw) ? request : new CanonicalRequest(request, canonical);
+    }
+
+    /**
+     * Goes on with the exchange's canonical request, or refuses it: the body of a
+     * {@link org.springframework.web.server.WebFilter} that puts the canonical path in place first.
+     *
+     * @param exchange the exchange as the client sent it
+     * @param chain    the rest of the filters
+     * @param refusal  writes the {@code 400} answer, given the exchange and why its path was refused
+     * @return the rest of the chain on the canonical request, or the refusal
+     */
+    public static Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain,
+            BiFunction<ServerWebExchange, String, Mono<Void>> refusal) {
+        ServerHttpRequest canonical;
+        try {
+            canonical = of(exchange.getRequest());
+        } catch (RejectedPathException refused) {
+            return refusal.apply(exchange, refused.getMessage());
+        } catch (IllegalArgumentException outsideContext) {
+            return refusal.apply(exchange, "the path leaves the application's base path");
+        }
+        return chain.filter(canonical == exchange.getRequest() ? exchange : exchange.mutate().request(canonical).build());
     }
 
     @Override

@@ -2,12 +2,10 @@ package io.meridian.taskserver.web;
 
 import io.meridian.path.CanonicalPath;
 import io.meridian.path.reactive.CanonicalRequest;
-import io.meridian.path.RejectedPathException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -48,15 +46,7 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        ServerHttpRequest canonical;
-        try {
-            canonical = CanonicalRequest.of(exchange.getRequest());
-        } catch (RejectedPathException refused) {
-            return refuse(exchange, refused.getMessage());
-        } catch (IllegalArgumentException outsideContext) {
-            return refuse(exchange, "the path leaves the application's base path");
-        }
-        return chain.filter(canonical == exchange.getRequest() ? exchange : exchange.mutate().request(canonical).build());
+        return CanonicalRequest.filter(exchange, chain, this::refuse);
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange, String reason) {
