@@ -82,6 +82,17 @@ class CanonicalPathTests {
     }
 
     @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/%70rocess             | {\"query\":\"hi\"}                                      | 200",
+            "/%761/tasks            | {\"query\":\"hi\"}                                      | 202",
+            "/v%31/chat/completions | {\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | 200"})
+    void theGatewaysAttackSpellingsAreServedAsThePlainPath(String rawPath, String body, int status) {
+        WebTestClient.bindToServer().responseTimeout(Duration.ofSeconds(30)).build().post()
+                .uri(URI.create("http://127.0.0.1:" + port + rawPath)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).exchange().expectStatus().isEqualTo(status);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"/v1/%61dmin/queues/simple/pause", "/v1//admin/queues/simple/pause",
             "/v1/x/../admin/queues/simple/pause"})
     void anAdminApiSpellingStillNeedsTheToken(String rawPath) {
