@@ -192,7 +192,7 @@ final class Http1Guard {
                     cancel();
                     ReferenceCountUtil.release(msg);
                     meters.closed(ListenerMeters.INVALID_REQUEST);
-                    refuse(ctx, problem);
+                    refuse(ctx, request, problem);
                     return;
                 }
                 cancel();
@@ -222,6 +222,9 @@ final class Http1Guard {
 
     /** What makes the request one HTTP/1.1 forbids, or {@code null}. */
     private @Nullable String problem(HttpRequest request) {
+        if (unreadableTarget(request.uri()) != null) {
+            return "target";
+        }
         HttpVersion version = request.protocolVersion();
         boolean http11 = HttpVersion.HTTP_1_1.equals(version);
         if (!http11 && !HttpVersion.HTTP_1_0.equals(version)) {
@@ -238,11 +241,44 @@ final class Http1Guard {
         return hosts.hasNext() ? "two_hosts" : null;
     }
 
-    private static void refuse(ChannelHandlerContext ctx, String problem) {
+    /**
+     * Why a request-target is not one that {@link java.net.URI} reads, or {@code null} when it is:
+     * a character that may not stand unencoded in it, or a {@code %} not followed by two hex digits.
+     * The server's adapter builds a {@code URI} from the target and answers one it cannot read with
+     * a bare {@code 400} before any filter runs; refused here, the client learns why, in JSON. What
+     * the path means is {@link io.meridian.gateway.path.CanonicalPathFilter}'s to decide.
+     *
+     * @param target the request-target as sent
+     * @return the reason, or {@code null}
+     */
+    static @Nullable String unreadableTarget(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
+                        || Character.digit(target.charAt(i + 2), 16) < 0) {
+                    return "a '%' at position " + i + " is not followed by two hex digits";
+                }
+                i += 2;
+            }
+            else if (c <= 0x20 || c == 0x7F || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                return (c <= 0x20 || c == 0x7F ? String.format("the character U+%04X", (int) c) : "the character '" + c + "'")
+                        + " at position " + i + " may not stand unencoded in a request-target";
+            }
+        }
+        return null;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, HttpRequest request, String problem) {
         String code;
         String message;
         String field;
         switch (problem) {
+            case "target" -> {
+                code = "invalid_path";
+                message = "invalid request path: " + unreadableTarget(request.uri());
+                field = "path";
+            }
             case "unsupported_version" -> {
                 code = "unsupported_http_version";
                 message = "the request line names an HTTP version other than HTTP/1.0 and HTTP/1.1";

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
@@ -143,6 +144,16 @@ class ListenerTimeoutsIntegrationTests extends RegionsIntegrationTest {
         assertThat(RawHttp.exchange(port, "POST /process HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body))
                 .startsWith("HTTP/1.1 200");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v1/ta\\sks", "/%zz", "/process%", "/process%4", "/v1/models?x=|", "/a\"b", "/v1/{x}", "/v1/models?q=<b>"})
+    void aRequestTargetThatIsNoUriIsAJson400NamingThePath(String target) throws Exception {
+        String answer = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("content-type: application/json")
+                .contains("\"error\":\"invalid_path\"").contains("\"field\":\"path\"");
+        assertThat(regions.totalRequests()).isZero();
     }
 
     double closed(String reason) {
