@@ -3,6 +3,7 @@ package io.meridian.gateway.ratelimit;
 import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.tenant.ApiKeys;
+import io.meridian.gateway.tenant.Tenant;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -18,11 +19,13 @@ import reactor.core.publisher.Mono;
  * headers (IETF draft-ietf-httpapi-ratelimit-headers). A refused request gets 429 with
  * {@code Retry-After} and a JSON error.
  *
- * <p>Security note: the client is its API key when it sends one, hashed (SHA-256) before it is used
- * as a bucket name, so keys never reach Redis or logs in clear; otherwise its address as resolved
+ * <p>Security note: the client is its API key when that key authenticated a tenant (the tenant
+ * filter ran first and vouched for it), hashed (SHA-256) before it is used as a bucket name, so keys never reach Redis or logs in clear; otherwise its address as resolved
  * through the trusted proxies, so a client cannot escape its bucket by writing X-Forwarded-For, and
  * widened to its network ({@code /64} for IPv6 by default, see {@link ClientAddressBucket}), so a
- * client cannot escape it by changing addresses inside the space it was given.
+ * client cannot escape it by changing addresses inside the space it was given. A key nobody checked
+ * (no tenants configured, or a request served as the anonymous tenant) is never a bucket of its
+ * own: a client writing a new one on every request would otherwise get a fresh bucket each time.
  */
 public final class RateLimitFilter implements GlobalFilter, Ordered {
 
@@ -75,7 +78,9 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
     }
 
     String identity(ServerWebExchange exchange) {
-        String key = ApiKeys.of(exchange.getRequest().getHeaders());
+        Tenant tenant = exchange.getAttribute(Tenant.ATTRIBUTE);
+        String key = tenant != null && !Tenant.ANONYMOUS_ID.equals(tenant.id())
+                ? ApiKeys.of(exchange.getRequest().getHeaders()) : null;
         if (key != null) {
             return "key:" + ApiKeys.sha256(key).substring(0, 32);
         }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
@@ -29,6 +30,13 @@ public final class ApiKeys {
         }
         String key = headers.getFirst(HEADER);
         return key == null || key.isBlank() ? null : key.strip();
+    }
+
+    /** How many credential headers ({@code Authorization}, {@value #HEADER}) a request carries. */
+    public static int count(HttpHeaders headers) {
+        List<String> authorization = headers.get(HttpHeaders.AUTHORIZATION);
+        List<String> apiKey = headers.get(HEADER);
+        return (authorization == null ? 0 : authorization.size()) + (apiKey == null ? 0 : apiKey.size());
     }
 
     /** SHA-256 of {@code key}, 64 lowercase hex digits: what configuration and Redis hold. */

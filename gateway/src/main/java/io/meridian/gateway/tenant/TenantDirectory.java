@@ -35,6 +35,16 @@ public final class TenantDirectory {
     public record Revoked(String tenantId) implements Identity {
     }
 
+    /**
+     * More than one credential: two {@code Authorization} or {@code X-API-Key} headers, or both.
+     * Refused rather than resolved, since any rule for picking one (the first, the last, the one
+     * that works) would let a request carry a key it is not judged by.
+     *
+     * @param count how many credential headers the request carried
+     */
+    public record Ambiguous(int count) implements Identity {
+    }
+
     private final Map<String, Tenant> byKeyHash;
     private final Map<String, String> revoked;
     private final @Nullable Tenant anonymous;
@@ -65,6 +75,10 @@ public final class TenantDirectory {
 
     /** Who sent a request with these headers. */
     public Identity identify(HttpHeaders headers) {
+        int credentials = ApiKeys.count(headers);
+        if (credentials > 1) {
+            return new Ambiguous(credentials);
+        }
         String key = ApiKeys.of(headers);
         if (key == null) {
             return anonymous != null ? new Known(anonymous) : new Missing();

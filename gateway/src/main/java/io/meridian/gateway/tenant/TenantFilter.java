@@ -74,6 +74,11 @@ public final class TenantFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         TenantDirectory.Identity identity = directory.identify(exchange.getRequest().getHeaders());
+        if (identity instanceof TenantDirectory.Ambiguous ambiguous) {
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_header", "send one API key, in "
+                    + "Authorization: Bearer <key> or in " + ApiKeys.HEADER + ", but the request carried "
+                    + ambiguous.count() + " credential headers", HttpHeaders.AUTHORIZATION);
+        }
         if (!(identity instanceof TenantDirectory.Known known)) {
             return unauthorized(exchange, identity);
         }

@@ -109,6 +109,22 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
     }
 
     @Test
+    void aRequestCarryingMoreThanOneCredentialIsRefusedWhicheverComesFirst() {
+        for (String[] pair : new String[][] {{"Bearer nope", "Bearer acme-key-1"}, {"Bearer acme-key-1", "Bearer nope"},
+                {"Bearer acme-key-1", "Bearer acme-key-1"}}) {
+            client.post().uri("/process").header("X-Forwarded-For", "8.8.8.8").header(HttpHeaders.AUTHORIZATION, pair)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}").exchange()
+                    .expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.error").isEqualTo("invalid_header").jsonPath("$.field").isEqualTo("Authorization");
+        }
+        client.post().uri("/process").header("X-Forwarded-For", "8.8.8.8").header(HttpHeaders.AUTHORIZATION, "Bearer acme-key-1")
+                .header(ApiKeys.HEADER, "eu-only-key").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}")
+                .exchange()
+                .expectStatus().isBadRequest();
+        assertThat(regions.totalRequests()).isZero();
+    }
+
+    @Test
     void aRequestWithoutAKeyIsRefusedWhenAnonymousAccessIsOff() {
         process(null).expectStatus().isUnauthorized()
                 .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"meridian\"")
