@@ -171,14 +171,22 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Test
     void neverTakesATaskWhoseWorkerKeepsHeartbeating() {
-        List<RedisStreamsTaskQueue> replicas = quickReplicas();
-        RedisStreamsTaskQueue alive = replicas.get(0);
-        RedisStreamsTaskQueue other = replicas.get(1);
+        // Timeouts a loaded machine's pauses fit in: a worker that heartbeats every 50 ms would have
+        // to stall for seconds before the other replica could take its task with any right.
+        Duration taskTimeout = Duration.ofSeconds(1);
+        Duration margin = Duration.ofSeconds(1);
+        Duration replicaTimeout = Duration.ofSeconds(2);
+        Queues queues = new Queues(
+                new QueueSettings(SIMPLE, "qwen3", 50, 1, 1, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        taskTimeout),
+                TaskFixtures.queues(50).complex());
+        RedisStreamsTaskQueue alive = replica("replica-a", queues, margin, replicaTimeout);
+        RedisStreamsTaskQueue other = replica("replica-b", queues, margin, replicaTimeout);
         alive.submit(task(SIMPLE, "long", null, clock));
         Task running = alive.claim(SIMPLE).orElseThrow();
 
         // Three reclaim idle times long, the other replica finds nothing to take.
-        await().during(SHORT_TIMEOUT.plus(SHORT_MARGIN).multipliedBy(3)).atMost(Duration.ofSeconds(5))
+        await().during(taskTimeout.plus(margin).multipliedBy(3)).atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     alive.housekeep();
