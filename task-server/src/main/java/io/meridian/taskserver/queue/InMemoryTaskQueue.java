@@ -18,13 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded {@link TaskQueue}: every queue and task of the region in this JVM's memory.
@@ -46,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InMemoryTaskQueue implements TaskQueue {
 
-    private static final Logger log = LoggerFactory.getLogger(InMemoryTaskQueue.class);
-
     private final ReentrantLock lock = new ReentrantLock();
 
     private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -67,7 +62,7 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final PriorityQueue<Due> finished = new PriorityQueue<>(Due.ORDER);
 
-    private final List<Consumer<Task>> listeners = new CopyOnWriteArrayList<>();
+    private final TaskChangeFeed changes = new TaskChangeFeed();
 
     private final Instant startedAt;
 
@@ -288,8 +283,7 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     @Override
     public Subscription subscribe(Consumer<Task> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return changes.subscribe(listener);
     }
 
     private Lane lane(String queue) {
@@ -350,15 +344,7 @@ final class InMemoryTaskQueue implements TaskQueue {
     }
 
     private void publish(Task task) {
-        for (Consumer<Task> listener : listeners) {
-            try {
-                listener.accept(task);
-            }
-            catch (RuntimeException failure) {
-                // One broken subscriber must not stop a transition or the other subscribers.
-                log.error("Task listener failed on {} ({})", task.id(), task.status(), failure);
-            }
-        }
+        changes.publish(task);
     }
 
     /** A task due at a time: its retry time in a queue, or its finish time in the expiry order. */

@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The queues' settings, the classifier and the in-memory queue backend (unless
- * {@code meridian.queues.backend=redis}: see {@link RedisQueueConfiguration}).
+ * {@code meridian.queues.backend=redis}: see
+ * {@code io.meridian.taskserver.queue.redis.RedisQueueConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({QueuesProperties.class, TaskProperties.class})

@@ -1,4 +1,4 @@
-package io.meridian.taskserver.queue;
+package io.meridian.taskserver.queue.redis;
 
 import static io.meridian.taskserver.testsupport.TaskFixtures.SIMPLE;
 import static io.meridian.taskserver.testsupport.TaskFixtures.task;
@@ -17,6 +17,12 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.meridian.taskserver.llm.ChatMessage;
 import io.meridian.taskserver.llm.TokenUsage;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.QueueStats;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.queue.TaskQueueContract;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
@@ -165,14 +171,22 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Test
     void neverTakesATaskWhoseWorkerKeepsHeartbeating() {
-        List<RedisStreamsTaskQueue> replicas = quickReplicas();
-        RedisStreamsTaskQueue alive = replicas.get(0);
-        RedisStreamsTaskQueue other = replicas.get(1);
+        // Timeouts a loaded machine's pauses fit in: a worker that heartbeats every 50 ms would have
+        // to stall for seconds before the other replica could take its task with any right.
+        Duration taskTimeout = Duration.ofSeconds(1);
+        Duration margin = Duration.ofSeconds(1);
+        Duration replicaTimeout = Duration.ofSeconds(2);
+        Queues queues = new Queues(
+                new QueueSettings(SIMPLE, "qwen3", 50, 1, 1, 3, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        taskTimeout),
+                TaskFixtures.queues(50).complex());
+        RedisStreamsTaskQueue alive = replica("replica-a", queues, margin, replicaTimeout);
+        RedisStreamsTaskQueue other = replica("replica-b", queues, margin, replicaTimeout);
         alive.submit(task(SIMPLE, "long", null, clock));
         Task running = alive.claim(SIMPLE).orElseThrow();
 
         // Three reclaim idle times long, the other replica finds nothing to take.
-        await().during(SHORT_TIMEOUT.plus(SHORT_MARGIN).multipliedBy(3)).atMost(Duration.ofSeconds(5))
+        await().during(taskTimeout.plus(margin).multipliedBy(3)).atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     alive.housekeep();
@@ -378,9 +392,9 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         String current = next.beat();
 
         assertThat(current).isNotNull().isNotEqualTo(stale);
-        assertThat(paused.takeBack(stale, id -> namespace + ":task:" + id)).as("fenced off").isZero();
+        assertThat(paused.takeBack(stale)).as("fenced off").isZero();
         assertThat(pendingOf(lost.consumer())).isEqualTo(1);
-        assertThat(next.takeBack(current, id -> namespace + ":task:" + id)).isEqualTo(1);
+        assertThat(next.takeBack(current)).isEqualTo(1);
         assertThat(pendingOf(lost.consumer())).isZero();
     }
 
@@ -436,9 +450,9 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     private RedisHousekeeping housekeeping(String name) {
         RedisCommands<String, String> commands = admin.connect().sync();
-        return new RedisHousekeeping(commands, new RedisScripts(commands), JsonMapper.builder().build(), namespace,
-                name, RedisStreamsTaskQueue.GROUP, SHORT_REPLICA_TIMEOUT, List.of(new RedisHousekeeping.Backlog(
-                        namespace + ":stream:" + SIMPLE, Duration.ofMinutes(1))));
+        return new RedisHousekeeping(commands, new RedisScripts(commands), JsonMapper.builder().build(),
+                new RedisKeys(namespace), name, SHORT_REPLICA_TIMEOUT, List.of(new RedisHousekeeping.Backlog(
+                        namespace + ":stream:" + SIMPLE, Duration.ofMinutes(1))), clock);
     }
 
     private long pendingOf(String consumer) {

@@ -1,8 +1,9 @@
-package io.meridian.taskserver.queue;
+package io.meridian.taskserver.queue.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisURI;
+import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.testsupport.ScriptedChatBackend;

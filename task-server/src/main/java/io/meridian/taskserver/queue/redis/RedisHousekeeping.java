@@ -1,4 +1,4 @@
-package io.meridian.taskserver.queue;
+package io.meridian.taskserver.queue.redis;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -8,6 +8,8 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.PendingMessage;
+import io.meridian.taskserver.queue.Replica;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,16 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
  * What keeps a region's Redis queues in order across its replicas: heartbeats, the housekeeping
  * lease with its fencing token, taking back the attempts of lost replicas, and forgetting them.
  *
- * <p>Design note. Keys, under the region's namespace:
- * <ul>
- *   <li>{@code :replicas}, a hash: replica name to its description (host, pid, start time);
- *   <li>{@code :seen}, a sorted set: replica name scored by its last heartbeat, in Redis's time;
- *   <li>{@code :lease}, the housekeeping lease, {@code <token>/<holder>}, expiring after half the
- *       replica timeout unless renewed;
- *   <li>{@code :fence}, the counter that numbers leases: a new holder always gets a larger token.
- * </ul>
+ * <p>Design note. Its keys, {@code :replicas}, {@code :seen}, {@code :lease} and {@code :fence},
+ * are described with every other key in {@link RedisKeys}.
  *
- * <p>Every tick each replica runs one script, {@code BEAT}: it records the heartbeat by Redis's
+ * <p>Every tick each replica runs one script, {@link LuaScript#BEAT}: it records the heartbeat by Redis's
  * own clock ({@code TIME}), so skew between replicas' clocks is harmless; it renews the lease if
  * this replica holds it, or takes it if nobody does; and it counts the live replicas. The holder
  * then does the region's housekeeping. Each step that changes shared state on the region's behalf
@@ -52,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  * whose consumer is lost (no heartbeat within the replica timeout: a killed process is noticed
  * within seconds, not after the task timeout) or that have been idle past their queue's task
  * timeout plus margin (a consumer that is alive but lost the attempt, or never said it was alive).
- * {@code REQUEUE} re-checks the idle time atomically ({@code XCLAIM} with a minimum idle time), so
+ * {@link LuaScript#REQUEUE} re-checks the idle time atomically ({@code XCLAIM} with a minimum idle time), so
  * an entry re-owned a moment ago stays where it is; otherwise it removes the entry and adds a new
  * one for the same task, which any replica then reads: it starts the next attempt, or
  * dead-letters a task whose last attempt was lost, and the attempt numbers fence out anything
@@ -65,6 +60,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Sharing the work: the live count that {@code BEAT} returns is the same for every replica (one
  * sorted set, one clock), so each pool sizes itself for an equal part of the backlog instead of
  * every replica scaling to all of it.
+ *
+ * <p>Time: everything shared between replicas (heartbeats, the lease, idle times, the scan
+ * cadence) runs on Redis's clock, so skew between replicas' clocks cannot make one replica think
+ * another lost; the injected clock only stamps this replica's own start time in its description.
  */
 final class RedisHousekeeping {
 
@@ -75,72 +74,15 @@ final class RedisHousekeeping {
 
     private static final int SCAN_BATCH = 100;
 
-    /**
-     * Heartbeat, lease and live count. KEYS: replicas, seen, lease, fence; ARGV: name, description,
-     * lease TTL (ms), replica timeout (ms). Returns Redis's time (ms), the lease held ('' if none)
-     * and the live replicas.
-     */
-    private static final String BEAT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('ZADD', KEYS[2], now, ARGV[1])
-            local held = redis.call('GET', KEYS[3])
-            local mine = ''
-            if not held then
-              mine = redis.call('INCR', KEYS[4]) .. '/' .. ARGV[1]
-              redis.call('SET', KEYS[3], mine, 'PX', ARGV[3])
-            elseif string.match(held, '^%d+/(.*)$') == ARGV[1] then
-              mine = held
-              redis.call('PEXPIRE', KEYS[3], ARGV[3])
-            end
-            return {now, mine, redis.call('ZCOUNT', KEYS[2], now - tonumber(ARGV[4]), '+inf')}
-            """;
-
-    /**
-     * Takes back one pending entry under the lease. KEYS: lease, stream, task hash; ARGV: lease,
-     * group, holder, entry, task id, minimum idle time (ms). Returns -1 if the lease is not held,
-     * 0 if the entry is no longer idle or pending, 1 if requeued, 2 if dropped (its task moved on).
-     */
-    private static final String REQUEUE = """
-            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-            if #redis.call('XCLAIM', KEYS[2], ARGV[2], ARGV[3], ARGV[6], ARGV[4], 'JUSTID') == 0 then return 0 end
-            redis.call('XACK', KEYS[2], ARGV[2], ARGV[4])
-            redis.call('XDEL', KEYS[2], ARGV[4])
-            if redis.call('HGET', KEYS[3], 'entry') ~= ARGV[4] then return 2 end
-            local entry = redis.call('XADD', KEYS[2], '*', 'id', ARGV[5])
-            redis.call('HSET', KEYS[3], 'entry', entry)
-            return 1
-            """;
-
-    /**
-     * Forgets a lost replica with nothing pending, under the lease. KEYS: lease, replicas, seen,
-     * then every stream; ARGV: lease, group, replica. Returns -1 if the lease is not held, 0 if
-     * the replica still has pending entries, 1 if forgotten.
-     */
-    private static final String FORGET_REPLICA = """
-            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-            for i = 4, #KEYS do
-              local pending = redis.pcall('XPENDING', KEYS[i], ARGV[2], '-', '+', 1, ARGV[3])
-              if type(pending) == 'table' and pending.err == nil and #pending > 0 then return 0 end
-            end
-            for i = 4, #KEYS do
-              redis.pcall('XGROUP', 'DELCONSUMER', KEYS[i], ARGV[2], ARGV[3])
-            end
-            redis.call('HDEL', KEYS[2], ARGV[3])
-            redis.call('ZREM', KEYS[3], ARGV[3])
-            return 1
-            """;
-
     private final RedisCommands<String, String> redis;
 
     private final RedisScripts scripts;
 
     private final JsonMapper json;
 
-    private final String name;
+    private final RedisKeys keys;
 
-    private final String group;
+    private final String name;
 
     private final String description;
 
@@ -148,17 +90,13 @@ final class RedisHousekeeping {
 
     private final List<Backlog> backlogs;
 
-    private final String replicasKey;
-
-    private final String seenKey;
-
-    private final String leaseKey;
-
-    private final String fenceKey;
-
     private volatile int liveReplicas = 1;
 
-    private long nextScan = System.nanoTime();
+    /** Redis's time (ms) at the last {@link #beat()}. */
+    private volatile long lastBeat = Long.MIN_VALUE;
+
+    /** Redis's time (ms) from which the next scan is due. */
+    private long nextScan = Long.MIN_VALUE;
 
     /**
      * One queue's stream, as housekeeping sees it.
@@ -169,23 +107,29 @@ final class RedisHousekeeping {
     record Backlog(String stream, Duration reclaimIdle) {
     }
 
-    RedisHousekeeping(RedisCommands<String, String> redis, RedisScripts scripts, JsonMapper json, String namespace,
-            String name, String group, Duration replicaTimeout, List<Backlog> backlogs) {
+    /**
+     * @param redis          the commands connection
+     * @param scripts        scripts on it
+     * @param json           reads and writes replicas' descriptions
+     * @param keys           the key schema
+     * @param name           this replica's consumer name
+     * @param replicaTimeout how long a replica may miss its heartbeats before it is lost
+     * @param backlogs       every queue's stream
+     * @param clock          stamps this replica's start time
+     */
+    RedisHousekeeping(RedisCommands<String, String> redis, RedisScripts scripts, JsonMapper json, RedisKeys keys,
+            String name, Duration replicaTimeout, List<Backlog> backlogs, Clock clock) {
         this.redis = redis;
         this.scripts = scripts;
         this.json = json;
+        this.keys = keys;
         this.name = name;
-        this.group = group;
         this.replicaTimeout = replicaTimeout;
         this.backlogs = List.copyOf(backlogs);
-        this.replicasKey = namespace + ":replicas";
-        this.seenKey = namespace + ":seen";
-        this.leaseKey = namespace + ":lease";
-        this.fenceKey = namespace + ":fence";
         this.description = json.writeValueAsString(Map.of(
                 "host", System.getenv().getOrDefault("HOSTNAME", "localhost"),
                 "pid", ProcessHandle.current().pid(),
-                "startedAt", Instant.now().toEpochMilli()));
+                "startedAt", clock.instant().toEpochMilli()));
     }
 
     /**
@@ -194,9 +138,10 @@ final class RedisHousekeeping {
      * @return the lease ({@code <token>/<name>}) if this replica holds it now, else {@code null}
      */
     @Nullable String beat() {
-        List<Object> reply = scripts.run(BEAT, ScriptOutputType.MULTI,
-                new String[] {replicasKey, seenKey, leaseKey, fenceKey}, name, description,
+        List<Object> reply = scripts.run(LuaScript.BEAT, ScriptOutputType.MULTI,
+                new String[] {keys.replicas(), keys.seen(), keys.lease(), keys.fence()}, name, description,
                 Long.toString(leaseTtl().toMillis()), Long.toString(replicaTimeout.toMillis()));
+        lastBeat = (Long) reply.get(0);
         liveReplicas = Math.max(1, ((Long) reply.get(2)).intValue());
         String lease = (String) reply.get(1);
         return lease.isEmpty() ? null : lease;
@@ -205,31 +150,40 @@ final class RedisHousekeeping {
     /**
      * Whether the scans for lost work are due: every tenth of the replica timeout (every second by
      * default), not on every tick, since nothing is lost sooner than a replica timeout anyway.
+     * Measured on Redis's clock, at the last {@link #beat()}.
      *
      * @return {@code true} at most once per interval
      */
-    synchronized boolean scanDue() {
-        long now = System.nanoTime();
-        if (now - nextScan < 0) {
+    boolean scanDue() {
+        return scanDue(lastBeat);
+    }
+
+    /**
+     * {@link #scanDue()} at a given time.
+     *
+     * @param redisMillis Redis's time, ms
+     * @return {@code true} if no scan was due within the interval before it
+     */
+    synchronized boolean scanDue(long redisMillis) {
+        if (redisMillis < nextScan) {
             return false;
         }
-        nextScan = now + replicaTimeout.toNanos() / 10;
+        nextScan = redisMillis + Math.max(1, replicaTimeout.toMillis() / 10);
         return true;
     }
 
     /**
      * Requeues the attempts of lost replicas and the entries idle past their reclaim time.
      *
-     * @param lease   the lease {@link #beat()} returned
-     * @param taskKey the key of a task's hash, from its id
+     * @param lease the lease {@link #beat()} returned
      * @return how many entries were requeued
      */
-    int takeBack(String lease, Function<String, String> taskKey) {
+    int takeBack(String lease) {
         Set<String> live = liveNames();
         int requeued = 0;
         for (Backlog backlog : backlogs) {
-            List<PendingMessage> idle = redis.xpending(backlog.stream(), new XPendingArgs<String>().group(group)
-                    .range(Range.unbounded()).limit(Limit.from(SCAN_BATCH)).idle(replicaTimeout));
+            List<PendingMessage> idle = redis.xpending(backlog.stream(), new XPendingArgs<String>()
+                    .group(RedisKeys.GROUP).range(Range.unbounded()).limit(Limit.from(SCAN_BATCH)).idle(replicaTimeout));
             for (PendingMessage entry : idle) {
                 boolean lost = !live.contains(entry.getConsumer());
                 if (!lost && entry.getMsSinceLastDelivery() < backlog.reclaimIdle().toMillis()) {
@@ -237,8 +191,8 @@ final class RedisHousekeeping {
                 }
                 Duration minIdle = lost ? replicaTimeout : backlog.reclaimIdle();
                 String taskId = taskIdOf(backlog.stream(), entry.getId());
-                Long outcome = scripts.run(REQUEUE, ScriptOutputType.INTEGER,
-                        new String[] {leaseKey, backlog.stream(), taskKey.apply(taskId)}, lease, group, name,
+                Long outcome = scripts.run(LuaScript.REQUEUE, ScriptOutputType.INTEGER,
+                        new String[] {keys.lease(), backlog.stream(), keys.task(taskId)}, lease, RedisKeys.GROUP, name,
                         entry.getId(), taskId, Long.toString(minIdle.toMillis()));
                 if (outcome == -1L) {
                     return requeued;
@@ -261,18 +215,19 @@ final class RedisHousekeeping {
      */
     int forgetLostReplicas(String lease) {
         long before = redisMillis() - replicaTimeout.multipliedBy(FORGET_AFTER).toMillis();
-        List<String> silent = redis.zrangebyscore(seenKey, Range.create(Long.MIN_VALUE, before),
+        List<String> silent = redis.zrangebyscore(keys.seen(), Range.create(Long.MIN_VALUE, before),
                 Limit.from(SCAN_BATCH));
         String[] keys = new String[3 + backlogs.size()];
-        keys[0] = leaseKey;
-        keys[1] = replicasKey;
-        keys[2] = seenKey;
+        keys[0] = this.keys.lease();
+        keys[1] = this.keys.replicas();
+        keys[2] = this.keys.seen();
         for (int i = 0; i < backlogs.size(); i++) {
             keys[3 + i] = backlogs.get(i).stream();
         }
         int forgotten = 0;
         for (String replica : silent) {
-            Long outcome = scripts.run(FORGET_REPLICA, ScriptOutputType.INTEGER, keys, lease, group, replica);
+            Long outcome = scripts.run(LuaScript.FORGET_REPLICA, ScriptOutputType.INTEGER, keys, lease, RedisKeys.GROUP,
+                    replica);
             if (outcome == -1L) {
                 break;
             }
@@ -290,19 +245,14 @@ final class RedisHousekeeping {
         return liveReplicas;
     }
 
-    /** The lease key, which fenced scripts elsewhere check too. */
-    String leaseKey() {
-        return leaseKey;
-    }
-
     /** Every replica listed in the region, live first, then by name. */
     List<Replica> replicas() {
         long now = redisMillis();
-        Map<String, String> described = redis.hgetall(replicasKey);
-        String lease = redis.get(leaseKey);
+        Map<String, String> described = redis.hgetall(keys.replicas());
+        String lease = redis.get(keys.lease());
         String holder = lease == null ? null : lease.substring(lease.indexOf('/') + 1);
         List<Replica> replicas = new ArrayList<>();
-        for (ScoredValue<String> seen : redis.zrangeWithScores(seenKey, 0, -1)) {
+        for (ScoredValue<String> seen : redis.zrangeWithScores(keys.seen(), 0, -1)) {
             String replica = seen.getValue();
             long lastSeen = (long) seen.getScore();
             JsonNode about = json.readTree(described.getOrDefault(replica, "{}"));
@@ -320,7 +270,7 @@ final class RedisHousekeeping {
 
     private Set<String> liveNames() {
         long since = redisMillis() - replicaTimeout.toMillis();
-        return new HashSet<>(redis.zrangebyscore(seenKey, Range.create(since, Long.MAX_VALUE)));
+        return new HashSet<>(redis.zrangebyscore(keys.seen(), Range.create(since, Long.MAX_VALUE)));
     }
 
     private long redisMillis() {

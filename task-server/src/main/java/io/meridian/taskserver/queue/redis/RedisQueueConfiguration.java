@@ -1,8 +1,12 @@
-package io.meridian.taskserver.queue;
+package io.meridian.taskserver.queue.redis;
 
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.QueuesProperties;
+import io.meridian.taskserver.queue.RedisQueueProperties;
+import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.TaskProperties;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.meridian.taskserver.queue;
+package io.meridian.taskserver.queue.redis;
 
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
@@ -6,13 +6,7 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -28,8 +22,6 @@ final class RedisScripts {
     private final @Nullable RedisAsyncCommands<String, String> async;
 
     private final Duration timeout;
-
-    private final Map<String, String> shas = new ConcurrentHashMap<>();
 
     RedisScripts(RedisCommands<String, String> redis) {
         this(redis, null, Duration.ZERO);
@@ -47,22 +39,21 @@ final class RedisScripts {
      *
      * @throws IllegalStateException if these scripts were made without asynchronous commands
      */
-    <T> Sent<T> send(String script, ScriptOutputType type, String[] keys, String... args) {
+    <T> Sent<T> send(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
         if (async == null) {
             throw new IllegalStateException("no asynchronous connection to pipeline on");
         }
-        RedisFuture<T> future = async.evalsha(shas.computeIfAbsent(script, RedisScripts::sha1), type, keys, args);
+        RedisFuture<T> future = async.evalsha(script.sha(), type, keys, args);
         return new Sent<>(this, future, script, type, keys, args);
     }
 
     @SuppressWarnings("unchecked")
-    <T> T run(String script, ScriptOutputType type, String[] keys, String... args) {
-        String sha = shas.computeIfAbsent(script, RedisScripts::sha1);
+    <T> T run(LuaScript script, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return (T) redis.evalsha(sha, type, keys, args);
+            return (T) redis.evalsha(script.sha(), type, keys, args);
         }
         catch (RedisNoScriptException notLoaded) {
-            return (T) redis.eval(script, type, keys, args);
+            return (T) redis.eval(script.text(), type, keys, args);
         }
     }
 
@@ -77,7 +68,7 @@ final class RedisScripts {
 
         private final RedisFuture<T> future;
 
-        private final String script;
+        private final LuaScript script;
 
         private final ScriptOutputType type;
 
@@ -85,7 +76,7 @@ final class RedisScripts {
 
         private final String[] args;
 
-        private Sent(RedisScripts scripts, RedisFuture<T> future, String script, ScriptOutputType type, String[] keys,
+        private Sent(RedisScripts scripts, RedisFuture<T> future, LuaScript script, ScriptOutputType type, String[] keys,
                 String[] args) {
             this.scripts = scripts;
             this.future = future;
@@ -103,16 +94,6 @@ final class RedisScripts {
             catch (RedisNoScriptException notLoaded) {
                 return scripts.run(script, type, keys, args);
             }
-        }
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every JVM has SHA-1", impossible);
         }
     }
 }

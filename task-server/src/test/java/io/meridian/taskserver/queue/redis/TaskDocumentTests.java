@@ -1,0 +1,95 @@
+package io.meridian.taskserver.queue.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.TokenUsage;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskResult;
+import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.testsupport.TaskFixtures;
+import io.meridian.testing.MutableClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The stored task document: versioned from now on, and every document stored before still read. */
+class TaskDocumentTests {
+
+    /** A document exactly as the release before versioned documents stored it. */
+    static final String UNVERSIONED = "task-document-unversioned.json";
+
+    private final TaskDocument documents = new TaskDocument();
+
+    private final MutableClock clock = MutableClock.atEpochDay();
+
+    static String unversioned() {
+        try (InputStream in = TaskDocumentTests.class.getResourceAsStream(UNVERSIONED)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (IOException unreadable) {
+            throw new IllegalStateException(unreadable);
+        }
+    }
+
+    @Test
+    void readsADocumentStoredBeforeDocumentsHadAVersion() {
+        String stored = unversioned();
+        assertThat(stored).doesNotContain(TaskDocument.FIELD);
+
+        Task task = documents.read(stored);
+
+        assertThat(task.id()).isEqualTo(TaskId.parse("us-east.01KDVDNA00CAC6TSN05WVCJBM7"));
+        assertThat(task.status()).isEqualTo(TaskStatus.SUCCEEDED);
+        assertThat(task.attempts()).isEqualTo(1);
+        assertThat(task.version()).isEqualTo(3);
+        assertThat(task.finishedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:05Z"));
+        assertThat(task.result()).isEqualTo(new TaskResult("42", "qwen3", "scripted", TokenUsage.of(12, 3))
+                .degradedFrom("qwen3:14b"));
+        assertThat(task.messages()).containsExactly(new ChatMessage(ChatMessage.SYSTEM, "be brief"),
+                new ChatMessage(ChatMessage.USER, "what is 6 x 7?"));
+        assertThat(task.stream()).isTrue();
+        assertThat(task.idempotencyKey()).isEqualTo("key-1");
+        assertThat(task.tenant()).isEqualTo("acme");
+        assertThat(task.maxTokens()).isEqualTo(64);
+        assertThat(TaskDocument.version(JsonMapper.builder().build().readTree(stored)))
+                .isEqualTo(TaskDocument.UNVERSIONED);
+    }
+
+    @Test
+    void writesItsVersionFirstAndReadsBackTheSameTask() {
+        Task task = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", "key", clock).withChat(
+                List.of(new ChatMessage(ChatMessage.USER, "hi")), true, null).withTenant("acme");
+
+        String written = documents.write(task);
+
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":" + TaskDocument.CURRENT + ",\"id\":");
+        assertThat(documents.read(written)).isEqualTo(task);
+        byte[] announced = ("replica-a\n" + written).getBytes(StandardCharsets.UTF_8);
+        assertThat(documents.read(announced, 10, announced.length - 10)).isEqualTo(task);
+    }
+
+    @Test
+    void theSameTaskReadsTheSameFromEitherForm() {
+        Task old = documents.read(unversioned());
+
+        assertThat(documents.read(documents.write(old))).isEqualTo(old);
+    }
+
+    @Test
+    void refusesADocumentOfANewerVersionRatherThanGuessAtIt() {
+        String newer = documents.write(TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock))
+                .replace("\"" + TaskDocument.FIELD + "\":" + TaskDocument.CURRENT,
+                        "\"" + TaskDocument.FIELD + "\":" + (TaskDocument.CURRENT + 1));
+
+        assertThatThrownBy(() -> documents.read(newer)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("a task document of schema version " + (TaskDocument.CURRENT + 1)
+                        + " was written by a newer release; this one reads up to version " + TaskDocument.CURRENT);
+    }
+}
