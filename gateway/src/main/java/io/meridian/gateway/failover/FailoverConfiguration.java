@@ -2,8 +2,12 @@ package io.meridian.gateway.failover;
 
 import io.meridian.gateway.affinity.AffinityProperties;
 import io.meridian.gateway.affinity.TwoChoicesPicker;
+import io.meridian.gateway.forwarding.RegionClient;
+import io.meridian.gateway.forwarding.ResponseBodyDecorator;
+import io.meridian.gateway.forwarding.ResponseRelay;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.ProxyProperties;
+import io.meridian.gateway.tenant.TokenMetering;
 import io.meridian.gateway.tenant.UsageLedger;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.region.RegionCatalog;
@@ -11,7 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -68,8 +74,21 @@ class FailoverConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
-        return new FailoverForwardingFilter(client, selector, picker, guards,
-                budget, health, metrics, Clock.systemUTC(), properties, proxy.maxBodySize().toBytes(), endpointLoad, tls,
-                ledger.getIfAvailable());
+        Clock clock = Clock.systemUTC();
+        AttemptRunner runner = new AttemptRunner(RegionClient.reactor(client, tls, properties.attemptTimeout()),
+                ResponseRelay.streaming(responseDecorators(ledger.getIfAvailable())),
+                new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics, properties.retryAfter().toSeconds());
+        return new FailoverForwardingFilter(selector, picker, budget, runner, properties.maxBufferedBody().toBytes(),
+                proxy.maxBodySize().toBytes());
+    }
+
+    /** What the relay does to an answer's body: with a usage ledger, it meters the tenant's tokens. */
+    private static List<ResponseBodyDecorator> responseDecorators(@Nullable UsageLedger ledger) {
+        if (ledger == null) {
+            return List.of();
+        }
+        TokenMetering metering = new TokenMetering(ledger);
+        return List.of((exchange, answer, streaming, body, buffers) ->
+                metering.meter(exchange, answer.status(), answer::header, streaming, body, buffers));
     }
 }

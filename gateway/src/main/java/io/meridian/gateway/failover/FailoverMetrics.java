@@ -71,8 +71,8 @@ final class FailoverMetrics {
 
     /** Every reason a request moves past a region: the failures of an attempt, and the refusals before one. */
     static final java.util.List<String> FAILOVER_REASONS = java.util.List.of(
-            FailoverForwardingFilter.Failure.CONNECT.tag, FailoverForwardingFilter.Failure.RESET.tag,
-            FailoverForwardingFilter.Failure.TIMEOUT.tag, FailoverForwardingFilter.Failure.STATUS.tag,
+            AttemptFailure.CONNECT.tag, AttemptFailure.RESET.tag,
+            AttemptFailure.TIMEOUT.tag, AttemptFailure.STATUS.tag,
             CIRCUIT_OPEN, BULKHEAD_FULL);
 
 

@@ -2,7 +2,7 @@ package io.meridian.gateway.observability;
 
 import static io.meridian.gateway.JsonStrings.quote;
 
-import io.meridian.gateway.routing.GeoRoutingFilter;
+import io.meridian.gateway.routing.RoutingAttributes;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.gateway.tenant.Tenant;
 import io.micrometer.tracing.Span;
@@ -105,7 +105,7 @@ final class AccessLog {
         String method = request.getMethod().name();
         String path = request.getPath().value();
         ServerWebExchange exchange = telemetry.exchange();
-        RoutingDecision decision = exchange == null ? null : exchange.getAttribute(GeoRoutingFilter.DECISION_ATTR);
+        RoutingDecision decision = exchange == null ? null : RoutingAttributes.decision(exchange);
         Tenant tenant = exchange == null ? null : exchange.getAttribute(Tenant.ATTRIBUTE);
         String clientIp = decision != null ? decision.client().address().getHostAddress() : remoteAddress(request);
         String country = decision != null ? decision.location().countryCode() : null;

@@ -7,33 +7,32 @@ import io.meridian.gateway.residency.NoRegionInZoneException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.tenant.Tenant;
 import io.meridian.region.RankedRegion;
-import java.net.URI;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.core.Ordered;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Decides where a request goes: the regions nearest its client, in order.
  *
- * <p>Leaves the {@link RoutingDecision} in {@link #DECISION_ATTR} for the forwarding filter, which
+ * <p>Leaves the {@link RoutingDecision} in {@link RoutingAttributes#DECISION} for the forwarding filter, which
  * tries its candidates in turn, sends each the request's canonical path (still encoded, as
  * {@link io.meridian.gateway.path.CanonicalPathFilter} left it) and its query as sent, and
  * names the region that served in {@value #REGION_HEADER}. Adds
  * {@value #COUNTRY_HEADER} to the answer. The region receives the
  * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
  * {@value #COUNTRY_HEADER}.
+ *
+ * <p>On its way it applies the body limit ({@link BodyLimit}), keeps requests about a task with the
+ * task's region ({@link TaskAffinity}), leaves out drained regions ({@link RegionDrains}), confines
+ * a request to its residency zone ({@link ResidencyPolicy}) and counts the client's country
+ * ({@link CountryTraffic}).
  */
 public final class GeoRoutingFilter implements GatewayFilter, Ordered {
 
@@ -49,35 +48,30 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     /** Request header that tells the region the client address the gateway resolved. */
     public static final String CLIENT_IP_HEADER = "X-Meridian-Client-IP";
 
-    /** Exchange attribute holding the {@link RoutingDecision}. */
-    public static final String DECISION_ATTR = GeoRoutingFilter.class.getName() + ".decision";
-
     private final ClientIpResolver clientIpResolver;
     private final ResidencyPolicy residency;
     private final RegionRouter router;
-    private final long maxBodyBytes;
+    private final BodyLimit bodyLimit;
     private final TaskAffinity taskAffinity;
     private final CountryTraffic countries;
     private final RegionDrains drains;
 
-    public GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
+    GeoRoutingFilter(ClientIpResolver clientIpResolver, RegionRouter router, long maxBodyBytes,
             TaskAffinity taskAffinity, ResidencyPolicy residency, CountryTraffic countries, RegionDrains drains) {
         this.countries = countries;
         this.drains = drains;
         this.residency = residency;
         this.clientIpResolver = clientIpResolver;
         this.router = router;
-        this.maxBodyBytes = maxBodyBytes;
+        this.bodyLimit = new BodyLimit(maxBodyBytes);
         this.taskAffinity = taskAffinity;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
-        long length = request.getHeaders().getContentLength();
-        if (length > maxBodyBytes) {
-            return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
-                    "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes + " bytes", "body");
+        if (bodyLimit.declaredTooLarge(request)) {
+            return bodyLimit.refuse(exchange);
         }
         TaskAffinity.Target task = taskAffinity.target(request.getMethod(), request.getPath().pathWithinApplication().value());
         if (task instanceof TaskAffinity.MalformedId malformed) {
@@ -114,13 +108,11 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         String country = decision.location().countryCode();
         String countryValue = country == null ? "unknown" : country;
         countries.record(country);
-        exchange.getAttributes().put(DECISION_ATTR, decision);
+        exchange.getAttributes().put(RoutingAttributes.DECISION, decision);
         // The region gets the one client address the gateway vouches for and the country it was
         // located in: the forwarding filter adds both from the decision, and never passes on the
         // client-written X-Forwarded-For and Forwarded chains.
-        if (length < 0 && request.getHeaders().containsHeader(HttpHeaders.TRANSFER_ENCODING)) {
-            exchange = exchange.mutate().request(new LimitedBodyRequest(request, maxBodyBytes)).build();
-        }
+        exchange = bodyLimit.limitUndeclared(exchange);
         ServerHttpResponse response = exchange.getResponse();
         response.beforeCommit(() -> {
             // Replaces whatever the region sent under the same name: the gateway's view is the answer.
@@ -129,55 +121,6 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
             return Mono.empty();
         });
         return chain.filter(exchange);
-    }
-
-    /** Counts a streamed body and fails it with {@link BodyTooLargeException} past the limit. */
-    public static final class LimitedBodyRequest extends ServerHttpRequestDecorator {
-
-        private final long limit;
-
-        LimitedBodyRequest(ServerHttpRequest delegate, long limit) {
-            super(delegate);
-            this.limit = limit;
-        }
-
-        @Override
-        public Flux<DataBuffer> getBody() {
-            long[] seen = {0};
-            return super.getBody().handle((buffer, sink) -> {
-                seen[0] += buffer.readableByteCount();
-                if (seen[0] > limit) {
-                    DataBufferUtils.release(buffer);
-                    sink.error(new BodyTooLargeException(limit));
-                } else {
-                    sink.next(buffer);
-                }
-            });
-        }
-    }
-
-    /**
-     * The endpoint's base path followed by the request's path and query, both still encoded. The
-     * request's path is its canonical one: {@link io.meridian.gateway.path.CanonicalPathFilter}
-     * replaced the client's spelling before any route matched, so the region is sent the path that
-     * every check saw, never {@code ..} or a {@code ;} as the client wrote them.
-     */
-    public static String pathAndQuery(URI endpoint, URI request) {
-        String path = request.getRawPath();
-        String query = request.getRawQuery();
-        String basePath = endpoint.getRawPath();
-        if ((basePath == null || basePath.isEmpty()) && query == null && path != null && !path.isEmpty()) {
-            return path;
-        }
-        StringBuilder url = new StringBuilder(16 + (path == null ? 1 : path.length()) + (query == null ? 0 : query.length()));
-        if (basePath != null && !basePath.equals("/")) {
-            url.append(basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath);
-        }
-        url.append(path == null || path.isEmpty() ? "/" : path);
-        if (query != null) {
-            url.append('?').append(query);
-        }
-        return url.toString();
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.springframework.http.HttpMethod;
  * "no such task". The id is checked strictly (the opaque part is 6 to 64 of
  * {@code [A-Za-z0-9_-]}): it reaches a region's URL, so nothing that needs escaping gets through.
  */
-public final class TaskAffinity {
+final class TaskAffinity {
 
     /** The opaque part of a task id. */
     static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_-]{6,64}");
@@ -31,7 +31,7 @@ public final class TaskAffinity {
 
     private final RegionCatalog catalog;
 
-    public TaskAffinity(RegionCatalog catalog) {
+    TaskAffinity(RegionCatalog catalog) {
         this.catalog = catalog;
     }
 

@@ -1,4 +1,4 @@
-package io.meridian.gateway.failover;
+package io.meridian.gateway.forwarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

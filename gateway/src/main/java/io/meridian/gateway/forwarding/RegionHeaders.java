@@ -1,4 +1,4 @@
-package io.meridian.gateway.failover;
+package io.meridian.gateway.forwarding;
 
 import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.ApiKeys;

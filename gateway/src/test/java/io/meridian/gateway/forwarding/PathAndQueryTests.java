@@ -1,4 +1,4 @@
-package io.meridian.gateway.routing;
+package io.meridian.gateway.forwarding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +17,6 @@ class PathAndQueryTests {
             "http://[::1]:8080            | http://gw/v1/tasks/eu.01JD3X9K2M%20 | /v1/tasks/eu.01JD3X9K2M%20",
             "http://10.0.0.1:8080         | http://gw?q=1                       | /?q=1"})
     void theRegionGetsItsBasePathThenTheRawPathAndQuery(String endpoint, String request, String expected) {
-        assertThat(GeoRoutingFilter.pathAndQuery(URI.create(endpoint), URI.create(request))).isEqualTo(expected);
+        assertThat(PathAndQuery.of(URI.create(endpoint), URI.create(request))).isEqualTo(expected);
     }
 }
