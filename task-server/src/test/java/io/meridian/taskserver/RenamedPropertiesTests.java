@@ -58,6 +58,9 @@ class RenamedPropertiesTests {
         }
         Map<String, String> replacements = new HashMap<>();
         for (JsonNode property : metadata.get("properties")) {
+            if (!property.has("deprecation")) {
+                continue;
+            }
             replacements.put(property.get("name").asString(), property.get("deprecation").get("replacement").asString());
         }
 
