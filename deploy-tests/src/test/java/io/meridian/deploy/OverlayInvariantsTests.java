@@ -130,7 +130,7 @@ class OverlayInvariantsTests {
                 .findFirst().orElseThrow();
         assertThat(taskServer.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
                 .anySatisfy(e -> {
-                    assertThat(e.getName()).isEqualTo("MERIDIAN_TASK_SERVER_REGION");
+                    assertThat(e.getName()).isEqualTo("MERIDIAN_SERVER_REGION");
                     assertThat(e.getValue()).isEqualTo(region);
                 });
     }

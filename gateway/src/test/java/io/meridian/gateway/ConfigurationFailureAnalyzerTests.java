@@ -47,13 +47,24 @@ class ConfigurationFailureAnalyzerTests {
 
     @Test
     void aMalformedTrustedProxyStopsStartUpWithOneLine() {
+        Throwable failure = startWith("--server.port=0", "--meridian.client.trusted-proxies=10.0.0.0/33");
+
+        FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).isEqualTo(
+                "meridian.client.trusted-proxies[0]: '10.0.0.0/33' is not a CIDR block: the prefix length must be within [0, 32]");
+    }
+
+    @Test
+    void aTrustedProxyUnderItsOldNameIsStillReadAndReportedUnderTheNewOne() {
         Throwable failure = startWith("--server.port=0", "--meridian.trusted-proxies=10.0.0.0/33");
 
         FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
 
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).isEqualTo(
-                "meridian.trusted-proxies[0]: '10.0.0.0/33' is not a CIDR block: the prefix length must be within [0, 32]");
+                "meridian.client.trusted-proxies[0]: '10.0.0.0/33' is not a CIDR block: the prefix length must be within [0, 32]");
     }
 
     @Test

@@ -142,7 +142,7 @@ class RedisReplicasIT {
     void thousandsOfTasksSurviveKilledReplicasAndARedisRestart() throws Exception {
         int total = Integer.getInteger("chaos.tasks", 10_000);
         String[] settings = {"--meridian.model.simulated.latency=50ms", "--meridian.queues.simple.max-workers=32",
-                "--meridian.queues.simple.max-depth=" + (total * 2), "--meridian.task-server.capacity=" + (total * 2)};
+                "--meridian.queues.simple.max-depth=" + (total * 2), "--meridian.server.capacity=" + (total * 2)};
         List<TaskServerReplica> three = List.of(replica("chaos-a", "chaos-test", settings),
                 replica("chaos-b", "chaos-test", settings), replica("chaos-c", "chaos-test", settings));
         awaitReady(three.toArray(TaskServerReplica[]::new));

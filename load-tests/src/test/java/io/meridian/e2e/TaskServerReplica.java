@@ -59,7 +59,7 @@ final class TaskServerReplica implements AutoCloseable {
                 ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-jar", jar.toString(),
                 "--server.port=" + port,
-                "--meridian.task-server.region=" + region,
+                "--meridian.server.region=" + region,
                 "--meridian.queues.backend=redis",
                 "--meridian.redis.url=" + redisUrl,
                 "--meridian.model.backend=simulated"));

@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * Entry point of the regional task server. The only setting without a default is the region id:
- * {@code --meridian.task-server.region=us-east}.
+ * {@code --meridian.server.region=us-east}.
  */
 @SpringBootApplication
 public class TaskServerApplication {

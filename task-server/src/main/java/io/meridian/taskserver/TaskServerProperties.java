@@ -47,7 +47,7 @@ public record TaskServerProperties(
         @DefaultValue("32768") @Positive int maxTokens) {
 
     /** Prefix of these properties. */
-    public static final String PREFIX = "meridian.task-server";
+    public static final String PREFIX = "meridian.server";
 
     /** What a region id looks like: {@code us-east}, {@code eu-central}, {@code ap-southeast-2}. */
     public static final String REGION_ID_PATTERN = "[a-z][a-z0-9-]*";

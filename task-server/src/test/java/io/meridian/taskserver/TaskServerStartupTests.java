@@ -39,20 +39,30 @@ class TaskServerStartupTests {
         assertThatThrownBy(() -> start()).isNotNull();
 
         assertThat(output).contains("APPLICATION FAILED TO START")
-                .contains("Property: meridian.task-server.region")
-                .contains("Reason: must be set, e.g. --meridian.task-server.region=us-east")
+                .contains("Property: meridian.server.region")
+                .contains("Reason: must be set, e.g. --meridian.server.region=us-east")
                 .doesNotContain("\tat ");
     }
 
     @Test
     void refusesToStartWithAMalformedRegionQuotingIt(CapturedOutput output) {
-        assertThatThrownBy(() -> start("--meridian.task-server.region=US East")).isNotNull();
+        assertThatThrownBy(() -> start("--meridian.server.region=US East")).isNotNull();
 
         assertThat(output).contains("APPLICATION FAILED TO START")
-                .contains("Property: meridian.task-server.region")
+                .contains("Property: meridian.server.region")
                 .contains("must be a lowercase region id such as 'us-east'")
                 .contains("but was 'US East'")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void startsUnderTheOldRegionPropertyNameAndWarnsAboutIt(CapturedOutput output) {
+        try (ConfigurableApplicationContext context = start("--meridian.task-server.region=eu-central")) {
+            assertThat(context.getBean(TaskServerProperties.class).region()).isEqualTo("eu-central");
+        }
+
+        assertThat(output).contains("Property 'meridian.task-server.region' is deprecated: use "
+                + "'meridian.server.region' (the old name still works for now)");
     }
 
     @Test

@@ -19,7 +19,7 @@ class ClientIpConfiguration {
             try {
                 blocks.add(CidrBlock.parse(raw.get(i)));
             } catch (IllegalArgumentException ex) {
-                throw new GatewayConfigException("meridian.trusted-proxies[" + i + "]", ex.getMessage());
+                throw new GatewayConfigException(ClientIpProperties.PREFIX + ".trusted-proxies[" + i + "]", ex.getMessage());
             }
         }
         return new ClientIpResolver(blocks, properties.forwardedHeader(), properties.maxForwardedEntries());

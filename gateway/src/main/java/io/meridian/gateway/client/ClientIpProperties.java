@@ -23,5 +23,5 @@ public record ClientIpProperties(
         @DefaultValue("x-forwarded-for") ForwardingHeader forwardedHeader,
         @DefaultValue("64") @Min(1) @Max(10_000) int maxForwardedEntries) {
 
-    public static final String PREFIX = "meridian";
+    public static final String PREFIX = "meridian.client";
 }

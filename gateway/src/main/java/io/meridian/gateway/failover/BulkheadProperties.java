@@ -15,5 +15,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties(BulkheadProperties.PREFIX)
 public record BulkheadProperties(@Nullable @Min(1) Integer maxConcurrent) {
 
-    public static final String PREFIX = "meridian.bulkhead";
+    public static final String PREFIX = "meridian.failover.bulkhead";
 }

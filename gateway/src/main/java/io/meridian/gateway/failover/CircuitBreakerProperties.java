@@ -34,7 +34,7 @@ public record CircuitBreakerProperties(
         @DefaultValue("10s") Duration waitInOpenState,
         @DefaultValue("3") @Min(1) int permittedCallsInHalfOpenState) {
 
-    public static final String PREFIX = "meridian.circuit-breaker";
+    public static final String PREFIX = "meridian.failover.circuit-breaker";
 
     public CircuitBreakerProperties {
         if (slowCallDuration.isNegative() || slowCallDuration.isZero()) {

@@ -2,6 +2,7 @@ package io.meridian.gateway.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.gateway.redis.SharedRedisProperties;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,13 +16,13 @@ class RateLimitConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RateLimiter rateLimiter(RateLimitProperties properties) {
+    RateLimiter rateLimiter(RateLimitProperties properties, SharedRedisProperties redis) {
         LocalRateLimiter local = new LocalRateLimiter(properties.requestsPerSecond(), properties.burst(),
                 properties.maxClients(), Ticker.systemTicker());
-        if (properties.redisUrl().isBlank()) {
+        if (!redis.enabled()) {
             return local;
         }
-        return new RedisRateLimiter(properties.redisUrl(), properties.requestsPerSecond(), properties.burst(),
+        return new RedisRateLimiter(redis.url(), properties.requestsPerSecond(), properties.burst(),
                 Duration.ofMillis(250), local, Clock.systemUTC());
     }
 

@@ -1,5 +1,6 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.gateway.redis.SharedRedisProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -29,13 +30,13 @@ class TenantConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    UsageLedger usageLedger(TenantProperties properties) {
+    UsageLedger usageLedger(TenantProperties properties, SharedRedisProperties redis) {
         Duration ttl = properties.reservation().ttl();
         LocalUsageLedger local = new LocalUsageLedger(Clock.systemUTC(), ttl);
-        if (properties.redisUrl().isBlank()) {
+        if (!redis.enabled()) {
             return local;
         }
-        return new RedisUsageLedger(properties.redisUrl(), local, Clock.systemUTC(), Duration.ofMillis(250), ttl);
+        return new RedisUsageLedger(redis.url(), local, Clock.systemUTC(), Duration.ofMillis(250), ttl);
     }
 
     @Bean

@@ -14,15 +14,14 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who may call the gateway and what each caller may spend.
+ * Who may call the gateway and what each caller may spend. The budgets are shared across
+ * replicas through {@code meridian.redis.url}.
  *
  * @param anonymous        whether a request without an API key is served (as the tenant
  *                         {@code anonymous}, with {@code anonymousLimits}); off, it gets 401
  * @param anonymousLimits  the limits of requests without a key
  * @param tenants          the tenants and their keys
  * @param global           caps on the whole deployment's token use, across every tenant
- * @param redisUrl         Redis shared by the gateways, so that limits hold across replicas; empty:
- *                         each gateway counts alone (also while Redis is unreachable)
  * @param reservation      how many tokens a request holds from its tenant's budgets while it runs
  */
 @Validated
@@ -32,7 +31,6 @@ public record TenantProperties(
         @DefaultValue @NotNull @Valid Limits anonymousLimits,
         @DefaultValue @NotNull List<@Valid TenantSpec> tenants,
         @DefaultValue @NotNull @Valid Limits global,
-        @DefaultValue("") String redisUrl,
         @DefaultValue @NotNull @Valid Reservation reservation) {
 
     /**

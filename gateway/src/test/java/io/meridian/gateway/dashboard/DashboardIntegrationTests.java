@@ -33,7 +33,7 @@ import reactor.test.StepVerifier;
  * schedule's own interval is an hour so it never races them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.0/8,::1/128",
+        "meridian.client.trusted-proxies=127.0.0.0/8,::1/128",
         "meridian.geoip.reload-interval=0s",
         "meridian.health.interval=0s",
         "meridian.dashboard.poll-interval=1h",

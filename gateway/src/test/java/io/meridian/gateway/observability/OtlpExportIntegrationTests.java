@@ -23,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * OTLP/HTTP (protobuf), here to WireMock standing in for a collector.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.0/8,::1/128",
+        "meridian.client.trusted-proxies=127.0.0.0/8,::1/128",
         "meridian.health.enabled=false",
         "management.tracing.sampling.probability=1.0",
         "management.opentelemetry.tracing.export.schedule-delay=100ms"})

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.0/8,::1/128",
+        "meridian.client.trusted-proxies=127.0.0.0/8,::1/128",
         "meridian.health.enabled=false",
         "management.tracing.sampling.probability=1.0",
         "logging.structured.format.console=ecs",

@@ -28,7 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
-        "meridian.trusted-proxies=127.0.0.0/8",
+        "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.enabled=false",
         "meridian.auth.anonymous=false",
         "meridian.auth.tenants[0].id=acme",

@@ -8,7 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.1",
+        "meridian.client.trusted-proxies=127.0.0.1",
         "meridian.geoip.reload-interval=0s",
         "meridian.rate-limit.requests-per-second=0.1",
         "meridian.rate-limit.burst=3"})

@@ -59,7 +59,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "meridian.server.http2.max-pings=10",
         "meridian.server.http2.ping-window=1m",
         "meridian.rate-limit.enabled=false",
-        "meridian.trusted-proxies=127.0.0.0/8",
+        "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.interval=0s"})
 class TlsListenerLimitsIntegrationTests {
 

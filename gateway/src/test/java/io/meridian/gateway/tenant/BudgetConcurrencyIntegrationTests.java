@@ -34,10 +34,10 @@ import reactor.netty.resources.ConnectionProvider;
  * the issue's start-up failure needed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.0/8",
+        "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.enabled=false",
         "meridian.rate-limit.enabled=false",
-        "meridian.bulkhead.max-concurrent=1000",
+        "meridian.failover.bulkhead.max-concurrent=1000",
         "meridian.auth.anonymous=true",
         "meridian.auth.anonymous-limits.tokens-per-day=1000000",
         "meridian.auth.reservation.default-tokens=10",

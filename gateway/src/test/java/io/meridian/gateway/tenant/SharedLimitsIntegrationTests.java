@@ -50,13 +50,13 @@ class SharedLimitsIntegrationTests {
     static String[] arguments() {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
-                "--meridian.trusted-proxies=127.0.0.0/8",
+                "--meridian.client.trusted-proxies=127.0.0.0/8",
                 "--meridian.health.enabled=false",
                 "--meridian.auth.anonymous=false",
-                "--meridian.auth.redis-url=" + TestRedis.url(),
+                "--meridian.redis.url=" + TestRedis.url(),
                 "--meridian.auth.reservation.default-tokens=10",
                 "--meridian.rate-limit.enabled=false",
-                "--meridian.bulkhead.max-concurrent=1000",
+                "--meridian.failover.bulkhead.max-concurrent=1000",
                 "--meridian.auth.tenants[0].id=" + TENANT,
                 "--meridian.auth.tenants[0].keys-sha256[0]=" + ApiKeys.sha256(KEY),
                 "--meridian.auth.tenants[0].limits.tokens-per-day=100",

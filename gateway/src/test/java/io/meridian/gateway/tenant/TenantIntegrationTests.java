@@ -27,7 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.0/8",
+        "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.enabled=false",
         "meridian.auth.anonymous=false",
         "meridian.auth.reservation.default-tokens=5",

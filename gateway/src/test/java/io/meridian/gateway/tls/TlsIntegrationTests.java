@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "server.ssl.enabled-protocols=TLSv1.3,TLSv1.2",
         "server.http2.enabled=true",
         "meridian.tls.region-client-bundle=regions",
-        "meridian.trusted-proxies=127.0.0.0/8",
+        "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.interval=0s"})
 class TlsIntegrationTests {
 

@@ -76,7 +76,7 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         JsonNode messageNodes = body.get("messages");
         if (messageNodes != null && messageNodes.isArray() && messageNodes.size() > maxMessages) {
             throw new InvalidRequestException(ApiError.TOO_MANY_MESSAGES, "messages may hold at most " + maxMessages
-                    + " messages (meridian.task-server.max-messages), but had " + messageNodes.size(), "messages");
+                    + " messages (meridian.server.max-messages), but had " + messageNodes.size(), "messages");
         }
         List<ChatMessage> messages = messages(messageNodes);
         boolean stream = bool(body.get("stream"), "stream");
@@ -202,7 +202,7 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         }
         if (value.compareTo(BigInteger.valueOf(max)) > 0) {
             throw new InvalidRequestException(ApiError.MAX_TOKENS_TOO_LARGE, field + " may be at most " + max
-                    + " (meridian.task-server.max-tokens), but was " + JsonNumbers.shown(value), field);
+                    + " (meridian.server.max-tokens), but was " + JsonNumbers.shown(value), field);
         }
         return value.intValueExact();
     }

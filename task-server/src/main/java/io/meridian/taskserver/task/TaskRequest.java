@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * shape is refused with the field and the rule it broke. Unknown fields are ignored, so clients may
  * send fields a later version understands.
  *
- * @param query the user's text: not blank, at most {@code meridian.task-server.max-query-length}
+ * @param query the user's text: not blank, at most {@code meridian.server.max-query-length}
  *              characters
  * @param kind  the queue the client asked for (one of the queues' names), or {@code null} to let
  *              the classifier pick

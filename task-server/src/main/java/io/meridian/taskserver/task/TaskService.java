@@ -35,7 +35,7 @@ import reactor.core.scheduler.Schedulers;
  * await them, in this region.
  *
  * <p>Admission has two bounds. The region's {@link LoadTracker} counts tasks accepted here and
- * not yet finished against {@code meridian.task-server.capacity} (503 {@code overloaded} beyond,
+ * not yet finished against {@code meridian.server.capacity} (503 {@code overloaded} beyond,
  * so the gateway sends the work to another region); each queue bounds its waiting tasks (429
  * {@code queue_full}). A slot is taken before a task is queued and given back exactly once, when
  * the task reaches a final status, so the load the gateway reads cannot drift.

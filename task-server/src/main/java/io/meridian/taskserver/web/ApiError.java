@@ -27,7 +27,7 @@ public record ApiError(
     /** 400: the body is JSON but a field is missing, blank or of the wrong type. */
     public static final String INVALID_REQUEST = "invalid_request";
 
-    /** 400: the query is longer than {@code meridian.task-server.max-query-length}. */
+    /** 400: the query is longer than {@code meridian.server.max-query-length}. */
     public static final String QUERY_TOO_LONG = "query_too_long";
 
     /**
@@ -46,13 +46,13 @@ public record ApiError(
     /** 403: the request's API key may not use the model the task would run. */
     public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
-    /** 400: the body nests deeper than {@code meridian.task-server.max-json-depth}. */
+    /** 400: the body nests deeper than {@code meridian.server.max-json-depth}. */
     public static final String JSON_TOO_DEEP = "json_too_deep";
 
-    /** 400: more messages than {@code meridian.task-server.max-messages}. */
+    /** 400: more messages than {@code meridian.server.max-messages}. */
     public static final String TOO_MANY_MESSAGES = "too_many_messages";
 
-    /** 400: {@code max_tokens} above {@code meridian.task-server.max-tokens}. */
+    /** 400: {@code max_tokens} above {@code meridian.server.max-tokens}. */
     public static final String MAX_TOKENS_TOO_LARGE = "max_tokens_too_large";
 
     /** 404: no endpoint at this path. */
@@ -73,7 +73,7 @@ public record ApiError(
     /** 406: the endpoint cannot answer in a media type the {@code Accept} header allows. */
     public static final String NOT_ACCEPTABLE = "not_acceptable";
 
-    /** 413: the body is larger than {@code meridian.task-server.max-request-size}. */
+    /** 413: the body is larger than {@code meridian.server.max-request-size}. */
     public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
 
     /** 415: the body is not {@code application/json}. */

@@ -25,7 +25,7 @@ public final class JsonLimits {
             depth++;
             if (depth > maxDepth) {
                 throw new InvalidRequestException(ApiError.JSON_TOO_DEEP, "the request body nests deeper than "
-                        + maxDepth + " levels (meridian.task-server.max-json-depth)", null);
+                        + maxDepth + " levels (meridian.server.max-json-depth)", null);
             }
             Deque<JsonNode> next = new ArrayDeque<>();
             for (JsonNode node : level) {

@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The error contract, the canonical request path, the request body limit and the region header.
  *
- * <p>The body limit, {@code meridian.task-server.max-request-size}, is enforced twice: a declared
+ * <p>The body limit, {@code meridian.server.max-request-size}, is enforced twice: a declared
  * {@code Content-Length} above it is refused before the body is read ({@link
  * RequestSizeLimitFilter}), and the server codecs, which decode a body whole, refuse to buffer more
  * than it. Leave {@code spring.http.codecs.max-in-memory-size} unset: it would compete for the

@@ -54,7 +54,7 @@ public final class TaskThroughput {
         int clients = Integer.parseInt(options.getOrDefault("clients", "64"));
         int workers = Integer.parseInt(options.getOrDefault("workers", "64"));
         String[] settings = {
-            "--meridian.task-server.region=bench",
+            "--meridian.server.region=bench",
             "--meridian.model.backend=simulated",
             "--meridian.model.simulated.latency=0ms",
             "--meridian.queues.backend=" + backend,
@@ -63,7 +63,7 @@ public final class TaskThroughput {
             "--meridian.queues.simple.min-workers=" + workers,
             "--meridian.queues.simple.max-workers=" + workers,
             "--meridian.queues.simple.max-depth=" + (clients * 4),
-            "--meridian.task-server.capacity=" + (clients * 4),
+            "--meridian.server.capacity=" + (clients * 4),
             "--logging.level.root=warn",
         };
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TaskServerApplication.class)

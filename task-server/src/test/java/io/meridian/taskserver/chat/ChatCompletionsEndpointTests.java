@@ -41,7 +41,7 @@ import tools.jackson.databind.JsonNode;
         "meridian.model.simulated.latency=0ms",
         "meridian.model.simulated.time-to-first-token=0ms",
         "meridian.model.simulated.tokens-per-second=2000",
-        "meridian.task-server.max-query-length=" + ChatCompletionsEndpointTests.MAX_QUERY_LENGTH })
+        "meridian.server.max-query-length=" + ChatCompletionsEndpointTests.MAX_QUERY_LENGTH })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class ChatCompletionsEndpointTests {

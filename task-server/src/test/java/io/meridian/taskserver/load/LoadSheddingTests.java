@@ -18,7 +18,7 @@ import reactor.core.scheduler.Schedulers;
 /** A server at capacity refuses new work at once instead of queueing it without bound. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         TestRegion.PROPERTY,
-        "meridian.task-server.capacity=2",
+        "meridian.server.capacity=2",
         "meridian.model.simulated.latency=1500ms"})
 class LoadSheddingTests {
 

@@ -7,7 +7,7 @@ public final class TestRegion {
     public static final String ID = "us-east";
 
     /** The property that sets it, for {@code @SpringBootTest(properties = ...)}. */
-    public static final String PROPERTY = "meridian.task-server.region=" + ID;
+    public static final String PROPERTY = "meridian.server.region=" + ID;
 
     /** The same as a command-line argument. */
     public static final String PROPERTY_ARG = "--" + PROPERTY;

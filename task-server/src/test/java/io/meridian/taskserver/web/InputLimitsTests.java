@@ -12,9 +12,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Each input limit, breached by a little, answers 400 naming the limit and the field. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         TestRegion.PROPERTY,
-        "meridian.task-server.max-json-depth=8",
-        "meridian.task-server.max-messages=3",
-        "meridian.task-server.max-tokens=1000"})
+        "meridian.server.max-json-depth=8",
+        "meridian.server.max-messages=3",
+        "meridian.server.max-tokens=1000"})
 @AutoConfigureWebTestClient
 class InputLimitsTests {
 

@@ -1,0 +1,25 @@
+package io.meridian.gateway.redis;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The Redis the gateway replicas share ({@value #PREFIX}.*): the per-client rate-limit buckets and
+ * the tenants' budgets both live there when it is set.
+ *
+ * @param url Redis shared by the gateways, such as {@code redis://redis:6379}, so that rate limits and
+ *            tenants' budgets hold across replicas; empty: each gateway counts alone (also while
+ *            Redis is unreachable)
+ */
+@ConfigurationProperties(SharedRedisProperties.PREFIX)
+public record SharedRedisProperties(
+        @DefaultValue("") String url) {
+
+    /** Prefix of these properties. */
+    public static final String PREFIX = "meridian.redis";
+
+    /** Whether a shared Redis is configured at all. */
+    public boolean enabled() {
+        return !url.isBlank();
+    }
+}
