@@ -18,8 +18,8 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Design note: the first round starts one interval after {@link #start()} (what it polls
  * usually starts alongside), then one per interval tick on the given scheduler. Rounds never
- * overlap: a tick that arrives while a round is still running is dropped, not queued, so a slow
- * remote party costs rounds, never a backlog of them. A round that fails is logged and the next
+ * overlap: while a round runs, one tick waits for it and the others are dropped, so a slow remote
+ * party costs rounds, never a backlog of them. A round that fails is logged and the next
  * tick runs another: the poll never stops silently. A round is a {@link Publisher} subscribed
  * anew on each tick; work that blocks belongs on a scheduler made for it (a non-blocking round on
  * {@code Schedulers.parallel()}).
