@@ -15,14 +15,14 @@ class RateLimitConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RateLimiter rateLimiter(RateLimitProperties properties) {
+    RateLimiter rateLimiter(RateLimitProperties properties, Clock clock) {
         LocalRateLimiter local = new LocalRateLimiter(properties.requestsPerSecond(), properties.burst(),
                 properties.maxClients(), Ticker.systemTicker());
         if (properties.redisUrl().isBlank()) {
             return local;
         }
         return new RedisRateLimiter(properties.redisUrl(), properties.requestsPerSecond(), properties.burst(),
-                Duration.ofMillis(250), local, Clock.systemUTC());
+                Duration.ofMillis(250), local, clock);
     }
 
     @Bean

@@ -29,19 +29,19 @@ class TenantConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    UsageLedger usageLedger(TenantProperties properties) {
+    UsageLedger usageLedger(TenantProperties properties, Clock clock) {
         Duration ttl = properties.reservation().ttl();
-        LocalUsageLedger local = new LocalUsageLedger(Clock.systemUTC(), ttl);
+        LocalUsageLedger local = new LocalUsageLedger(clock, ttl);
         if (properties.redisUrl().isBlank()) {
             return local;
         }
-        return new RedisUsageLedger(properties.redisUrl(), local, Clock.systemUTC(), Duration.ofMillis(250), ttl);
+        return new RedisUsageLedger(properties.redisUrl(), local, clock, Duration.ofMillis(250), ttl);
     }
 
     @Bean
     TenantFilter tenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties properties,
-            ObjectProvider<MeterRegistry> registry) {
-        return new TenantFilter(directory, ledger, properties.global(), Clock.systemUTC(), properties.reservation(),
+            ObjectProvider<MeterRegistry> registry, Clock clock) {
+        return new TenantFilter(directory, ledger, properties.global(), clock, properties.reservation(),
                 new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new)));
     }
 
