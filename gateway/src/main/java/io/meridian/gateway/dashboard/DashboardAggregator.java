@@ -22,14 +22,11 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 /**
@@ -38,7 +35,8 @@ import reactor.netty.http.client.HttpClient;
  * <p>Design note: all regions are polled at once on the event loop with a short timeout, so a
  * region that does not answer costs one timeout and never delays the others; it is marked
  * unreachable (since the first failed poll of the current run) and keeps its last known queues,
- * greyed out by the page, until it answers again. Rounds do not overlap. After each round the
+ * greyed out by the page, until it answers again. Rounds do not overlap ({@link #pollOnce()} runs
+ * every poll interval on a {@link io.meridian.boot.PeriodicLifecycle}). After each round the
  * state is assembled once and published through a volatile field: every dashboard request and
  * every open event stream reads the same immutable object, so a hundred open pages cost the
  * regions nothing more than one. The regions are the source of truth for queues; the gateway's
@@ -50,7 +48,7 @@ import reactor.netty.http.client.HttpClient;
  * #withFailures} asks every region for them with the token of the operator who asks, when an
  * operator asks; the state everyone else reads lists none (see {@link DashboardState}).
  */
-public final class DashboardAggregator implements SmartLifecycle {
+public final class DashboardAggregator {
 
     private static final Logger log = LoggerFactory.getLogger(DashboardAggregator.class);
 
@@ -72,7 +70,6 @@ public final class DashboardAggregator implements SmartLifecycle {
     private final WebClient client;
     private final Map<String, Polled> polled = new ConcurrentHashMap<>();
     private volatile DashboardState state;
-    private volatile @Nullable Disposable schedule;
 
     DashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards, RegionMeters meters,
             CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock, RegionClientTls tls) {
@@ -248,32 +245,6 @@ public final class DashboardAggregator implements SmartLifecycle {
         });
         counts.sort(Comparator.comparingLong(DashboardState.CountryCount::requests).reversed());
         return List.copyOf(counts);
-    }
-
-    @Override
-    public void start() {
-        // The first poll after one interval, like the health checks: the regions start alongside.
-        schedule = Flux.interval(properties.pollInterval(), properties.pollInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> pollOnce().onErrorResume(failure -> {
-                    log.warn("Dashboard poll failed; trying again on the next tick", failure);
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = schedule;
-        if (running != null) {
-            running.dispose();
-            schedule = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return schedule != null;
     }
 
     /** What the polls of one region have found; written by one poll at a time. */

@@ -1,5 +1,7 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.boot.AdminCredential;
+import io.meridian.boot.PeriodicLifecycle;
 import io.meridian.gateway.failover.RegionGuards;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.CountryTraffic;
@@ -11,9 +13,12 @@ import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
+import reactor.core.scheduler.Schedulers;
 
-/** The dashboard, on unless {@code meridian.dashboard.enabled=false}. */
+/**
+ * The dashboard, on unless {@code meridian.dashboard.enabled=false}. Its control actions check the
+ * admin token ({@link AdminCredential}, from boot-support).
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = DashboardProperties.PREFIX, name = "enabled", matchIfMissing = true)
 class DashboardConfiguration {
@@ -21,20 +26,15 @@ class DashboardConfiguration {
     @Bean
     DashboardAggregator dashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards,
             MeterRegistry meters, CountryTraffic countries, RegionDrains drains, DashboardProperties properties,
-            RegionClientTls tls) {
+            Clock clock, RegionClientTls tls) {
         return new DashboardAggregator(catalog, health, guards, new RegionMeters(meters), countries, drains,
-                properties, Clock.systemUTC(), tls);
+                properties, clock, tls);
     }
 
+    /** The first poll after one interval, like the health checks: the regions start alongside. */
     @Bean
-    AdminCredential dashboardAdminCredential(Environment environment) {
-        return new AdminCredential(environment.getProperty(AdminCredential.PROPERTY));
-    }
-
-    /** Only when an admin token is configured: without one actuator is as Spring Boot serves it. */
-    @Bean
-    @ConditionalOnProperty(name = AdminCredential.PROPERTY)
-    ActuatorAccessFilter actuatorAccessFilter(AdminCredential credential, Environment environment) {
-        return new ActuatorAccessFilter(environment.getProperty("management.endpoints.web.base-path", "/actuator"), credential);
+    PeriodicLifecycle dashboardPolls(DashboardAggregator aggregator, DashboardProperties properties) {
+        return new PeriodicLifecycle("Dashboard poll", properties.pollInterval(), Schedulers.parallel(),
+                aggregator::pollOnce);
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.boot.AdminCredential;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.RegionDrains;

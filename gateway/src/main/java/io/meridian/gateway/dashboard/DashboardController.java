@@ -1,5 +1,6 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.boot.AdminCredential;
 import io.meridian.gateway.error.ErrorResponses;
 import java.time.Duration;
 import java.util.function.Function;

@@ -21,9 +21,9 @@ class GeoIpConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    GeoIpDatabase geoIpDatabase(GeoIpProperties properties) {
+    GeoIpDatabase geoIpDatabase(GeoIpProperties properties, Clock clock) {
         GeoIpDatabase database = GeoIpDatabase.open(new GeoIpOptions(properties.database(), properties.cacheSize(),
-                properties.reloadInterval(), Clock.systemUTC()));
+                properties.reloadInterval(), clock));
         log.info("GeoIP database: {}", database.info());
         return database;
     }

@@ -12,8 +12,8 @@ class HealthConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    HealthRegistry healthRegistry(RegionCatalog catalog, HealthProperties properties) {
-        return new HealthRegistry(catalog, properties, Clock.systemUTC());
+    HealthRegistry healthRegistry(RegionCatalog catalog, HealthProperties properties, Clock clock) {
+        return new HealthRegistry(catalog, properties, clock);
     }
 
     @Bean

@@ -2,19 +2,18 @@ package io.meridian.gateway.observability;
 
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
-import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanExporters;
-import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** The gateway's request spans and access log; see {@link ObservabilityProperties}. */
+/**
+ * The gateway's request spans and access log; see {@link ObservabilityProperties}. The span
+ * processors, without a batch processor while nothing exports, come from boot-support.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ObservabilityProperties.class)
 class ObservabilityConfiguration {
@@ -57,17 +56,5 @@ class ObservabilityConfiguration {
             return null;
         }
         return new AccessLogWriter(properties.accessFlushInterval());
-    }
-
-    /**
-     * Spring Boot's span processors, without its batch processor while no span exporter is
-     * configured: a sampled span is then not queued, and a thread woken, for nobody.
-     */
-    @Bean
-    SpanProcessors spanProcessors(ObjectProvider<SpanProcessor> processors, SpanExporters exporters) {
-        boolean exporting = !exporters.list().isEmpty();
-        return SpanProcessors.of(processors.orderedStream()
-                .filter(processor -> exporting || !(processor instanceof BatchSpanProcessor))
-                .toList());
     }
 }

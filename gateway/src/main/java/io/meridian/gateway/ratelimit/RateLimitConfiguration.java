@@ -16,14 +16,14 @@ class RateLimitConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RateLimiter rateLimiter(RateLimitProperties properties, SharedRedisProperties redis) {
+    RateLimiter rateLimiter(RateLimitProperties properties, SharedRedisProperties redis, Clock clock) {
         LocalRateLimiter local = new LocalRateLimiter(properties.requestsPerSecond(), properties.burst(),
                 properties.maxClients(), Ticker.systemTicker());
         if (!redis.enabled()) {
             return local;
         }
         return new RedisRateLimiter(redis.url(), properties.requestsPerSecond(), properties.burst(),
-                Duration.ofMillis(250), local, Clock.systemUTC());
+                Duration.ofMillis(250), local, clock);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.tenant.ApiKeys;
 import io.meridian.gateway.tenant.Tenant;
+import io.meridian.gateway.tenant.TenantFilter;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
@@ -29,8 +30,12 @@ import reactor.core.publisher.Mono;
  */
 public final class RateLimitFilter implements GlobalFilter, Ordered {
 
-    /** Early: a refused request costs no GeoIP lookup and no region capacity. */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+    /**
+     * Early, so a refused request costs no GeoIP lookup and no region capacity, and after the
+     * tenant filter, which vouches for the API key a client's bucket is named after. The rate
+     * limit depends on tenants, never the other way round.
+     */
+    public static final int ORDER = TenantFilter.ORDER + 50;
 
     private final RateLimiter limiter;
     private final ClientIpResolver clientIpResolver;

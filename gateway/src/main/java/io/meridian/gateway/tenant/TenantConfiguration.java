@@ -30,19 +30,19 @@ class TenantConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    UsageLedger usageLedger(TenantProperties properties, SharedRedisProperties redis) {
+    UsageLedger usageLedger(TenantProperties properties, SharedRedisProperties redis, Clock clock) {
         Duration ttl = properties.reservation().ttl();
-        LocalUsageLedger local = new LocalUsageLedger(Clock.systemUTC(), ttl);
+        LocalUsageLedger local = new LocalUsageLedger(clock, ttl);
         if (!redis.enabled()) {
             return local;
         }
-        return new RedisUsageLedger(redis.url(), local, Clock.systemUTC(), Duration.ofMillis(250), ttl);
+        return new RedisUsageLedger(redis.url(), local, clock, Duration.ofMillis(250), ttl);
     }
 
     @Bean
     TenantFilter tenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties properties,
-            ObjectProvider<MeterRegistry> registry) {
-        return new TenantFilter(directory, ledger, properties.global(), Clock.systemUTC(), properties.reservation(),
+            ObjectProvider<MeterRegistry> registry, Clock clock) {
+        return new TenantFilter(directory, ledger, properties.global(), clock, properties.reservation(),
                 new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new)));
     }
 

@@ -1,7 +1,6 @@
 package io.meridian.gateway.tenant;
 
 import io.meridian.gateway.error.ErrorResponses;
-import io.meridian.gateway.ratelimit.RateLimitFilter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +46,11 @@ import reactor.core.publisher.Mono;
  */
 public final class TenantFilter implements GlobalFilter, Ordered {
 
-    /** Before the per-client rate limit: an unauthenticated request costs nothing further. */
-    public static final int ORDER = RateLimitFilter.ORDER - 50;
+    /**
+     * Early, and before the per-client rate limit (which places itself after this order): an
+     * unauthenticated request costs nothing further.
+     */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 50;
 
     private final TenantDirectory directory;
     private final UsageLedger ledger;

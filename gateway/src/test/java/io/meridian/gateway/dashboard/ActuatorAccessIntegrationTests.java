@@ -1,5 +1,6 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.boot.AdminCredential;
 import io.meridian.gateway.routing.RegionsIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;

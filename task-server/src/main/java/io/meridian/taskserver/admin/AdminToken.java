@@ -1,45 +1,26 @@
 package io.meridian.taskserver.admin;
 
+import io.meridian.boot.AdminCredential;
 import io.meridian.taskserver.web.ApiException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks the admin bearer token against the configured SHA-256 hash.
- *
- * <p>Security note: only the hash is configured, and the presented token is hashed and compared
- * with {@link MessageDigest#isEqual}, which takes the same time wherever the first differing byte
- * is, so response times do not leak how much of a guess was right. The token is never logged.
- * With no hash configured every call is refused: an admin API must not be open by default.
+ * The admin bearer token as the task server's API answers it: a refusal is a 401
+ * {@code unauthorized} {@link ApiException} (field {@code Authorization}). The check itself, and
+ * its security note, is {@link AdminCredential}'s: only the hash is configured, the presented token
+ * is compared in constant time, and with no hash configured every call is refused.
  */
 public final class AdminToken {
 
-    private static final String BEARER = "Bearer ";
-
-    private final byte @Nullable [] expected;
+    private final AdminCredential credential;
 
     /**
-     * A checker for one hash.
+     * The task server's face of the credential.
      *
-     * @param tokenSha256 64 hex digits, or {@code null}/blank when no admin token is configured
-     * @throws IllegalArgumentException when the hash is not 64 hex digits
+     * @param credential the configured admin token ({@value AdminCredential#PROPERTY})
      */
-    public AdminToken(@Nullable String tokenSha256) {
-        if (tokenSha256 == null || tokenSha256.isBlank()) {
-            this.expected = null;
-            return;
-        }
-        String hex = tokenSha256.strip().toLowerCase(Locale.ROOT);
-        if (!hex.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException(AdminProperties.PREFIX
-                    + ".token-sha256 must be the SHA-256 of the token as 64 hex digits, but was "
-                    + tokenSha256.length() + " characters long");
-        }
-        this.expected = HexFormat.of().parseHex(hex);
+    public AdminToken(AdminCredential credential) {
+        this.credential = credential;
     }
 
     /**
@@ -50,16 +31,9 @@ public final class AdminToken {
      *                      token is configured
      */
     public void check(@Nullable String authorization) {
-        if (expected == null) {
-            throw unauthorized("no admin token is configured on this server (" + AdminProperties.PREFIX
-                    + ".token-sha256)");
-        }
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw unauthorized("an admin bearer token is required (Authorization: Bearer <token>)");
-        }
-        byte[] presented = sha256(authorization.substring(BEARER.length()).strip());
-        if (!MessageDigest.isEqual(expected, presented)) {
-            throw unauthorized("the admin token is not valid");
+        String refusal = credential.refusal(authorization);
+        if (refusal != null) {
+            throw new ApiException("unauthorized", 401, refusal, "Authorization", null);
         }
     }
 
@@ -72,11 +46,7 @@ public final class AdminToken {
      * @return {@code true} only if a token is configured and the header carries it
      */
     public boolean accepts(@Nullable String authorization) {
-        if (expected == null || authorization == null
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        return MessageDigest.isEqual(expected, sha256(authorization.substring(BEARER.length()).strip()));
+        return credential.accepts(authorization);
     }
 
     /**
@@ -86,19 +56,6 @@ public final class AdminToken {
      * @return its SHA-256 as 64 lower-case hex digits
      */
     public static String hash(String token) {
-        return HexFormat.of().formatHex(sha256(token));
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException("every Java runtime has SHA-256", impossible);
-        }
-    }
-
-    private static ApiException unauthorized(String message) {
-        return new ApiException("unauthorized", 401, message, "Authorization", null);
+        return AdminCredential.hash(token);
     }
 }
