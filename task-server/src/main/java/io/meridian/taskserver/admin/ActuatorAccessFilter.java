@@ -2,6 +2,7 @@ package io.meridian.taskserver.admin;
 
 import io.meridian.path.CanonicalPath;
 import io.meridian.path.RejectedPathException;
+import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
@@ -51,8 +52,8 @@ final class ActuatorAccessFilter implements WebFilter, Ordered {
             response.setStatusCode(HttpStatus.UNAUTHORIZED);
             response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
             response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"meridian-admin\"");
-            byte[] body = ("{\"error\":\"unauthorized\",\"message\":\"" + refused.getMessage().replace("\"", "'")
-                    + "\",\"field\":\"Authorization\",\"status\":401}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = new ApiError(ApiError.UNAUTHORIZED, refused.getMessage(), HttpHeaders.AUTHORIZATION, 401)
+                    .body().toJson().getBytes(StandardCharsets.UTF_8);
             return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
         }
         return chain.filter(exchange);

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.admin;
 
+import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -99,6 +100,6 @@ public final class AdminToken {
     }
 
     private static ApiException unauthorized(String message) {
-        return new ApiException("unauthorized", 401, message, "Authorization", null);
+        return new ApiException(ApiError.UNAUTHORIZED, 401, message, "Authorization", null);
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.task;
 
+import io.meridian.protocol.RegionId;
 import io.meridian.taskserver.TaskServerProperties;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
@@ -7,7 +8,8 @@ import java.util.random.RandomGenerator;
 /**
  * A task's id, {@code <region>.<token>}, e.g. {@code us-east.01JDQ3W5ZK8Y4T6V0A7M2N9PQR}.
  *
- * <p>The part before the first dot is the region that holds the task: the gateway routes
+ * <p>The task server's view of {@link io.meridian.protocol.TaskId}, whose rules it applies. The
+ * part before the first dot is the region that holds the task: the gateway routes
  * {@code /v1/tasks/{id}} by it, wherever the client now is. The token is what {@link #next} makes:
  * 128 bits, a 48-bit millisecond timestamp followed by 80 random bits, in Crockford base32
  * (26 characters), so ids sort by creation time. Other tokens matching {@value #TOKEN_PATTERN} are
@@ -23,13 +25,7 @@ import java.util.random.RandomGenerator;
 public record TaskId(String region, String token) {
 
     /** What the opaque part looks like. */
-    public static final String TOKEN_PATTERN = "[A-Za-z0-9_-]{6,64}";
-
-    private static final int MIN_TOKEN = 6;
-
-    private static final int MAX_TOKEN = 64;
-
-    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    public static final String TOKEN_PATTERN = io.meridian.protocol.TaskId.TOKEN_PATTERN;
 
     private static final int MAX_SHOWN = 80;
 
@@ -69,43 +65,18 @@ public record TaskId(String region, String token) {
      * @return a fresh id
      */
     public static TaskId next(String region, Instant now, RandomGenerator random) {
-        long high = (now.toEpochMilli() << 16) | (random.nextLong() & 0xFFFFL);
-        long low = random.nextLong();
-        char[] token = new char[26];
-        for (int i = token.length - 1; i >= 0; i--) {
-            token[i] = CROCKFORD[(int) (low & 31)];
-            low = (low >>> 5) | (high << 59);
-            high >>>= 5;
-        }
-        return new TaskId(region, new String(token));
+        io.meridian.protocol.TaskId minted = io.meridian.protocol.TaskId.next(region, now, random);
+        return new TaskId(minted.region(), minted.token());
     }
 
-    /** {@value TaskServerProperties#REGION_ID_PATTERN}. */
+    /** {@value TaskServerProperties#REGION_ID_PATTERN}: the protocol's one region-id rule. */
     private static boolean isRegion(String text) {
-        if (text.isEmpty() || text.charAt(0) < 'a' || text.charAt(0) > 'z') {
-            return false;
-        }
-        for (int i = 1; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
+        return RegionId.isValid(text);
     }
 
-    /** {@value #TOKEN_PATTERN}. */
+    /** {@value #TOKEN_PATTERN}: the protocol's rule. */
     private static boolean isToken(String text) {
-        if (text.length() < MIN_TOKEN || text.length() > MAX_TOKEN) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
+        return io.meridian.protocol.TaskId.isToken(text);
     }
 
     private static String malformed(String text) {
