@@ -136,6 +136,33 @@ public final class ErrorCodes {
     /** 503: no healthy region in the residency zone the request is confined to. */
     public static final String NO_REGION_IN_ZONE = "no_region_in_zone";
 
+    /** 400: the gateway's answer to a 400 with no code of its own. */
+    public static final String BAD_REQUEST = "bad_request";
+
+    /** 429: the gateway's answer to a 429 with no code of its own. */
+    public static final String TOO_MANY_REQUESTS = "too_many_requests";
+
+    /** 502: the gateway's answer to a 502 with no code of its own. */
+    public static final String BAD_GATEWAY = "bad_gateway";
+
+    /** 503: the gateway's answer to a 503 with no code of its own. */
+    public static final String UNAVAILABLE = "unavailable";
+
+    /** 4xx: the gateway's answer to any other client error. */
+    public static final String CLIENT_ERROR = "client_error";
+
+    /** 5xx: the gateway's answer to any other server error. */
+    public static final String SERVER_ERROR = "server_error";
+
+    /** 431: the request's header section is larger than the gateway's listener allows. */
+    public static final String HEADERS_TOO_LARGE = "headers_too_large";
+
+    /** 414: the request line is longer than the gateway's listener allows. */
+    public static final String REQUEST_LINE_TOO_LONG = "request_line_too_long";
+
+    /** 400: the request could not be decoded as HTTP. */
+    public static final String MALFORMED_REQUEST = "malformed_request";
+
     private ErrorCodes() {
     }
 
