@@ -1,6 +1,5 @@
 package io.meridian.taskserver.task;
 
-import io.meridian.protocol.RegionId;
 import io.meridian.taskserver.TaskServerProperties;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
@@ -27,18 +26,13 @@ public record TaskId(String region, String token) {
     /** What the opaque part looks like. */
     public static final String TOKEN_PATTERN = io.meridian.protocol.TaskId.TOKEN_PATTERN;
 
-    private static final int MAX_SHOWN = 80;
-
     /**
      * Checks both parts.
      *
      * @throws IllegalArgumentException naming the rule and the value, if a part is malformed
      */
     public TaskId {
-        // By hand rather than by regular expression: every task read from Redis makes an id.
-        if (!isRegion(region) || !isToken(token)) {
-            throw new IllegalArgumentException(malformed(region + "." + token));
-        }
+        new io.meridian.protocol.TaskId(region, token); // the protocol's checks and message
     }
 
     /**
@@ -49,11 +43,8 @@ public record TaskId(String region, String token) {
      * @throws IllegalArgumentException with a message fit for a client, if {@code text} is not an id
      */
     public static TaskId parse(String text) {
-        int dot = text.indexOf('.');
-        if (dot <= 0) {
-            throw new IllegalArgumentException(malformed(text));
-        }
-        return new TaskId(text.substring(0, dot), text.substring(dot + 1));
+        io.meridian.protocol.TaskId id = io.meridian.protocol.TaskId.parse(text);
+        return new TaskId(id.region(), id.token());
     }
 
     /**
@@ -67,22 +58,6 @@ public record TaskId(String region, String token) {
     public static TaskId next(String region, Instant now, RandomGenerator random) {
         io.meridian.protocol.TaskId minted = io.meridian.protocol.TaskId.next(region, now, random);
         return new TaskId(minted.region(), minted.token());
-    }
-
-    /** {@value TaskServerProperties#REGION_ID_PATTERN}: the protocol's one region-id rule. */
-    private static boolean isRegion(String text) {
-        return RegionId.isValid(text);
-    }
-
-    /** {@value #TOKEN_PATTERN}: the protocol's rule. */
-    private static boolean isToken(String text) {
-        return io.meridian.protocol.TaskId.isToken(text);
-    }
-
-    private static String malformed(String text) {
-        String shown = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "..." : text;
-        return "id must be '<region>.<token>' with a region such as 'us-east' and a token of 6 to 64 letters, "
-                + "digits, '_' or '-', but was '" + shown + "'";
     }
 
     /**
