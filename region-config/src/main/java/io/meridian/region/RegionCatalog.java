@@ -1,5 +1,6 @@
 package io.meridian.region;
 
+import io.meridian.protocol.RegionId;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #from(RegionsSpec)} is the only way in: it checks every field of every region and
  * stops at the first mistake with a {@link RegionConfigException} whose one-line message names
  * the source, region, field and value. A catalog that exists is therefore always usable: ids are
- * unique, coordinates are on the globe, every region has at least one http(s) endpoint and names
+ * unique and follow the protocol's {@link RegionId} rule (the one the gateway routes task ids by),
+ * coordinates are on the globe, every region has at least one http(s) endpoint and names
  * a declared residency zone, and the default region exists.
  */
 public final class RegionCatalog {
@@ -31,7 +33,8 @@ public final class RegionCatalog {
     /** Capacity of a region that does not state one. */
     public static final int DEFAULT_CAPACITY = 1000;
 
-    private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    /** Residency zone names: the same form as region ids, though they name no region. */
+    private static final Pattern ZONE = Pattern.compile(RegionId.PATTERN);
     private static final double MAX_BIAS_KM = 40_000;
 
     private final List<Region> regions;
@@ -92,7 +95,7 @@ public final class RegionCatalog {
         }
         Set<String> zones = new LinkedHashSet<>();
         for (String zone : declared) {
-            if (zone == null || !ID.matcher(zone).matches()) {
+            if (zone == null || !ZONE.matcher(zone).matches()) {
                 throw new RegionConfigException(source + ": zones entries must be lowercase names like 'eu', but one was '"
                         + zone + "'");
             }
@@ -110,7 +113,7 @@ public final class RegionCatalog {
             throw new RegionConfigException(source + ": regions[" + index + "] id is required");
         }
         String where = source + ": region '" + id + "' ";
-        if (!ID.matcher(id).matches()) {
+        if (!RegionId.isValid(id)) {
             throw new RegionConfigException(where + "id must be lowercase letters, digits and dashes, starting with a letter, but was '"
                     + id + "'");
         }

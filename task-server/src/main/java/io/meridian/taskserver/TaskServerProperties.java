@@ -1,5 +1,6 @@
 package io.meridian.taskserver;
 
+import io.meridian.protocol.RegionId;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -18,7 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * <p>The {@code @param} lines below become the IDE hints for these properties, hence plain text.
  *
  * @param region         Id of the region this server runs in, such as us-east. Required: a lowercase
- *                       letter followed by lowercase letters, digits or dashes.
+ *                       letter followed by up to 62 lowercase letters, digits or dashes, the rule the
+ *                       gateway routes task ids by, so that every task this server creates can be reached.
  * @param maxQueryLength Longest accepted query, in characters (Unicode code points). A longer one is
  *                       refused with 400 query_too_long.
  * @param maxRequestSize Largest accepted request body. A larger one is refused with 413
@@ -37,7 +39,7 @@ public record TaskServerProperties(
         @NotNull(message = "must be set, e.g. --" + PREFIX + ".region=us-east")
         @Pattern(regexp = TaskServerProperties.REGION_ID_PATTERN,
                 message = "must be a lowercase region id such as 'us-east' "
-                        + "(a letter, then letters, digits or '-'), but was '${validatedValue}'")
+                        + "(a letter, then up to 62 letters, digits or '-'), but was '${validatedValue}'")
         String region,
         @DefaultValue("32000") @Positive int maxQueryLength,
         @DefaultValue("1MB") DataSize maxRequestSize,
@@ -49,8 +51,12 @@ public record TaskServerProperties(
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.server";
 
-    /** What a region id looks like: {@code us-east}, {@code eu-central}, {@code ap-southeast-2}. */
-    public static final String REGION_ID_PATTERN = "[a-z][a-z0-9-]*";
+    /**
+     * What a region id looks like: {@code us-east}, {@code eu-central}, {@code ap-southeast-2}; the one
+     * rule of {@link RegionId}, bounded like the gateway's, so a server never starts under an id whose
+     * tasks the gateway could not route back to it.
+     */
+    public static final String REGION_ID_PATTERN = RegionId.PATTERN;
 
     /**
      * Checks what bean validation cannot express.

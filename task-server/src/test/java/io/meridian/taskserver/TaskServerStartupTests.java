@@ -55,6 +55,19 @@ class TaskServerStartupTests {
                 .doesNotContain("\tat ");
     }
 
+    /** The gateway reads a task id's region by the protocol's bounded rule; a longer id could never be routed back. */
+    @Test
+    void refusesToStartWithARegionIdTheGatewayCouldNotRouteBack(CapturedOutput output) {
+        String tooLong = "r".repeat(64);
+
+        assertThatThrownBy(() -> start("--meridian.task-server.region=" + tooLong)).isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("Property: meridian.task-server.region")
+                .contains("up to 62 letters, digits or '-'")
+                .contains("but was '" + tooLong + "'");
+    }
+
     @Test
     void startsUnderTheOldRegionPropertyNameAndWarnsAboutIt(CapturedOutput output) {
         try (ConfigurableApplicationContext context = start("--meridian.task-server.region=eu-central")) {

@@ -1,5 +1,6 @@
 package io.meridian.gateway.error;
 
+import io.meridian.protocol.ErrorCodes;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -56,19 +57,19 @@ final class DecodingFailureHandler extends ChannelInboundHandlerAdapter {
         String message;
         if (cause instanceof TooLongHttpHeaderException) {
             status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-            code = "headers_too_large";
+            code = ErrorCodes.HEADERS_TOO_LARGE;
             message = "request headers exceed the size limit";
         } else if (cause instanceof TooLongHttpLineException) {
             status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-            code = "request_line_too_long";
+            code = ErrorCodes.REQUEST_LINE_TOO_LONG;
             message = "request line (method, path and query) exceeds the size limit";
         } else if (cause instanceof TooLongFrameException) {
             status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-            code = "headers_too_large";
+            code = ErrorCodes.HEADERS_TOO_LARGE;
             message = "request headers exceed the size limit";
         } else {
             status = HttpResponseStatus.BAD_REQUEST;
-            code = "malformed_request";
+            code = ErrorCodes.MALFORMED_REQUEST;
             message = "the request is not valid HTTP: a header name or value, the request line or the framing is malformed";
         }
         byte[] body = ErrorResponses.json(status.code(), code, message, null).getBytes(StandardCharsets.UTF_8);

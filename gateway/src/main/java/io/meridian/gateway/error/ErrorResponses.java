@@ -1,7 +1,6 @@
 package io.meridian.gateway.error;
 
-import static io.meridian.gateway.JsonStrings.quote;
-
+import io.meridian.protocol.ErrorBody;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -18,8 +17,8 @@ import reactor.core.publisher.Mono;
  * {@code {"error":"<code>","message":"<what was wrong>","field":"<field or header>"|null,"status":<int>}}.
  *
  * <p>The same shape comes from the gateway and the task servers, so a client handles one format
- * whoever answered. Built by hand: it is four fields, and the error path must not depend on
- * object-mapper configuration that might itself be what failed.
+ * whoever answered: the document is the protocol's {@link ErrorBody}, with codes from
+ * {@link io.meridian.protocol.ErrorCodes}.
  */
 public final class ErrorResponses {
 
@@ -75,19 +74,8 @@ public final class ErrorResponses {
                 }));
     }
 
-    /** The error document as text. */
+    /** The error document as text: the protocol's {@link ErrorBody}. */
     public static String json(int status, String code, String message, @Nullable String field) {
-        StringBuilder out = new StringBuilder(96 + message.length());
-        out.append("{\"error\":");
-        quote(out, code);
-        out.append(",\"message\":");
-        quote(out, message);
-        out.append(",\"field\":");
-        if (field == null) {
-            out.append("null");
-        } else {
-            quote(out, field);
-        }
-        return out.append(",\"status\":").append(status).append('}').toString();
+        return new ErrorBody(code, message, field, status).toJson();
     }
 }

@@ -5,6 +5,7 @@ import io.meridian.gateway.residency.NoRegionInZoneException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.residency.ResidencyViolationException;
 import io.meridian.gateway.routing.BodyTooLargeException;
+import io.meridian.protocol.ErrorCodes;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -47,32 +48,32 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
             return Mono.empty();
         }
         if (ex instanceof InvalidClientAddressException invalid) {
-            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_header", invalid.getMessage(),
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_HEADER, invalid.getMessage(),
                     invalid.header());
         }
         if (ex instanceof ResidencyViolationException residency) {
-            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_residency", residency.getMessage(),
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_RESIDENCY, residency.getMessage(),
                     ResidencyPolicy.HEADER);
         }
         if (ex instanceof NoRegionInZoneException noRegion) {
             exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-            return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "no_region_in_zone",
+            return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.NO_REGION_IN_ZONE,
                     noRegion.getMessage(), ResidencyPolicy.HEADER);
         }
         if (findCause(ex, BodyTooLargeException.class) instanceof BodyTooLargeException tooLarge) {
-            return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+            return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE,
                     tooLarge.getMessage(), "body");
         }
         if (findCause(ex, ReadTimeoutException.class) != null) {
             // The client's body stopped arriving (meridian.server.body-read-timeout): its fault, not
             // ours, and the rest of it can no longer be told from a next request.
             exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
-            return ErrorResponses.write(exchange, HttpStatus.REQUEST_TIMEOUT, "request_timeout",
+            return ErrorResponses.write(exchange, HttpStatus.REQUEST_TIMEOUT, ErrorCodes.REQUEST_TIMEOUT,
                     "the request body stopped arriving before it was complete", "body");
         }
         if (ex instanceof MethodNotAllowedException notAllowed) {
             exchange.getResponse().getHeaders().setAllow(notAllowed.getSupportedMethods());
-            return ErrorResponses.write(exchange, notAllowed.getStatusCode(), "method_not_allowed",
+            return ErrorResponses.write(exchange, notAllowed.getStatusCode(), ErrorCodes.METHOD_NOT_ALLOWED,
                     "method " + notAllowed.getHttpMethod() + " is not allowed here; allowed: "
                             + notAllowed.getSupportedMethods(), null);
         }
@@ -81,15 +82,15 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
                     message(status), null);
         }
         if (isConnectFailure(ex)) {
-            return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "region_unavailable",
+            return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, ErrorCodes.REGION_UNAVAILABLE,
                     "the selected region could not be reached", null);
         }
         if (ex instanceof TimeoutException) {
-            return ErrorResponses.write(exchange, HttpStatus.GATEWAY_TIMEOUT, "region_timeout",
+            return ErrorResponses.write(exchange, HttpStatus.GATEWAY_TIMEOUT, ErrorCodes.REGION_TIMEOUT,
                     "the selected region did not answer in time", null);
         }
         log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
-        return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
+        return ErrorResponses.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, ErrorCodes.INTERNAL_ERROR,
                 "the gateway failed to handle this request", null);
     }
 
@@ -114,17 +115,17 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
     static String code(HttpStatusCode status) {
         return switch (status.value()) {
-            case 400 -> "bad_request";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            case 429 -> "too_many_requests";
-            case 502 -> "bad_gateway";
-            case 503 -> "unavailable";
-            case 504 -> "region_timeout";
-            default -> status.is4xxClientError() ? "client_error" : "server_error";
+            case 400 -> ErrorCodes.BAD_REQUEST;
+            case 404 -> ErrorCodes.NOT_FOUND;
+            case 405 -> ErrorCodes.METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCodes.NOT_ACCEPTABLE;
+            case 413 -> ErrorCodes.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCodes.UNSUPPORTED_MEDIA_TYPE;
+            case 429 -> ErrorCodes.TOO_MANY_REQUESTS;
+            case 502 -> ErrorCodes.BAD_GATEWAY;
+            case 503 -> ErrorCodes.UNAVAILABLE;
+            case 504 -> ErrorCodes.REGION_TIMEOUT;
+            default -> status.is4xxClientError() ? ErrorCodes.CLIENT_ERROR : ErrorCodes.SERVER_ERROR;
         };
     }
 

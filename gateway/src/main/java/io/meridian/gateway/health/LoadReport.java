@@ -1,5 +1,8 @@
 package io.meridian.gateway.health;
 
+import io.meridian.protocol.ReadinessDetails;
+import java.util.HashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -7,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What a task server said about its load in its last readiness answer. Every field is optional:
  * an older task server, or any service with a plain Spring Boot readiness probe, reports none.
+ * What it reads is what a task server writes: the protocol's {@link ReadinessDetails}.
  *
  * @param inFlight   requests the region is working on
  * @param capacity   requests it accepts before it is full
@@ -29,44 +33,32 @@ public record LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity,
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /**
-     * Reads {@code components.region.details} of a Spring Boot health document; anything missing or
-     * not a number is left out, and text that is not JSON yields {@link #NONE}.
+     * Reads {@code components.region.details} of a Spring Boot health document, the protocol's
+     * {@link ReadinessDetails}; anything missing or of the wrong type is left out, and text that is
+     * not JSON yields {@link #NONE}.
      */
     public static LoadReport parse(String body) {
         JsonNode details;
         try {
-            details = JSON.readTree(body).path("components").path("region").path("details");
+            details = JSON.readTree(body).path("components").path(ReadinessDetails.COMPONENT).path("details");
         } catch (RuntimeException ex) {
             return NONE;
         }
         if (!details.isObject()) {
             return NONE;
         }
-        JsonNode version = details.path("version");
-        return new LoadReport(integer(details.path("inFlight")), integer(details.path("capacity")),
-                integer(details.path("queueDepth")), version.isString() ? version.asString() : null,
-                major(details.path("protocolVersion")));
-    }
-
-    /** The major version of {@code 1}, {@code "1"} or {@code "1.0"}; {@code null} when absent or malformed. */
-    private static @Nullable Integer major(JsonNode node) {
-        if (node.isIntegralNumber() && node.canConvertToInt()) {
-            return node.asInt();
+        Map<String, @Nullable Object> values = new HashMap<>();
+        for (Map.Entry<String, JsonNode> member : details.properties()) {
+            JsonNode node = member.getValue();
+            if (node.isString()) {
+                values.put(member.getKey(), node.asString());
+            } else if (node.isIntegralNumber() && node.canConvertToLong()) {
+                values.put(member.getKey(), node.asLong());
+            }
         }
-        if (!node.isString()) {
-            return null;
-        }
-        String text = node.asString();
-        int dot = text.indexOf('.');
-        try {
-            return Integer.parseInt(dot < 0 ? text : text.substring(0, dot));
-        } catch (NumberFormatException ex) {
-            return null;
-        }
-    }
-
-    private static @Nullable Integer integer(JsonNode node) {
-        return node.isIntegralNumber() && node.canConvertToInt() ? node.asInt() : null;
+        ReadinessDetails read = ReadinessDetails.fromMap(values);
+        return new LoadReport(read.inFlight(), read.capacity(), read.queueDepth(), read.version(),
+                read.protocolMajor().orElse(null));
     }
 
     /** Whether the report shows the region at or over its own capacity. */

@@ -1,35 +1,34 @@
 package io.meridian.gateway.health;
 
+import io.meridian.protocol.MeridianHeaders;
+import io.meridian.protocol.ProtocolVersion;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The version of the API between this gateway and the task servers.
+ * The gateway's use of the protocol version ({@link ProtocolVersion}, whose rule both sides share).
  *
- * <p>The gateway names it in {@value #HEADER} on every request it forwards; a task server of
- * another major version refuses such a request with {@code 400 incompatible_protocol}, and the
+ * <p>The gateway names its version in {@value #HEADER} on every request it forwards; a task server
+ * of another major version refuses such a request with {@code 400 incompatible_protocol}, and the
  * gateway's health checks, which read the region's {@code protocolVersion} from its readiness,
  * stop routing to it first: a region that cannot understand the gateway is unusable, however
  * healthy it is. Minor versions only add, so they never make two nodes incompatible.
  */
 public final class RegionProtocol {
 
-    /** The request header that carries the version. */
-    public static final String HEADER = "X-Meridian-Protocol";
+    /** The request header that carries the version: {@link MeridianHeaders#PROTOCOL}. */
+    public static final String HEADER = MeridianHeaders.PROTOCOL;
 
-    /** Major version: a task server must speak the same one. */
-    public static final int MAJOR = 1;
-
-    /** Minor version. */
-    public static final int MINOR = 0;
-
-    /** {@code <major>.<minor>}, as sent. */
-    public static final String VERSION = MAJOR + "." + MINOR;
+    /** The version this gateway speaks, {@code <major>.<minor>}, as sent. */
+    public static final String VERSION = ProtocolVersion.CURRENT.toString();
 
     private RegionProtocol() {
     }
 
-    /** Whether a region that reports {@code major} (or nothing: an older task server) can be used. */
+    /**
+     * Whether a region that reports {@code major} (or nothing: an older task server, or a value
+     * that is not a version) can be used.
+     */
     public static boolean compatible(@Nullable Integer major) {
-        return major == null || major == MAJOR;
+        return major == null || major == ProtocolVersion.CURRENT.major();
     }
 }

@@ -1,6 +1,6 @@
 package io.meridian.gateway.observability;
 
-import static io.meridian.gateway.JsonStrings.quote;
+import static io.meridian.protocol.Json.quote;
 
 import io.meridian.gateway.routing.RoutingAttributes;
 import io.meridian.gateway.routing.RoutingDecision;

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 public record Tenant(String id, TenantProperties.Limits limits, @Nullable String zone, Set<String> models) {
 
     /** The name requests without an API key are counted under. */
-    public static final String ANONYMOUS_ID = "anonymous";
+    public static final String ANONYMOUS_ID = io.meridian.protocol.TenantId.ANONYMOUS;
 
     /** Exchange attribute holding the request's tenant. */
     public static final String ATTRIBUTE = Tenant.class.getName();
@@ -28,10 +28,10 @@ public record Tenant(String id, TenantProperties.Limits limits, @Nullable String
      * <p>Security note: the region believes this header only because nothing but the gateway can
      * reach it (mutual TLS); a region reachable otherwise would believe whoever names a tenant.
      */
-    public static final String HEADER = "X-Meridian-Tenant";
+    public static final String HEADER = io.meridian.protocol.MeridianHeaders.TENANT;
 
     /** Request header with the models the tenant may use, for the region to enforce (absent: any). */
-    public static final String MODELS_HEADER = "X-Meridian-Allowed-Models";
+    public static final String MODELS_HEADER = io.meridian.protocol.MeridianHeaders.ALLOWED_MODELS;
 
     /**
      * Request header with the tokens the request reserved from its tenant's budgets
@@ -39,5 +39,5 @@ public record Tenant(String id, TenantProperties.Limits limits, @Nullable String
      * {@code max_tokens}, the smaller), so an answer cannot take more than was reserved for it.
      * Absent when nothing was reserved. A client's copy is dropped.
      */
-    public static final String MAX_TOKENS_HEADER = "X-Meridian-Max-Tokens";
+    public static final String MAX_TOKENS_HEADER = io.meridian.protocol.MeridianHeaders.MAX_TOKENS;
 }

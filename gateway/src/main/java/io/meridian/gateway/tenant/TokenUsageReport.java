@@ -1,40 +1,25 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.protocol.MeridianHeaders;
+import io.meridian.protocol.UsageReport;
+
 /**
- * Reads the token usage a region reports: the {@value #HEADER} header
- * ({@code prompt=<n>, completion=<n>}) of an answer with a finished result, or the SSE comment
- * {@code : meridian-usage prompt=<n> completion=<n>} at the end of a streamed answer.
+ * Reads the token usage a region reports, in the protocol's {@link UsageReport} format: the
+ * {@value #HEADER} header ({@code prompt=<n>, completion=<n>}) of an answer with a finished result,
+ * or the SSE comment line {@code :meridian-usage prompt=<n> completion=<n>} at the end of a
+ * streamed answer.
  */
 public final class TokenUsageReport {
 
     /** The response header. */
-    public static final String HEADER = "X-Meridian-Usage";
-
-    /** What starts the SSE comment line. */
-    public static final String COMMENT = ": meridian-usage ";
+    public static final String HEADER = MeridianHeaders.USAGE;
 
     private TokenUsageReport() {
     }
 
-    /** Prompt plus completion tokens in a header value or comment; 0 when none can be read. */
+    /** Prompt plus completion tokens in a header value; 0 when it cannot be read. */
     public static long total(CharSequence report) {
-        long total = 0;
-        int length = report.length();
-        for (int i = 0; i < length; i++) {
-            if (report.charAt(i) == '=') {
-                long value = 0;
-                int digits = 0;
-                int j = i + 1;
-                while (j < length && digits < 12 && Character.isDigit(report.charAt(j))) {
-                    value = value * 10 + (report.charAt(j) - '0');
-                    digits++;
-                    j++;
-                }
-                total += value;
-                i = j - 1;
-            }
-        }
-        return total;
+        return UsageReport.parse(report).map(UsageReport::total).orElse(0L);
     }
 
     /**
@@ -68,13 +53,8 @@ public final class TokenUsageReport {
         }
     }
 
-    /** The usage in a chunk of an event stream, or -1 when the chunk holds no usage comment. */
+    /** The usage in a chunk of an event stream, or -1 when the chunk holds no readable usage comment. */
     public static long inStreamChunk(String chunk) {
-        int at = chunk.indexOf(COMMENT);
-        if (at < 0) {
-            return -1;
-        }
-        int end = chunk.indexOf('\n', at);
-        return total(chunk.substring(at + COMMENT.length(), end < 0 ? chunk.length() : end));
+        return UsageReport.inStream(chunk).map(UsageReport::total).orElse(-1L);
     }
 }

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.admin;
 
 import io.meridian.boot.AdminCredential;
+import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +34,7 @@ public final class AdminToken {
     public void check(@Nullable String authorization) {
         String refusal = credential.refusal(authorization);
         if (refusal != null) {
-            throw new ApiException("unauthorized", 401, refusal, "Authorization", null);
+            throw new ApiException(ApiError.UNAUTHORIZED, 401, refusal, "Authorization", null);
         }
     }
 

@@ -1,12 +1,13 @@
 package io.meridian.taskserver.health;
 
+import io.meridian.protocol.ProtocolVersion;
+import io.meridian.protocol.ReadinessDetails;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
-import io.meridian.taskserver.web.ProtocolVersionFilter;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
  * {@code inFlight} (tasks accepted and not finished) against {@code capacity}, and {@code queueDepth}
  * (tasks waiting in all queues, retries included). It reports identity and load, not the model server's
  * reachability: a model server that is down makes requests fail with 502, not this server unready.
+ * The keys and their forms are the protocol's {@link ReadinessDetails}, which the gateway reads.
  */
 @Component
 class RegionHealthIndicator implements HealthIndicator {
@@ -47,18 +49,9 @@ class RegionHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        Health.Builder health = Health.up()
-                .withDetail("region", server.region())
-                .withDetail("backend", backend.name())
-                .withDetail("model", backend.defaultModel())
-                .withDetail("protocolVersion", ProtocolVersionFilter.MAJOR + "." + ProtocolVersionFilter.MINOR)
-                .withDetail("inFlight", load.inFlight())
-                .withDetail("capacity", load.capacity())
-                .withDetail("queueDepth", queueDepth());
-        if (version != null) {
-            health.withDetail("version", version);
-        }
-        return health.build();
+        ReadinessDetails details = new ReadinessDetails(server.region(), backend.name(), backend.defaultModel(),
+                version, ProtocolVersion.CURRENT, load.inFlight(), load.capacity(), queueDepth());
+        return Health.up().withDetails(details.toMap()).build();
     }
 
     private int queueDepth() {

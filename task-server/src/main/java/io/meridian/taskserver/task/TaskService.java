@@ -60,7 +60,7 @@ import reactor.core.scheduler.Schedulers;
 public final class TaskService {
 
     /** The request header whose value makes a submit idempotent. */
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final String IDEMPOTENCY_KEY = io.meridian.protocol.MeridianHeaders.IDEMPOTENCY_KEY;
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,200}");
 

@@ -1,10 +1,11 @@
 package io.meridian.taskserver.web;
 
 import io.lettuce.core.RedisException;
+import io.meridian.protocol.ErrorCodes;
 import io.meridian.taskserver.llm.ModelFailureException;
 import io.meridian.taskserver.llm.ModelTimeoutException;
 import io.meridian.taskserver.load.OverloadedException;
-import java.util.Locale;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,12 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure, on every path (actuator included), into an {@link ApiError} JSON answer.
- * It replaces Spring Boot's default error handler, whose body has another shape.
+ * It replaces Spring Boot's default error handler, whose body has another shape. The body is
+ * written by the protocol's {@link io.meridian.protocol.ErrorBody}, not by the object mapper: the
+ * error path must not depend on mapper configuration that might itself be what failed.
  *
  * <p>Client faults (4xx) say precisely what was wrong; server faults never leak internals: a model
  * failure names the backend only, and an unexpected exception answers 500 {@code internal_error}
@@ -46,12 +48,9 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
 
     private static final int MAX_ECHOED_LENGTH = 200;
 
-    private final JsonMapper jsonMapper;
-
     private final int maxRequestBytes;
 
-    ApiErrorWebExceptionHandler(JsonMapper jsonMapper, int maxRequestBytes) {
-        this.jsonMapper = jsonMapper;
+    ApiErrorWebExceptionHandler(int maxRequestBytes) {
         this.maxRequestBytes = maxRequestBytes;
     }
 
@@ -77,7 +76,7 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, api.retryAfter().toSeconds())));
         }
         headers.setContentType(MediaType.APPLICATION_JSON);
-        byte[] body = jsonMapper.writeValueAsBytes(error);
+        byte[] body = error.body().toJson().getBytes(StandardCharsets.UTF_8);
         headers.setContentLength(body.length);
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }
@@ -143,7 +142,7 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
     private static ApiError otherStatus(Throwable failure, int status) {
         HttpStatus known = HttpStatus.resolve(status);
         String phrase = known != null ? known.getReasonPhrase() : "error";
-        String code = phrase.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        String code = ErrorCodes.fromReasonPhrase(phrase);
         if (status >= 500) {
             return new ApiError(code, phrase, null, status);
         }

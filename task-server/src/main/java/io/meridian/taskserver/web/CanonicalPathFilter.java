@@ -2,6 +2,7 @@ package io.meridian.taskserver.web;
 
 import io.meridian.path.CanonicalPath;
 import io.meridian.path.reactive.CanonicalRequest;
+import java.nio.charset.StandardCharsets;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -11,7 +12,6 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Decides, once and before any other filter or handler mapping, which path a request is for: its
@@ -33,17 +33,6 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
     /** After the region header (so a refusal names the region), before everything else. */
     public static final int ORDER = RegionHeaderFilter.ORDER + 1;
 
-    private final JsonMapper json;
-
-    /**
-     * Creates the filter.
-     *
-     * @param json writes the error body
-     */
-    public CanonicalPathFilter(JsonMapper json) {
-        this.json = json;
-    }
-
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         return CanonicalRequest.filter(exchange, chain, this::refuse);
@@ -51,8 +40,8 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
 
     private Mono<Void> refuse(ServerWebExchange exchange, String reason) {
         ServerHttpResponse response = exchange.getResponse();
-        byte[] body = json.writeValueAsBytes(new ApiError(ApiError.INVALID_PATH, "invalid request path: " + reason,
-                "path", HttpStatus.BAD_REQUEST.value()));
+        byte[] body = new ApiError(ApiError.INVALID_PATH, "invalid request path: " + reason, "path",
+                HttpStatus.BAD_REQUEST.value()).body().toJson().getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(HttpStatus.BAD_REQUEST);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(body.length);

@@ -1,5 +1,8 @@
 package io.meridian.taskserver.web;
 
+import io.meridian.protocol.MeridianHeaders;
+import io.meridian.protocol.ProtocolVersion;
+import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -16,18 +19,16 @@ import reactor.core.publisher.Mono;
  * versions, before any handler runs. Minor versions only add, so any minor of the same major
  * passes. A request without the header (a client calling the region directly) is served: the
  * check is about gateways. The gateway's health checks read the same version from this server's
- * readiness ({@code protocolVersion}) and stop routing to a region they cannot speak to.
+ * readiness ({@code protocolVersion}) and stop routing to a region they cannot speak to. The form
+ * and the compatibility rule are {@link ProtocolVersion}'s, the same on both sides.
  */
 public final class ProtocolVersionFilter implements WebFilter, Ordered {
 
     /** The request header in which the gateway names its protocol version. */
-    public static final String HEADER = "X-Meridian-Protocol";
+    public static final String HEADER = MeridianHeaders.PROTOCOL;
 
-    /** Major version of the gateway-to-region API this server speaks. */
-    public static final int MAJOR = 1;
-
-    /** Minor version: additions that older gateways do not use. */
-    public static final int MINOR = 0;
+    /** The version of the gateway-to-region API this server speaks. */
+    static final ProtocolVersion VERSION = ProtocolVersion.CURRENT;
 
     /** After the region header and the canonical path, before the body size limit and any handler. */
     public static final int ORDER = CanonicalPathFilter.ORDER + 1;
@@ -38,41 +39,17 @@ public final class ProtocolVersionFilter implements WebFilter, Ordered {
         if (value == null) {
             return chain.filter(exchange);
         }
-        int major = major(value);
-        if (major < 0) {
+        Optional<ProtocolVersion> version = ProtocolVersion.parse(value);
+        if (version.isEmpty()) {
             return Mono.error(new ApiException(ApiError.INVALID_HEADER, 400, HEADER + " must be <major>.<minor>, e.g. "
-                    + MAJOR + "." + MINOR + ", but was '" + excerpt(value) + "'", HEADER, null));
+                    + VERSION + ", but was '" + excerpt(value) + "'", HEADER, null));
         }
-        if (major != MAJOR) {
+        if (!VERSION.compatibleWith(version.get())) {
             return Mono.error(new ApiException(ApiError.INCOMPATIBLE_PROTOCOL, 400, "this region speaks protocol "
-                    + MAJOR + "." + MINOR + " and cannot serve a gateway that speaks " + excerpt(value)
+                    + VERSION + " and cannot serve a gateway that speaks " + excerpt(value)
                     + "; upgrade the older of the two", HEADER, null));
         }
         return chain.filter(exchange);
-    }
-
-    /** The major version of {@code <major>[.<minor>]}, or -1 when the value is not of that form. */
-    static int major(String value) {
-        String text = value.strip();
-        int dot = text.indexOf('.');
-        String majorText = dot < 0 ? text : text.substring(0, dot);
-        String minorText = dot < 0 ? "0" : text.substring(dot + 1);
-        if (!digits(majorText) || !digits(minorText)) {
-            return -1;
-        }
-        return Integer.parseInt(majorText);
-    }
-
-    private static boolean digits(String text) {
-        if (text.isEmpty() || text.length() > 4) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String excerpt(String value) {

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.web;
 
+import io.meridian.protocol.MeridianHeaders;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -13,7 +14,7 @@ import reactor.core.publisher.Mono;
 public final class RegionHeaderFilter implements WebFilter, Ordered {
 
     /** The response header that carries the region id. */
-    public static final String HEADER = "X-Meridian-Region";
+    public static final String HEADER = MeridianHeaders.REGION;
 
     /** Order of this filter: first, so that no other filter can answer without the header. */
     public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;

@@ -1,9 +1,11 @@
 package io.meridian.taskserver.web;
 
+import io.meridian.protocol.MeridianHeaders;
+import io.meridian.protocol.TenantId;
+import io.meridian.protocol.UsageReport;
 import io.meridian.taskserver.llm.TokenUsage;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,34 +28,32 @@ import org.jspecify.annotations.Nullable;
  * for another model is refused with {@code 403 model_not_allowed} before anything is queued.
  * {@value #USAGE}: {@code prompt=<n>, completion=<n>} on an answer that carries a finished result;
  * a streamed chat answer ends with an SSE comment {@code : meridian-usage prompt=<n> completion=<n>}
- * instead (clients ignore comments).
+ * instead (clients ignore comments). Names, rules and formats are the protocol's
+ * ({@link MeridianHeaders}, {@link TenantId}, {@link UsageReport}).
  */
 public final class TenantHeaders {
 
     /** Request header: the tenant a request is for, as the gateway vouches for it. */
-    public static final String TENANT = "X-Meridian-Tenant";
+    public static final String TENANT = MeridianHeaders.TENANT;
 
     /** The tenant of requests without an API key, and of requests that name none. */
-    public static final String ANONYMOUS = "anonymous";
-
-    /** A tenant's name as the gateway's {@code meridian.auth.tenants[].id} allows it. */
-    private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    public static final String ANONYMOUS = TenantId.ANONYMOUS;
 
     /**
      * Request header: the most tokens the answer may have, as the gateway reserved them from the
      * tenant's budget. The region holds the model to it (with the client's own {@code max_tokens},
      * the smaller of the two), so an answer cannot spend more than was reserved for it.
      */
-    public static final String MAX_TOKENS = "X-Meridian-Max-Tokens";
+    public static final String MAX_TOKENS = MeridianHeaders.MAX_TOKENS;
 
     /** Request header: the models the request's tenant may use. */
-    public static final String ALLOWED_MODELS = "X-Meridian-Allowed-Models";
+    public static final String ALLOWED_MODELS = MeridianHeaders.ALLOWED_MODELS;
 
     /** Response header: the tokens the answer cost. */
-    public static final String USAGE = "X-Meridian-Usage";
+    public static final String USAGE = MeridianHeaders.USAGE;
 
     /** The SSE comment that ends a streamed answer with its token usage. */
-    public static final String USAGE_COMMENT = "meridian-usage";
+    public static final String USAGE_COMMENT = UsageReport.COMMENT_WORD;
 
     private TenantHeaders() {
     }
@@ -71,10 +71,10 @@ public final class TenantHeaders {
             return ANONYMOUS;
         }
         String tenant = header.strip();
-        if (!TENANT_NAME.matcher(tenant).matches()) {
+        if (!TenantId.isValid(tenant)) {
             String shown = tenant.length() > 63 ? tenant.substring(0, 63) + "..." : tenant;
             throw new InvalidRequestException(ApiError.INVALID_HEADER, TENANT
-                    + " must be a tenant's name (1 to 63 of a-z, 0-9 and -, starting with a letter or digit), but was '"
+                    + " must be a tenant's name (" + TenantId.RULE + "), but was '"
                     + shown + "'", TENANT);
         }
         return tenant;
@@ -127,11 +127,15 @@ public final class TenantHeaders {
 
     /** The {@value #USAGE} header's value. */
     public static String usage(TokenUsage usage) {
-        return "prompt=" + usage.promptTokens() + ", completion=" + usage.completionTokens();
+        return report(usage).header();
     }
 
     /** The SSE comment's text. */
     public static String usageComment(TokenUsage usage) {
-        return USAGE_COMMENT + " prompt=" + usage.promptTokens() + " completion=" + usage.completionTokens();
+        return report(usage).comment();
+    }
+
+    private static UsageReport report(TokenUsage usage) {
+        return new UsageReport(usage.promptTokens(), usage.completionTokens());
     }
 }

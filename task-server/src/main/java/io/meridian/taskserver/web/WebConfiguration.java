@@ -7,7 +7,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The error contract, the canonical request path, the request body limit and the region header.
@@ -34,8 +33,8 @@ class WebConfiguration implements WebFluxConfigurer {
 
     @Bean
     @ConditionalOnMissingBean(ErrorWebExceptionHandler.class)
-    ApiErrorWebExceptionHandler apiErrorWebExceptionHandler(JsonMapper jsonMapper) {
-        return new ApiErrorWebExceptionHandler(jsonMapper, server.maxRequestBytes());
+    ApiErrorWebExceptionHandler apiErrorWebExceptionHandler() {
+        return new ApiErrorWebExceptionHandler(server.maxRequestBytes());
     }
 
     @Bean
@@ -44,8 +43,8 @@ class WebConfiguration implements WebFluxConfigurer {
     }
 
     @Bean
-    CanonicalPathFilter canonicalPathFilter(JsonMapper jsonMapper) {
-        return new CanonicalPathFilter(jsonMapper);
+    CanonicalPathFilter canonicalPathFilter() {
+        return new CanonicalPathFilter();
     }
 
     @Bean

@@ -12,7 +12,6 @@ import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.test.StepVerifier;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The last-resort mapping: failures no endpoint test can provoke on purpose. */
 class ApiErrorWebExceptionHandlerTests {
@@ -20,7 +19,7 @@ class ApiErrorWebExceptionHandlerTests {
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(5);
 
     private final ApiErrorWebExceptionHandler handler =
-            new ApiErrorWebExceptionHandler(JsonMapper.builder().build(), 1024);
+            new ApiErrorWebExceptionHandler(1024);
 
     private static MockServerWebExchange exchange() {
         return MockServerWebExchange.from(MockServerHttpRequest.post("/process").build());
