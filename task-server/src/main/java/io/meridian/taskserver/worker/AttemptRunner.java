@@ -11,7 +11,7 @@ import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
-import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.taskapi.TaskTokens;
 import io.meridian.taskserver.tracing.TaskTracing;
 import io.micrometer.observation.Observation;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskStatus;
-import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.taskapi.TaskTokens;
 import io.meridian.taskserver.tracing.TaskTracing;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,14 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.admin.AdminToken;
-import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskRequest;
+import io.meridian.taskserver.task.TaskScope;
+import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.net.URI;
 import java.time.Duration;

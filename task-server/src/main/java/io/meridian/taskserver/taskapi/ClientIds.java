@@ -1,5 +1,7 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
+import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskNotFoundException;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.util.regex.Pattern;

@@ -1,7 +1,9 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.load.OverloadedException;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskId;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.load.OverloadedException;
@@ -7,6 +7,12 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.ReactiveTaskQueue;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskFinishedException;
+import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskNotFoundException;
+import io.meridian.taskserver.task.TaskRequest;
+import io.meridian.taskserver.task.TaskScope;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;

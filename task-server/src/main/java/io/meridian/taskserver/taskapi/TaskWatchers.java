@@ -1,5 +1,7 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskId;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,8 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.TaskServerProperties;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.tracing.TaskTracing;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;

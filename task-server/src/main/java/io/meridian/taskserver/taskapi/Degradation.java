@@ -1,4 +1,4 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
