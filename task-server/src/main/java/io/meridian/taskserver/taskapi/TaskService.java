@@ -21,14 +21,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * What the HTTP APIs do with tasks: accept (classify, admit, queue), look up, cancel, watch and
@@ -66,7 +63,7 @@ public final class TaskService {
 
     private final Degradation degradation;
 
-    private final TaskWatchers watchers = new TaskWatchers();
+    private final TaskWatchers watchers;
 
     private final ClientIds clientIds;
 
@@ -108,6 +105,7 @@ public final class TaskService {
             RandomGenerator ids, @Nullable Queues queues, @Nullable Integer complexBacklogThreshold) {
         this.queue = queue;
         this.reactive = ReactiveTaskQueue.over(queue);
+        this.watchers = new TaskWatchers(queue, reactive);
         this.classifier = classifier;
         this.admission = new Admission(load);
         this.degradation = new Degradation(queues, complexBacklogThreshold);
@@ -275,7 +273,7 @@ public final class TaskService {
     public Flux<Task> events(String id, TaskScope scope) {
         return Flux.defer(() -> {
             TaskId taskId = parseLocal(id);
-            return changes(taskId, scope).distinctUntilChanged(Task::status);
+            return watchers.changes(taskId, scope).distinctUntilChanged(Task::status);
         });
     }
 
@@ -287,52 +285,11 @@ public final class TaskService {
      * @return the finished task, or the task as it is when the wait runs out
      */
     public Mono<Task> await(TaskId id, Duration wait) {
-        return changes(id, TaskScope.all())
+        return watchers.changes(id, TaskScope.all())
                 .filter(task -> task.status().isTerminal())
                 .next()
                 .timeout(wait, reactive.find(id))
                 .switchIfEmpty(Mono.error(() -> notFound(id)));
-    }
-
-    /** The current state, then every newer one, until a final one. */
-    private Flux<Task> changes(TaskId id, TaskScope scope) {
-        Flux<Task> states = Flux.<Task>create(sink -> {
-            // Changes are filtered too: one may arrive before the current state is read and refused.
-            sink.onDispose(watchers.watch(id, task -> {
-                if (scope.sees(task)) {
-                    sink.next(task);
-                }
-            })::run);
-            emitCurrent(sink, id, scope);
-        }, FluxSink.OverflowStrategy.BUFFER);
-        // Subscribing reads the task from the backend: off the event loop if that may block (Redis).
-        return reactive.subscribed(states)
-                // Changes arrive on the thread that made them, maybe under the queue's lock: hand them
-                // to another thread before anything (an HTTP write) runs downstream.
-                .publishOn(Schedulers.parallel())
-                .transform(TaskService::newerOnly)
-                .takeUntil(task -> task.status().isTerminal());
-    }
-
-    private void emitCurrent(FluxSink<Task> sink, TaskId id, TaskScope scope) {
-        Optional<Task> current = queue.find(id).filter(scope::sees);
-        if (current.isPresent()) {
-            sink.next(current.get());
-        }
-        else {
-            sink.error(notFound(id));
-        }
-    }
-
-    /**
-     * Drops states older than one already passed on: the current state is read after subscribing,
-     * so a change may arrive before it.
-     */
-    private static Flux<Task> newerOnly(Flux<Task> states) {
-        return Flux.defer(() -> {
-            AtomicLong seen = new AtomicLong();
-            return states.filter(task -> task.version() > seen.getAndAccumulate(task.version(), Math::max));
-        });
     }
 
     /**
