@@ -30,5 +30,9 @@ public final class TaskServerBlockHoundIntegration implements BlockHoundIntegrat
         // that type; a request that reads the same type at that moment waits for that one build.
         builder.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
+        // Netty's adaptive buffer allocator retires a magazine under that magazine's own lock when
+        // threads contend for buffers and it grows its set of magazines: a lock held only while the
+        // magazine hands its chunk back, never across I/O.
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
     }
 }
