@@ -127,16 +127,6 @@ public final class ReactiveTaskQueue {
     }
 
     /**
-     * {@link TaskQueue#stats}.
-     *
-     * @param queueName the queue's name
-     * @return its figures now
-     */
-    public Mono<QueueStats> stats(String queueName) {
-        return call(() -> queue.stats(queueName));
-    }
-
-    /**
      * {@link TaskQueue#replicas}.
      *
      * @return the replicas, this one included
