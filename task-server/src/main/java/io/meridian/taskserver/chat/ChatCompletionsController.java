@@ -6,19 +6,18 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskFailures;
+import io.meridian.taskserver.taskapi.TaskIntake;
 import io.meridian.taskserver.task.TaskProperties;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskScope;
-import io.meridian.taskserver.task.TaskService;
+import io.meridian.taskserver.taskapi.TaskService;
 import io.meridian.taskserver.task.TaskStatus;
-import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.taskapi.TaskTokens;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
-import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
-import io.meridian.taskserver.tracing.TaskTracing;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +35,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,7 +66,7 @@ class ChatCompletionsController {
 
     private final TaskService tasks;
 
-    private final TaskTracing tracing;
+    private final TaskIntake intake;
 
     private final TaskTokens tokens;
 
@@ -86,10 +84,10 @@ class ChatCompletionsController {
 
     private final TaskServerProperties limits;
 
-    ChatCompletionsController(TaskService tasks, TaskTokens tokens, ChatBackend backend, JsonMapper json,
-            TaskServerProperties server, TaskProperties taskProperties, Queues queues, TaskTracing tracing) {
+    ChatCompletionsController(TaskService tasks, TaskIntake intake, TaskTokens tokens, ChatBackend backend,
+            JsonMapper json, TaskServerProperties server, TaskProperties taskProperties, Queues queues) {
         this.tasks = tasks;
-        this.tracing = tracing;
+        this.intake = intake;
         this.tokens = tokens;
         this.backend = backend;
         this.json = json;
@@ -105,22 +103,12 @@ class ChatCompletionsController {
             @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
-        String traceParent = tracing.traceParent(exchange);
-        String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
-        Integer cap = TenantHeaders.maxTokens(exchange.getRequest().getHeaders().getFirst(TenantHeaders.MAX_TOKENS));
-        return body
-                .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
-                        "request body is empty; send a JSON object such as {\"model\": \"...\", \"messages\": [...]}",
-                        null)))
-                .map(node -> {
-                    JsonLimits.checkDepth(node, limits.maxJsonDepth());
-                    return ChatCompletionRequest.from(node, queueNames, limits.maxMessages(), limits.maxTokens());
-                })
-                // The queue backend may block (Redis): off the event loop.
-                .publishOn(Schedulers.boundedElastic())
-                .flatMap(request -> {
-                    Task task = tasks.submit(taskRequest(request).cappedAt(cap), idempotencyKey,
-                            TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task();
+        return intake.submit(body, "{\"model\": \"...\", \"messages\": [...]}",
+                        node -> ChatCompletionRequest.from(node, queueNames, limits.maxMessages(), limits.maxTokens()),
+                        this::taskRequest, idempotencyKey, allowedModels, exchange)
+                .flatMap(submitted -> {
+                    ChatCompletionRequest request = submitted.request();
+                    Task task = submitted.task();
                     if (request.stream()) {
                         return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                                 .body(stream(task, request.includeUsage())));

@@ -5,17 +5,15 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskFailures;
+import io.meridian.taskserver.taskapi.TaskIntake;
 import io.meridian.taskserver.task.TaskProperties;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.task.TaskResult;
-import io.meridian.taskserver.task.TaskService;
+import io.meridian.taskserver.taskapi.TaskService;
 import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.ApiException;
-import io.meridian.taskserver.web.InvalidRequestException;
-import io.meridian.taskserver.web.JsonLimits;
 import io.meridian.taskserver.web.TenantHeaders;
-import io.meridian.taskserver.tracing.TaskTracing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -43,25 +41,22 @@ class ProcessController {
 
     private final TaskService tasks;
 
-    private final TaskTracing tracing;
+    private final TaskIntake intake;
 
     private final String region;
 
     private final int maxQueryLength;
 
-    private final int maxJsonDepth;
-
     private final List<String> kinds;
 
     private final Duration syncWait;
 
-    ProcessController(TaskService tasks, TaskServerProperties server, TaskProperties taskProperties,
-            Queues queues, TaskTracing tracing) {
+    ProcessController(TaskService tasks, TaskIntake intake, TaskServerProperties server, TaskProperties taskProperties,
+            Queues queues) {
         this.tasks = tasks;
-        this.tracing = tracing;
+        this.intake = intake;
         this.region = server.region();
         this.maxQueryLength = server.maxQueryLength();
-        this.maxJsonDepth = server.maxJsonDepth();
         this.kinds = queues.all().stream().map(QueueSettings::name).toList();
         this.syncWait = taskProperties.syncWait();
     }
@@ -72,19 +67,9 @@ class ProcessController {
             @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
-        String traceParent = tracing.traceParent(exchange);
-        String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
-        Integer cap = TenantHeaders.maxTokens(exchange.getRequest().getHeaders().getFirst(TenantHeaders.MAX_TOKENS));
-        return body
-                .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
-                        "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
-                .map(json -> {
-                    JsonLimits.checkDepth(json, maxJsonDepth);
-                    return TaskRequest.from(json, maxQueryLength, kinds);
-                })
-                .flatMap(request -> tasks.call(() -> tasks.submit(request.cappedAt(cap), idempotencyKey,
-                        TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task()))
-                .flatMap(task -> tasks.await(task.id(), syncWait))
+        return intake.submit(body, "{\"query\": \"...\"}", json -> TaskRequest.from(json, maxQueryLength, kinds),
+                        request -> request, idempotencyKey, allowedModels, exchange)
+                .flatMap(submitted -> tasks.await(submitted.task().id(), syncWait))
                 .map(this::answer);
     }
 

@@ -1,8 +1,9 @@
 /**
- * Tasks and the asynchronous task API: the task model ({@link io.meridian.taskserver.task.Task},
- * its region-naming {@link io.meridian.taskserver.task.TaskId} and its statuses), request
- * validation shared with {@code POST /process}, and {@link io.meridian.taskserver.task.TaskService},
- * which accepts, looks up, cancels, watches and awaits tasks over the queue backend.
+ * The task model, shared by the queues, the workers and the APIs: {@link
+ * io.meridian.taskserver.task.Task}, its region-naming {@link io.meridian.taskserver.task.TaskId},
+ * its statuses, results and errors, the caller's {@link io.meridian.taskserver.task.TaskScope},
+ * request validation shared by the submitting endpoints, and the views and errors they answer
+ * with. It knows nothing of the queues; the task path over them is in {@code taskapi}.
  */
 @NullMarked
 package io.meridian.taskserver.task;

@@ -2,6 +2,7 @@ package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.admin.AdminToken;
+import io.meridian.taskserver.queue.ReactiveTaskQueue;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskError;
@@ -20,7 +21,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code GET /v1/tasks?state=failed|dead_lettered&limit=N}: the region's latest failed and
@@ -36,13 +36,13 @@ class FailuresController {
 
     static final int DEFAULT_LIMIT = 50;
 
-    private final TaskQueue queue;
+    private final ReactiveTaskQueue queue;
 
     private final String region;
 
     private final AdminToken admin;
 
-    FailuresController(TaskQueue queue, TaskServerProperties server, AdminToken admin) {
+    FailuresController(ReactiveTaskQueue queue, TaskServerProperties server, AdminToken admin) {
         this.queue = queue;
         this.region = server.region();
         this.admin = admin;
@@ -54,13 +54,12 @@ class FailuresController {
         Set<TaskStatus> states = states(state);
         int max = limit(limit);
         TaskScope scope = TaskScope.of(exchange.getRequest().getHeaders(), admin);
-        Mono<FailuresView> answer = Mono.fromCallable(() -> new FailuresView(region,
-                queue.recentFailures(TaskQueue.RECENT_FAILURES).stream()
+        return queue.recentFailures(TaskQueue.RECENT_FAILURES).map(recent -> new FailuresView(region,
+                recent.stream()
                         .filter(task -> states.contains(task.status()) && scope.sees(task))
                         .limit(max)
                         .map(FailedTask::of)
                         .toList()));
-        return queue.blocking() ? answer.subscribeOn(Schedulers.boundedElastic()) : answer;
     }
 
     private static Set<TaskStatus> states(@Nullable String state) {

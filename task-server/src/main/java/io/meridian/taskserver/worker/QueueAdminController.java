@@ -1,7 +1,7 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.admin.AdminToken;
-import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.queue.ReactiveTaskQueue;
 import io.meridian.taskserver.web.ApiException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -13,7 +13,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The operator's control over this replica's worker pools, behind the admin token:
@@ -33,9 +32,9 @@ class QueueAdminController {
 
     private final AdminToken token;
 
-    private final TaskQueue tasks;
+    private final ReactiveTaskQueue tasks;
 
-    QueueAdminController(WorkerPools pools, AdminToken token, TaskQueue tasks) {
+    QueueAdminController(WorkerPools pools, AdminToken token, ReactiveTaskQueue tasks) {
         this.pools = pools;
         this.token = token;
         this.tasks = tasks;
@@ -57,12 +56,11 @@ class QueueAdminController {
     private Mono<QueueControl> paused(String queue, @Nullable String authorization, boolean paused) {
         token.check(authorization);
         WorkerPool pool = pool(queue);
-        Mono<QueueControl> change = Mono.fromCallable(() -> {
-            tasks.setPaused(queue, paused);
+        return tasks.call(() -> {
+            tasks.backend().setPaused(queue, paused);
             pool.paused(paused);
             return QueueControl.of(pool);
         });
-        return tasks.blocking() ? change.subscribeOn(Schedulers.boundedElastic()) : change;
     }
 
     @PutMapping(path = "/v1/admin/queues/{queue}/workers", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -85,8 +83,7 @@ class QueueAdminController {
         }
         pool.resize(bounds.min(), bounds.max());
         // Stats read the queue, which blocks with Redis.
-        Mono<QueueControl> answer = Mono.fromCallable(() -> QueueControl.of(pool));
-        return tasks.blocking() ? answer.subscribeOn(Schedulers.boundedElastic()) : answer;
+        return tasks.call(() -> QueueControl.of(pool));
     }
 
     private WorkerPool pool(String queue) {

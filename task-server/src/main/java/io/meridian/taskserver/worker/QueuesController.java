@@ -2,14 +2,12 @@ package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.queue.Replica;
-import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.queue.ReactiveTaskQueue;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code GET /v1/queues}: each queue with its backlog, its pool and its counts since start, the
@@ -20,11 +18,11 @@ class QueuesController {
 
     private final WorkerPools pools;
 
-    private final TaskQueue queue;
+    private final ReactiveTaskQueue queue;
 
     private final String region;
 
-    QueuesController(WorkerPools pools, TaskQueue queue, TaskServerProperties server) {
+    QueuesController(WorkerPools pools, ReactiveTaskQueue queue, TaskServerProperties server) {
         this.pools = pools;
         this.queue = queue;
         this.region = server.region();
@@ -32,7 +30,8 @@ class QueuesController {
 
     @GetMapping(path = "/v1/queues", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<QueuesView> queues() {
-        return offloaded(() -> new QueuesView(region, pools.stats().stream().map(QueueView::of).toList()));
+        // The pools' figures read the queue.
+        return queue.call(() -> new QueuesView(region, pools.stats().stream().map(QueueView::of).toList()));
     }
 
     /**
@@ -43,13 +42,7 @@ class QueuesController {
      */
     @GetMapping(path = "/v1/replicas", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<ReplicasView> replicas() {
-        return offloaded(() -> new ReplicasView(region, queue.replicas()));
-    }
-
-    /** Reads the queue off the event loop when the backend blocks (Redis). */
-    private <T> Mono<T> offloaded(Callable<T> read) {
-        Mono<T> answer = Mono.fromCallable(read);
-        return queue.blocking() ? answer.subscribeOn(Schedulers.boundedElastic()) : answer;
+        return queue.replicas().map(replicas -> new ReplicasView(region, replicas));
     }
 
     /**

@@ -4,7 +4,7 @@ import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
-import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.taskapi.TaskTokens;
 import io.meridian.taskserver.tracing.TaskTracing;
 import java.time.Clock;
 import java.util.List;

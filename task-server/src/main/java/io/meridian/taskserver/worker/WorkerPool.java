@@ -1,27 +1,19 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.llm.ChatBackend;
-import io.meridian.taskserver.llm.Completion;
-import io.meridian.taskserver.llm.CompletionDelta;
-import io.meridian.taskserver.llm.CompletionRequest;
-import io.meridian.taskserver.llm.ModelFailureException;
-import io.meridian.taskserver.llm.ModelTimeoutException;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskId;
-import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.task.TaskStatus;
-import io.meridian.taskserver.task.TaskTokens;
+import io.meridian.taskserver.taskapi.TaskTokens;
 import io.meridian.taskserver.tracing.TaskTracing;
-import io.micrometer.observation.Observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -30,11 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Exceptions;
 
 /**
- * The workers of one queue: claims its tasks, runs each attempt on its own virtual thread, and
- * records the outcome, retrying with back-off until the task's attempts run out.
+ * The workers of one queue: claims its tasks and runs each attempt on its own virtual thread
+ * ({@link AttemptRunner}), which records the outcome as the {@link FailurePolicy} decides.
  *
  * <p>Design note: one method, {@link #dispatch()}, does all the bookkeeping under the pool's lock:
  * it stops attempts past the task timeout, beats the running attempts' hearts, asks the {@link
@@ -48,11 +39,8 @@ import reactor.core.Exceptions;
  *
  * <p>Failures: a model failure or timeout is retried after {@link RetryBackoff}'s delay while
  * attempts remain, then dead-lettered with its error; any other exception is a defect that a retry
- * would repeat, so the task fails at once (logged with its stack trace). Every outcome is recorded
+ * would repeat, so the task fails at once (see {@link FailurePolicy}). Every outcome is recorded
  * with the attempt's number as fencing token, so a cancelled attempt's late answer is discarded.
- *
- * <p>A task a client streams is asked with {@link ChatBackend#stream}, each piece passed on to
- * {@link TaskTokens} as the model produces it; the outcome is recorded the same way.
  */
 final class WorkerPool {
 
@@ -62,11 +50,9 @@ final class WorkerPool {
 
     private final TaskQueue queue;
 
-    private final ChatBackend backend;
-
     private final Autoscaler autoscaler;
 
-    private final RetryBackoff backoff;
+    private final AttemptRunner runner;
 
     private final Duration heartbeatInterval;
 
@@ -75,8 +61,6 @@ final class WorkerPool {
     private final Executor dispatcher;
 
     private final Executor workers;
-
-    private final @Nullable TaskTokens tokens;
 
     private final Map<TaskId, Attempt> running = new ConcurrentHashMap<>();
 
@@ -88,10 +72,6 @@ final class WorkerPool {
     private final Object attemptEnded = new Object();
 
     private volatile boolean stopped = true;
-
-    private final TaskTracing tracing;
-
-    private final TaskLog taskLog;
 
     private volatile boolean paused;
 
@@ -110,14 +90,11 @@ final class WorkerPool {
     WorkerPool(QueueSettings settings, TaskQueue queue, ChatBackend backend, Autoscaler autoscaler,
             RetryBackoff backoff, Duration heartbeatInterval, Clock clock, Executor dispatcher,
             @Nullable TaskTokens tokens, TaskTracing tracing, TaskLog taskLog) {
-        this.tracing = tracing;
-        this.taskLog = taskLog;
-        this.tokens = tokens;
         this.settings = settings;
         this.queue = queue;
-        this.backend = backend;
         this.autoscaler = autoscaler;
-        this.backoff = backoff;
+        this.runner = new AttemptRunner(settings, queue, backend, new FailurePolicy(backoff), clock, tokens, tracing,
+                taskLog);
         this.heartbeatInterval = heartbeatInterval;
         this.clock = clock;
         this.rates = new QueueRates(clock);
@@ -215,131 +192,24 @@ final class WorkerPool {
         Attempt attempt = new Attempt(task, now.plus(settings.taskTimeout()), now);
         running.put(task.id(), attempt);
         try {
-            workers.execute(() -> run(attempt));
+            workers.execute(() -> runner.run(attempt, this::ended));
         }
         catch (RuntimeException | OutOfMemoryError noThread) {
             // Without a thread nobody would ever end this attempt: hand the task back now.
             running.remove(task.id(), attempt);
             log.error("Worker pool '{}' could not start a thread for task {}", settings.name(), task.id(), noThread);
-            record(task, new TaskError(TaskError.INTERNAL_ERROR,
-                    "no worker could be started; the task will be retried"), true);
+            runner.record(task, new TaskError(TaskError.INTERNAL_ERROR,
+                    "no worker could be started; the task will be retried"), true, Duration.ZERO);
         }
     }
 
-    /** Runs the attempt as an observation continuing the task's trace: the model call is its child. */
-    private void run(Attempt attempt) {
-        Observation observation = tracing.attempt(attempt.task).start();
-        try (Observation.Scope scope = observation.openScope()) {
-            runObserved(attempt, observation);
+    /** Called by the runner when an attempt has ended, however it ended. */
+    private void ended(Attempt attempt) {
+        running.remove(attempt.task.id(), attempt);
+        synchronized (attemptEnded) {
+            attemptEnded.notifyAll();
         }
-        finally {
-            observation.stop();
-        }
-    }
-
-    private void runObserved(Attempt attempt, Observation observation) {
-        attempt.thread = Thread.currentThread();
-        Task task = attempt.task;
-        try {
-            if (attempt.stopRequested) {
-                throw new InterruptedException("stopped before it started");
-            }
-            CompletionRequest request = new CompletionRequest(task.query(), task.model(), task.messages(), task.maxTokens());
-            Completion completion = task.stream() && tokens != null ? streamed(task, request, tokens)
-                    : backend.complete(request).block();
-            if (completion == null) {
-                throw new ModelFailureException(backend.name(), "model backend '" + backend.name()
-                        + "' answered nothing");
-            }
-            if (queue.succeed(task.id(), task.attempts(), TaskResult.of(completion)).isPresent()) {
-                taskLog.succeeded(task, completion, attempt.took(clock));
-            }
-            else {
-                log.debug("Task {} attempt {} answered after it stopped running; answer discarded", task.id(),
-                        task.attempts());
-            }
-        }
-        catch (Throwable failure) {
-            observation.error(failure);
-            failed(attempt, failure);
-            if (failure instanceof VirtualMachineError fatal) {
-                throw fatal;
-            }
-        }
-        finally {
-            if (task.stream() && tokens != null
-                    && queue.find(task.id()).map(t -> t.status().isTerminal()).orElse(true)) {
-                tokens.release(task.id()); // a token that came after the end must not be held forever
-            }
-            running.remove(task.id(), attempt);
-            synchronized (attemptEnded) {
-                attemptEnded.notifyAll();
-            }
-            requestDispatch();
-        }
-    }
-
-    private @Nullable Completion streamed(Task task, CompletionRequest request, TaskTokens sink) {
-        CompletionDelta last = backend.stream(request)
-                .doOnNext(step -> {
-                    if (!step.text().isEmpty()) {
-                        sink.emit(task.id(), task.attempts(), step.text());
-                    }
-                })
-                .blockLast();
-        return last != null ? last.completion() : null;
-    }
-
-    private void failed(Attempt attempt, Throwable failure) {
-        Task task = attempt.task;
-        Throwable cause = Exceptions.unwrap(failure);
-        TaskError error;
-        boolean retryable = true;
-        if (attempt.timedOut) {
-            error = new TaskError(TaskError.MODEL_TIMEOUT,
-                    new ModelTimeoutException(backend.name(), settings.taskTimeout()).getMessage());
-        }
-        else if (cause instanceof ModelTimeoutException || cause instanceof ModelFailureException) {
-            error = new TaskError(cause instanceof ModelTimeoutException ? TaskError.MODEL_TIMEOUT
-                    : TaskError.MODEL_ERROR, String.valueOf(cause.getMessage()));
-        }
-        else if (attempt.stopRequested || cause instanceof InterruptedException) {
-            // Cancelled (the queue already says so and will discard this) or the server is stopping.
-            error = new TaskError(TaskError.MODEL_ERROR, "the attempt was stopped before the model answered");
-        }
-        else {
-            log.error("Task {} attempt {} failed unexpectedly", task.id(), task.attempts(), failure);
-            error = new TaskError(TaskError.INTERNAL_ERROR, "the task failed unexpectedly; it has been logged");
-            retryable = false;
-        }
-        record(task, error, retryable, attempt.took(clock));
-    }
-
-    private void record(Task task, TaskError error, boolean retryable) {
-        record(task, error, retryable, Duration.ZERO);
-    }
-
-    private void record(Task task, TaskError error, boolean retryable, Duration took) {
-        int attempt = task.attempts();
-        Optional<Task> outcome;
-        if (!retryable) {
-            outcome = queue.fail(task.id(), attempt, TaskStatus.FAILED, error);
-            outcome.ifPresent(t -> taskLog.failed(task, error, "failed", null, took));
-        }
-        else if (attempt < task.maxAttempts()) {
-            Duration delay = backoff.delayAfter(attempt);
-            outcome = queue.retry(task.id(), attempt, error, clock.instant().plus(delay));
-            outcome.ifPresent(t -> taskLog.failed(task, error, "retrying", delay, took));
-        }
-        else {
-            outcome = queue.fail(task.id(), attempt, TaskStatus.DEAD_LETTERED, error);
-            outcome.ifPresent(t -> taskLog.failed(task, error, "dead_lettered", null, took));
-            outcome.ifPresent(t -> log.warn("Task {} dead-lettered after {} attempts: {} {}", task.id(), attempt,
-                    error.error(), error.message()));
-        }
-        if (outcome.isEmpty()) {
-            log.debug("Task {} attempt {} ended after it stopped running ({})", task.id(), attempt, error.error());
-        }
+        requestDispatch();
     }
 
     /** Stops the attempt of a task cancelled while running, and wakes the pool for new work. */
@@ -418,47 +288,5 @@ final class WorkerPool {
     void stop() {
         stopClaiming();
         running.values().forEach(attempt -> attempt.stop(false));
-    }
-
-    /** One running attempt. */
-    private static final class Attempt {
-
-        final Task task;
-
-        final Instant deadline;
-
-        volatile Instant lastHeartbeat;
-
-        volatile @Nullable Thread thread;
-
-        volatile boolean stopRequested;
-
-        volatile boolean timedOut;
-
-        final Instant started;
-
-        Attempt(Task task, Instant deadline, Instant now) {
-            this.task = task;
-            this.deadline = deadline;
-            this.lastHeartbeat = now;
-            this.started = now;
-        }
-
-        Duration took(Clock clock) {
-            Duration took = Duration.between(started, clock.instant());
-            return took.isNegative() ? Duration.ZERO : took;
-        }
-
-        /** Flag first, then interrupt: whichever of this and {@code run} comes second sees the other. */
-        void stop(boolean timeout) {
-            if (timeout) {
-                timedOut = true;
-            }
-            stopRequested = true;
-            Thread runner = thread;
-            if (runner != null) {
-                runner.interrupt();
-            }
-        }
     }
 }

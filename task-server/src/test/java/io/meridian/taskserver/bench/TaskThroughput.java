@@ -3,7 +3,7 @@ package io.meridian.taskserver.bench;
 import io.meridian.taskserver.TaskServerApplication;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskRequest;
-import io.meridian.taskserver.task.TaskService;
+import io.meridian.taskserver.taskapi.TaskService;
 import io.meridian.taskserver.task.TaskStatus;
 import java.time.Duration;
 import java.util.Arrays;

@@ -8,6 +8,7 @@ import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueClassifier;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.taskapi.TaskService;
 import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.testing.MutableClock;

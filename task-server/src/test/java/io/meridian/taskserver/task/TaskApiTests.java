@@ -4,6 +4,7 @@ import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiErr
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.taskapi.TaskService;
 import io.meridian.taskserver.testsupport.ScriptedChatBackend;
 import io.meridian.taskserver.testsupport.TaskAwait;
 import io.meridian.taskserver.testsupport.TestRegion;

@@ -1,14 +1,15 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.admin.AdminToken;
-import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.QueueSettings;
-import io.meridian.taskserver.web.ApiError;
-import io.meridian.taskserver.web.InvalidRequestException;
-import io.meridian.taskserver.web.JsonLimits;
+import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskRequest;
+import io.meridian.taskserver.task.TaskScope;
+import io.meridian.taskserver.task.TaskStatus;
+import io.meridian.taskserver.task.TaskView;
 import io.meridian.taskserver.web.TenantHeaders;
-import io.meridian.taskserver.tracing.TaskTracing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -46,22 +47,22 @@ class TaskController {
 
     private final TaskService tasks;
 
-    private final TaskTracing tracing;
+    /** The body that the answer to an empty one shows. */
+    static final String QUERY_EXAMPLE = "{\"query\": \"...\"}";
+
+    private final TaskIntake intake;
 
     private final AdminToken admin;
 
     private final int maxQueryLength;
 
-    private final int maxJsonDepth;
-
     private final List<String> kinds;
 
-    TaskController(TaskService tasks, TaskServerProperties server, Queues queues, TaskTracing tracing, AdminToken admin) {
+    TaskController(TaskService tasks, TaskIntake intake, TaskServerProperties server, Queues queues, AdminToken admin) {
         this.tasks = tasks;
-        this.tracing = tracing;
+        this.intake = intake;
         this.admin = admin;
         this.maxQueryLength = server.maxQueryLength();
-        this.maxJsonDepth = server.maxJsonDepth();
         this.kinds = queues.all().stream().map(QueueSettings::name).toList();
     }
 
@@ -71,18 +72,9 @@ class TaskController {
             @RequestHeader(name = TaskService.IDEMPOTENCY_KEY, required = false) @Nullable String idempotencyKey,
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
-        String traceParent = tracing.traceParent(exchange);
-        String tenant = TenantHeaders.tenant(exchange.getRequest().getHeaders().getFirst(TenantHeaders.TENANT));
-        Integer cap = TenantHeaders.maxTokens(exchange.getRequest().getHeaders().getFirst(TenantHeaders.MAX_TOKENS));
-        return body
-                .switchIfEmpty(Mono.error(() -> new InvalidRequestException(ApiError.MALFORMED_JSON,
-                        "request body is empty; send a JSON object such as {\"query\": \"...\"}", null)))
-                .map(json -> {
-                    JsonLimits.checkDepth(json, maxJsonDepth);
-                    return TaskRequest.from(json, maxQueryLength, kinds);
-                })
-                .flatMap(request -> tasks.call(() -> accepted(tasks.submit(request.cappedAt(cap), idempotencyKey,
-                        TenantHeaders.allowedModels(allowedModels), traceParent, tenant).task())));
+        return intake.submit(body, QUERY_EXAMPLE, json -> TaskRequest.from(json, maxQueryLength, kinds),
+                        request -> request, idempotencyKey, allowedModels, exchange)
+                .map(submitted -> accepted(submitted.task()));
     }
 
     /**

@@ -1,10 +1,11 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueClassifier;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.tracing.TaskTracing;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,6 +25,12 @@ class TaskConfiguration {
         // Task ids are the only credential for reading a task: their random part must be unguessable.
         return new TaskService(queue, classifier, load, server.region(), clock, new SecureRandom(), queues,
                 degradation.complexBacklogThreshold());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TaskIntake taskIntake(TaskService tasks, TaskTracing tracing, TaskServerProperties server) {
+        return new TaskIntake(tasks, tracing, server);
     }
 
     @Bean

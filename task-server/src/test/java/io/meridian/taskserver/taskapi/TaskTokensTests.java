@@ -1,9 +1,11 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.taskserver.llm.TokenUsage;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.task.Task;
+import io.meridian.taskserver.task.TaskResult;
 import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.testing.MutableClock;
 import java.time.Duration;

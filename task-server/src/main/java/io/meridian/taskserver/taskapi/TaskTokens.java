@@ -1,6 +1,7 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.task.TaskId;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.Flux;

@@ -1,4 +1,4 @@
-package io.meridian.taskserver.task;
+package io.meridian.taskserver.taskapi;
 
 import jakarta.validation.constraints.PositiveOrZero;
 import org.jspecify.annotations.Nullable;
