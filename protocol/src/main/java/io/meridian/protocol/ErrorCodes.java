@@ -44,7 +44,7 @@ public final class ErrorCodes {
     /** 400: the body is not JSON at all, or is empty. */
     public static final String MALFORMED_JSON = "malformed_json";
 
-    /** 400: the query is longer than {@code meridian.task-server.max-query-length}. */
+    /** 400: the query is longer than {@code meridian.server.max-query-length}. */
     public static final String QUERY_TOO_LONG = "query_too_long";
 
     /** 400: the gateway speaks another major {@link ProtocolVersion}; {@code field} names the header. */
@@ -53,13 +53,13 @@ public final class ErrorCodes {
     /** 403: the request's API key may not use the model the task would run. */
     public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
-    /** 400: the body nests deeper than {@code meridian.task-server.max-json-depth}. */
+    /** 400: the body nests deeper than {@code meridian.server.max-json-depth}. */
     public static final String JSON_TOO_DEEP = "json_too_deep";
 
-    /** 400: more messages than {@code meridian.task-server.max-messages}. */
+    /** 400: more messages than {@code meridian.server.max-messages}. */
     public static final String TOO_MANY_MESSAGES = "too_many_messages";
 
-    /** 400: {@code max_tokens} above {@code meridian.task-server.max-tokens}. */
+    /** 400: {@code max_tokens} above {@code meridian.server.max-tokens}. */
     public static final String MAX_TOKENS_TOO_LARGE = "max_tokens_too_large";
 
     /** 404: no task with this id in this region (never created, expired, or held by another region). */

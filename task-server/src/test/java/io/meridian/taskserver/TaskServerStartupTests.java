@@ -60,10 +60,10 @@ class TaskServerStartupTests {
     void refusesToStartWithARegionIdTheGatewayCouldNotRouteBack(CapturedOutput output) {
         String tooLong = "r".repeat(64);
 
-        assertThatThrownBy(() -> start("--meridian.task-server.region=" + tooLong)).isNotNull();
+        assertThatThrownBy(() -> start("--meridian.server.region=" + tooLong)).isNotNull();
 
         assertThat(output).contains("APPLICATION FAILED TO START")
-                .contains("Property: meridian.task-server.region")
+                .contains("Property: meridian.server.region")
                 .contains("up to 62 letters, digits or '-'")
                 .contains("but was '" + tooLong + "'");
     }

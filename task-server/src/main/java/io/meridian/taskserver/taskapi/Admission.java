@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * The region's admission bound: the {@link LoadTracker} counts the tasks accepted here and not yet
- * finished against {@code meridian.task-server.capacity}; beyond it a submit is refused with 503
+ * finished against {@code meridian.server.capacity}; beyond it a submit is refused with 503
  * {@code overloaded}, so that the gateway sends the work to another region.
  *
  * <p>A slot is taken before a task is queued and given back exactly once: when the task reaches a

@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  *       the token cap it reserved ({@value TenantHeaders#MAX_TOKENS}) and the trace to continue. A
  *       malformed header is refused before the body is read.
  *   <li>Refuses an empty body (400 {@code malformed_json}) and one nested deeper than
- *       {@code meridian.task-server.max-json-depth}.
+ *       {@code meridian.server.max-json-depth}.
  *   <li>Reads the body into the endpoint's request and that into a {@link TaskRequest} (both may
  *       refuse it with a 400), caps its tokens at the gateway's reservation, and submits it to the
  *       {@link TaskService}, off the event loop when the queue backend blocks.
