@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the Gatling smoke simulation ({@code io.meridian.load.gatling.SmokeSimulation}) against a
- * fresh local stack, so that {@code ./mvnw verify} fails when one of its assertions (p99, error
- * rate) fails. Gatling runs in a JVM of its own, as the Gatling Maven plugin runs it, with this
+ * fresh local stack, so that {@code ./mvnw verify} fails when its assertion (under 1 % failed
+ * requests) fails; latency is not asserted here, a build being no benchmark (see the simulation). Gatling runs in a JVM of its own, as the Gatling Maven plugin runs it, with this
  * test's class path; its report is written under {@code load-tests/target/gatling}.
  */
 class SmokeSimulationIT {
@@ -22,7 +22,7 @@ class SmokeSimulationIT {
     static final int ALL_ASSERTIONS_HELD = 0;
 
     @Test
-    void smokeSimulationMeetsItsLatencyAndErrorRateAssertionsOnTheLocalStack() throws Exception {
+    void smokeSimulationServesEveryKindOfTrafficWithUnderOnePercentFailedOnTheLocalStack() throws Exception {
         try (LocalStack stack = LocalStack.start()) {
             Process gatling = new ProcessBuilder(gatlingCommand(stack)).inheritIO().start();
             try {
