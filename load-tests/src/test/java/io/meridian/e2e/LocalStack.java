@@ -60,6 +60,12 @@ final class LocalStack implements AutoCloseable {
         return stack;
     }
 
+    /** A stack on free ports in a state directory of its own, with nothing started yet. */
+    static LocalStack unstarted(Map<String, String> extraEnvironment) throws IOException {
+        return new LocalStack(repositoryRoot(), Files.createTempDirectory("meridian-e2e"), freePorts(9),
+                extraEnvironment);
+    }
+
     ProcessBuilder launcher(String... args) {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("bin/meridian").toString());
@@ -76,6 +82,8 @@ final class LocalStack implements AutoCloseable {
         env.putAll(extraEnvironment);
         env.put("MERIDIAN_MODEL_BACKEND", "simulated");
         env.put("MERIDIAN_SIMULATED_LATENCY", "5ms");
+        // Four JVMs starting at once take minutes on a busy machine; up itself is bounded by start().
+        env.putIfAbsent("MERIDIAN_READY_TIMEOUT", "300");
         return builder;
     }
 

@@ -38,7 +38,7 @@ import reactor.test.StepVerifier;
         "meridian.health.interval=0s",
         "meridian.dashboard.poll-interval=1h",
         "meridian.dashboard.history=2h",
-        "meridian.dashboard.timeout=500ms",
+        "meridian.dashboard.timeout=10s",
         "meridian.admin.token-sha256=" + DashboardControlIntegrationTests.TOKEN_SHA256})
 class DashboardIntegrationTests extends RegionsIntegrationTest {
 

@@ -20,7 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "meridian.health.interval=0s",
         "meridian.dashboard.poll-interval=1h",
-        "meridian.dashboard.timeout=500ms"})
+        "meridian.dashboard.timeout=10s"})
 class DashboardVersionIntegrationTests extends RegionsIntegrationTest {
 
     @Autowired

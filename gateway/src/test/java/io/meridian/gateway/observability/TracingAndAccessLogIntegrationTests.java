@@ -157,7 +157,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
                 .exchange();
 
         // The line is written once the answer's last byte is, which may be after the client has it.
-        JsonNode line = await().atMost(Duration.ofSeconds(5)).until(() -> accessLines(output).stream()
+        JsonNode line = await().atMost(Duration.ofSeconds(30)).until(() -> accessLines(output).stream()
                 .filter(l -> OWN_TRACE.equals(l.path("traceId").asString())).findFirst(), Optional::isPresent).orElseThrow();
         assertThat(line.path("method").asString()).isEqualTo("POST");
         assertThat(line.path("path").asString()).isEqualTo("/process");
@@ -182,7 +182,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
                 .exchange()
                 .expectStatus().isBadRequest();
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(accessLines(output)).anySatisfy(line -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accessLines(output)).anySatisfy(line -> {
             assertThat(line.path("status").asInt()).isEqualTo(400);
             assertThat(line.path("path").asString()).isEqualTo("/process");
             assertThat(line.path("traceId").asString()).matches("[0-9a-f]{32}");

@@ -36,7 +36,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.trusted-proxies=127.0.0.0/8,::1/128",
         "meridian.geoip.reload-interval=0s",
         "meridian.health.interval=0s",
-        "meridian.failover.attempt-timeout=400ms"})
+        // Long enough for a healthy answer on a busy machine; the regions that hang below take longer.
+        "meridian.failover.attempt-timeout=3s"})
 class FailoverIntegrationTests extends RegionsIntegrationTest {
 
     static final String GERMANY = "80.133.1.1";
@@ -132,7 +133,7 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void aRegionThatHangsPastTheAttemptTimeoutIsLeftForTheNext() {
-        answer("eu-central", aResponse().withStatus(200).withFixedDelay(3_000).withBody("{\"region\":\"eu-central\"}"));
+        answer("eu-central", aResponse().withStatus(200).withFixedDelay(8_000).withBody("{\"region\":\"eu-central\"}"));
 
         get().expectStatus().isOk()
                 .expectHeader().valueEquals(GeoRoutingFilter.REGION_HEADER, "us-east")
@@ -284,7 +285,7 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
                 .timer().count()).isPositive();
         assertThat(meters.get("meridian.region.healthy").tag("region", "us-east").gauge().value()).isEqualTo(1.0);
         // The gateway lets go of the region just after the client has its answer.
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(meters.get("meridian.region.in.flight").tag("region", "us-east").gauge().value()).isZero());
     }
 
@@ -357,8 +358,8 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
     @Test
     void anAnswerThatStartedInTimeMayStreamLongerThanTheAttemptTimeout() throws Exception {
         String event = "event: status\ndata: {\"state\":\"running\"}\n\n";
-        // A region that sends its headers at once and then an event every 0.6 s: each gap is longer
-        // than the 400 ms attempt timeout, which covers only the wait for the headers.
+        // A region that sends its headers at once and then an event every 3.5 s: each gap is longer
+        // than the 3 s attempt timeout, which covers only the wait for the headers.
         com.github.tomakehurst.wiremock.WireMockServer usEast = regions.get("us-east");
         int port = usEast.port();
         usEast.stop();
@@ -371,7 +372,7 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
                 for (int i = 0; i < 3; i++) {
                     out.write(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     out.flush();
-                    Thread.sleep(600);
+                    Thread.sleep(3_500);
                 }
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();

@@ -4,9 +4,12 @@ import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 
+import io.gatling.javaapi.core.Assertion;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A short smoke load over every kind of traffic the gateway serves, for continuous integration:
@@ -15,9 +18,10 @@ import java.time.Duration;
  * streamed chat completion, all at a light rate for {@code -Dmeridian.duration} (default 20 s).
  *
  * <p>{@code ./mvnw verify} runs it against a fresh local stack through {@code SmokeSimulationIT}
- * (in {@code io.meridian.e2e}), which fails the build when an assertion fails. Asserts: p99 below
- * {@code -Dmeridian.p99Ms} (default 3 s: the stack has just started, and a streamed answer takes
- * about a second), under 1 % failed requests.
+ * (in {@code io.meridian.e2e}), which fails the build when an assertion fails. Asserts under 1 %
+ * failed requests. It asserts no latency by default: a build on a busy machine says nothing about
+ * speed, which belongs to the benchmarks (docs/benchmarks.md); {@code -Dmeridian.p99Ms=3000} adds a
+ * p99 bound for a run on a quiet machine. The report (target/gatling) shows the percentiles either way.
  *
  * <pre>
  * bin/meridian up --detach
@@ -52,8 +56,17 @@ public class SmokeSimulation extends Simulation {
                 taskEvents.injectOpen(constantUsersPerSec(1).during(duration)),
                 chat.injectOpen(constantUsersPerSec(1).during(duration)))
                 .protocols(MeridianLoad.httpProtocol())
-                .assertions(
-                        global().responseTime().percentile(99).lt(MeridianLoad.integer("meridian.p99Ms", 3000)),
-                        global().failedRequests().percent().lt(1.0));
+                .assertions(assertions());
+    }
+
+    /** Under 1 % failed requests; a p99 bound only when {@code -Dmeridian.p99Ms} asks for one. */
+    static List<Assertion> assertions() {
+        List<Assertion> assertions = new ArrayList<>();
+        assertions.add(global().failedRequests().percent().lt(1.0));
+        int p99Ms = MeridianLoad.integer("meridian.p99Ms", 0);
+        if (p99Ms > 0) {
+            assertions.add(global().responseTime().percentile(99).lt(p99Ms));
+        }
+        return assertions;
     }
 }

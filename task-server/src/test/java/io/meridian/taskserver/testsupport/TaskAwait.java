@@ -42,7 +42,7 @@ public final class TaskAwait {
     }
 
     /**
-     * Waits until the task has a status.
+     * Waits until the task has a status, for up to 30 s: a bound that holds on a busy machine.
      *
      * @param queue  the queue that holds it
      * @param id     the task
@@ -50,6 +50,6 @@ public final class TaskAwait {
      * @return the task with that status
      */
     public static Task awaitStatus(TaskQueue queue, TaskId id, TaskStatus status) {
-        return await(queue, id, task -> task.status() == status, Duration.ofSeconds(10));
+        return await(queue, id, task -> task.status() == status, Duration.ofSeconds(30));
     }
 }

@@ -150,7 +150,7 @@ class OllamaTracingTests {
 
     /** The line logged for the task {@code taskId}, or for any task when it is empty. */
     static JsonNode taskLine(CapturedOutput output, String taskId) {
-        return await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().lines()
+        return await().atMost(Duration.ofSeconds(30)).until(() -> output.getOut().lines()
                 .filter(line -> line.startsWith("{") && line.contains(taskId) && line.contains("meridian.tasks"))
                 .map(json::readTree)
                 .filter(node -> "meridian.tasks".equals(node.path("log").path("logger").asString()))

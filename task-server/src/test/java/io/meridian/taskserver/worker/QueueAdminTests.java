@@ -122,7 +122,7 @@ class QueueAdminTests {
                 .expectStatus().isAccepted()
                 .expectBody(TaskView.Accepted.class).returnResult().getResponseBody();
         // Several dispatch ticks pass and the task is still waiting.
-        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(15))
                 .until(() -> depth("simple") == 1);
         client.get().uri("/v1/tasks/{id}", accepted.id()).exchange().expectBody()
                 .jsonPath("$.status").isEqualTo("queued");
