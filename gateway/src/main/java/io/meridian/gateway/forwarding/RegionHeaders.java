@@ -1,8 +1,7 @@
 package io.meridian.gateway.forwarding;
 
-import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.ApiKeys;
-import io.meridian.gateway.tenant.Tenant;
+import io.meridian.protocol.MeridianHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
@@ -51,10 +50,11 @@ final class RegionHeaders {
     private static final AsciiString[] NOT_FORWARDED = {
             HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_LENGTH, AsciiString.cached("forwarded"),
             HttpHeaderNames.AUTHORIZATION, AsciiString.cached(ApiKeys.HEADER.toLowerCase()),
-            AsciiString.cached(GeoRoutingFilter.CLIENT_IP_HEADER.toLowerCase()),
-            AsciiString.cached(GeoRoutingFilter.COUNTRY_HEADER.toLowerCase()),
-            AsciiString.cached(Tenant.HEADER.toLowerCase()), AsciiString.cached(Tenant.MODELS_HEADER.toLowerCase()),
-            AsciiString.cached(Tenant.MAX_TOKENS_HEADER.toLowerCase())};
+            AsciiString.cached(MeridianHeaders.CLIENT_IP.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.CLIENT_COUNTRY.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.TENANT.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.ALLOWED_MODELS.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.MAX_TOKENS.toLowerCase())};
 
     private static final @Nullable Class<?> SERVER_REQUEST = serverRequestClass();
 

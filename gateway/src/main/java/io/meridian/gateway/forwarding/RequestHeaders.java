@@ -1,9 +1,11 @@
 package io.meridian.gateway.forwarding;
 
-import io.meridian.gateway.health.RegionProtocol;
 import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.Tenant;
 import io.meridian.gateway.tenant.TokenReservation;
+import io.meridian.protocol.MeridianHeaders;
+import io.meridian.protocol.ProtocolVersion;
+import io.meridian.protocol.TenantId;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -15,6 +17,9 @@ import org.springframework.web.server.ServerWebExchange;
  */
 final class RequestHeaders {
 
+    /** The gateway's {@link ProtocolVersion}, as sent on every request. */
+    private static final String PROTOCOL_VERSION = ProtocolVersion.CURRENT.toString();
+
     private RequestHeaders() {
     }
 
@@ -23,18 +28,18 @@ final class RequestHeaders {
         RegionHeaders.copyRequest(exchange.getRequest(), headers);
         headers.set(GeoRoutingFilter.CLIENT_IP_HEADER, request.clientIp);
         headers.set(GeoRoutingFilter.COUNTRY_HEADER, request.country);
-        headers.set(RegionProtocol.HEADER, RegionProtocol.VERSION);
+        headers.set(MeridianHeaders.PROTOCOL, PROTOCOL_VERSION);
         // Always set, after RegionHeaders dropped the client's copy: the region scopes tasks
         // by it, and a request the tenant filter did not see (no tenants configured) is the
         // anonymous tenant's.
         Tenant tenant = exchange.getAttribute(Tenant.ATTRIBUTE);
-        headers.set(Tenant.HEADER, tenant != null ? tenant.id() : Tenant.ANONYMOUS_ID);
+        headers.set(MeridianHeaders.TENANT, tenant != null ? tenant.id() : TenantId.ANONYMOUS);
         if (tenant != null && !tenant.models().isEmpty()) {
-            headers.set(Tenant.MODELS_HEADER, String.join(",", tenant.models()));
+            headers.set(MeridianHeaders.ALLOWED_MODELS, String.join(",", tenant.models()));
         }
         TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
         if (reservation != null && reservation.tokens() > 0) {
-            headers.set(Tenant.MAX_TOKENS_HEADER, Math.min(reservation.tokens(), Integer.MAX_VALUE));
+            headers.set(MeridianHeaders.MAX_TOKENS, Math.min(reservation.tokens(), Integer.MAX_VALUE));
         }
         if (request.contentLength >= 0) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, request.contentLength);

@@ -1,6 +1,7 @@
 package io.meridian.gateway.health;
 
 import io.meridian.gateway.tls.RegionClientTls;
+import io.meridian.protocol.ProtocolVersion;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import java.net.URI;
@@ -87,7 +88,7 @@ final class ActiveHealthChecker implements SmartLifecycle {
                     boolean wasHealthy = registry.isHealthy(endpoint);
                     if (result.load != null && !RegionProtocol.compatible(result.load.protocol()) && wasHealthy) {
                         log.warn("Region endpoint {} speaks protocol {}.x and this gateway {}: no requests go to it until "
-                                + "their major versions agree", endpoint, result.load.protocol(), RegionProtocol.VERSION);
+                                + "their major versions agree", endpoint, result.load.protocol(), ProtocolVersion.CURRENT);
                     }
                     registry.recordCheck(endpoint, result.up, result.load);
                     boolean healthy = registry.isHealthy(endpoint);
