@@ -86,7 +86,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         return Mono.defer(() -> {
             budget.requestStarted();
             return RequestBody.of(exchange.getRequest(), maxBufferedBody, bufferUndeclaredBodies)
-                    .flatMap(body -> runner.run(plan, RegionRequest.of(exchange, decision, body)));
+                    .flatMap(body -> runner.run(plan, RegionRequest.of(exchange, body)));
         }).doFinally(signal -> budget.requestFinished());
     }
 

@@ -20,14 +20,14 @@ import reactor.netty.http.server.HttpServerRequest;
  * {@code Proxy-Authenticate}, {@code Proxy-Authorization}, {@code TE}, {@code Trailer},
  * {@code Transfer-Encoding}, {@code Upgrade}), {@code Host} (the region's own is sent),
  * {@code Content-Length} (the forwarding filter sets it from the body it sends), the forwarding
- * chains {@code Forwarded} and {@code X-Forwarded-*} (written by the client, they vouch for nothing;
- * the region gets the one address the gateway resolved instead), the client's credentials
+ * chains {@code Forwarded} and {@code X-Forwarded-*} (written by the client, they vouch for nothing,
+ * and the client's address is personal data the region has no use for), the client's credentials
  * ({@code Authorization}, {@code X-API-Key}: the gateway authenticates, and the region learns the
- * tenant from {@code X-Meridian-Tenant}) and the gateway's own {@code X-Meridian-Client-*},
- * {@code X-Meridian-Tenant}, {@code X-Meridian-Allowed-Models} and {@code X-Meridian-Max-Tokens}
- * headers, which only the gateway
- * writes. Back to the client: the
- * region's answer without its hop-by-hop headers.
+ * tenant from {@code X-Meridian-Tenant}), the gateway's {@code X-Meridian-Tenant},
+ * {@code X-Meridian-Allowed-Models} and {@code X-Meridian-Max-Tokens}, which only the gateway
+ * writes, and {@code X-Meridian-Client-IP} and {@code X-Meridian-Client-Country}, which are
+ * gateway-only and never reach a region, whoever wrote them. Back to the client: the region's
+ * answer without its hop-by-hop headers.
  *
  * <p>Performance note. This replaces Spring Cloud Gateway's chain of {@code HttpHeadersFilter}s,
  * which copies every header into a case-insensitive map once per filter (about a tenth of the

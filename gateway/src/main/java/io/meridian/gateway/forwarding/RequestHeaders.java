@@ -1,6 +1,5 @@
 package io.meridian.gateway.forwarding;
 
-import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.Tenant;
 import io.meridian.gateway.tenant.TokenReservation;
 import io.meridian.protocol.MeridianHeaders;
@@ -12,8 +11,12 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The headers a region receives: the client's that may cross ({@link RegionHeaders}), then the
- * gateway's own, which replace any the client wrote under those names. Reactor Netty sets Host from
- * the region's URL.
+ * gateway's own, which replace any the client wrote under those names: the protocol version, the
+ * tenant, its allowed models and token cap. Reactor Netty sets Host from the region's URL.
+ *
+ * <p>The client's address and country are not sent: no task server reads them, and the address is
+ * personal data that a region has no use for (least of all one in another residency zone, after a
+ * failover). RegionHeaders still drops a client's own copies.
  */
 final class RequestHeaders {
 
@@ -26,8 +29,6 @@ final class RequestHeaders {
     static void write(RegionRequest request, HttpHeaders headers) {
         ServerWebExchange exchange = request.exchange();
         RegionHeaders.copyRequest(exchange.getRequest(), headers);
-        headers.set(GeoRoutingFilter.CLIENT_IP_HEADER, request.clientIp);
-        headers.set(GeoRoutingFilter.COUNTRY_HEADER, request.country);
         headers.set(MeridianHeaders.PROTOCOL, PROTOCOL_VERSION);
         // Always set, after RegionHeaders dropped the client's copy: the region scopes tasks
         // by it, and a request the tenant filter did not see (no tenants configured) is the

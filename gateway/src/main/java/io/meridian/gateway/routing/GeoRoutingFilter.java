@@ -26,10 +26,10 @@ import reactor.core.publisher.Mono;
  * <p>Leaves the {@link RoutingDecision} in {@link RoutingAttributes#DECISION} for the forwarding filter, which
  * tries its candidates in turn, sends each the request's canonical path (still encoded, as
  * {@link io.meridian.gateway.path.CanonicalPathFilter} left it) and its query as sent, and
- * names the region that served in {@value #REGION_HEADER}. Adds
- * {@value #COUNTRY_HEADER} to the answer. The region receives the
- * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
- * {@value #COUNTRY_HEADER}.
+ * names the region that served in {@value #REGION_HEADER}. Adds {@value #COUNTRY_HEADER} to the
+ * answer. Neither the resolved client address nor the country is sent to the region: no task
+ * server reads them, and the address is personal data that must not cross residency zones on a
+ * failover; a client's own {@value #CLIENT_IP_HEADER} or {@value #COUNTRY_HEADER} is dropped.
  *
  * <p>On its way it applies the body limit ({@link BodyLimit}), keeps requests about a task with the
  * task's region ({@link TaskAffinity}), leaves out drained regions ({@link RegionDrains}), confines
@@ -44,10 +44,10 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     /** Response header naming the region that served. */
     public static final String REGION_HEADER = MeridianHeaders.REGION;
 
-    /** Response header with the client's country (ISO 3166-1 alpha-2) or {@code unknown}. */
+    /** Response header with the client's country (ISO 3166-1 alpha-2) or {@code unknown}; not sent to a region. */
     public static final String COUNTRY_HEADER = MeridianHeaders.CLIENT_COUNTRY;
 
-    /** Request header that tells the region the client address the gateway resolved. */
+    /** The client address the gateway resolved; gateway-only, never sent to a region. */
     public static final String CLIENT_IP_HEADER = MeridianHeaders.CLIENT_IP;
 
     private final ClientIpResolver clientIpResolver;
