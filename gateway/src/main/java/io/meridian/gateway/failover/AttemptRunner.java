@@ -13,9 +13,10 @@ import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.observability.RequestTelemetry;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.routing.BodyTooLargeException;
-import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.routing.RoutingAttributes;
 import io.meridian.gateway.routing.RoutingDecision;
+import io.meridian.protocol.ErrorCodes;
+import io.meridian.protocol.MeridianHeaders;
 import io.meridian.region.Region;
 import io.micrometer.tracing.Span;
 import java.util.LinkedHashSet;
@@ -90,7 +91,7 @@ final class AttemptRunner {
             this.body = request.body();
             this.telemetry = request.telemetry();
             this.idempotent = ResendPolicy.idempotent(request.method().name(),
-                    exchange.getRequest().getHeaders().containsHeader(FailoverForwardingFilter.IDEMPOTENCY_KEY_HEADER));
+                    exchange.getRequest().getHeaders().containsHeader(MeridianHeaders.IDEMPOTENCY_KEY));
         }
 
         Mono<Void> attempt(int index) {
@@ -203,7 +204,7 @@ final class AttemptRunner {
             }
             return relay.relay(exchange, answer, headers -> {
                 // Replaces whatever the region sent under the same names: the gateway's view is the answer.
-                headers.set(GeoRoutingFilter.REGION_HEADER, region.id());
+                headers.set(MeridianHeaders.REGION, region.id());
                 headers.set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(failovers));
                 if (span != null) {
                     headers.set(RequestTelemetry.TRACE_ID_HEADER, span.context().traceId());
@@ -214,17 +215,17 @@ final class AttemptRunner {
         private Mono<Void> regionFailed(Region region, AttemptFailure failure, ResendPolicy.Verdict verdict) {
             String why = verdict == ResendPolicy.Verdict.BODY_STREAMED
                     ? "its body was streamed rather than kept, so it cannot be sent again"
-                    : request.method().name() + " without an " + FailoverForwardingFilter.IDEMPOTENCY_KEY_HEADER
+                    : request.method().name() + " without an " + MeridianHeaders.IDEMPOTENCY_KEY
                             + " header is not safe to repeat";
-            metrics.request(region, "region_failed", 502);
+            metrics.request(region, ErrorCodes.REGION_FAILED, 502);
             exchange.getResponse().getHeaders().set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(passedOver.size()));
-            return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, "region_failed",
+            return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, ErrorCodes.REGION_FAILED,
                     "region '" + region.id() + "' " + failure.description + " after it may have accepted the request; "
                             + "it was not re-sent to another region because " + why, null);
         }
 
         private Mono<Void> noRegionAvailable(String why) {
-            metrics.request(null, "no_region_available", 503);
+            metrics.request(null, ErrorCodes.NO_REGION_AVAILABLE, 503);
             HttpHeaders headers = exchange.getResponse().getHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
             headers.set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(passedOver.size()));
@@ -232,11 +233,11 @@ final class AttemptRunner {
             RoutingDecision decision = RoutingAttributes.decision(exchange);
             if (decision != null && decision.zone() != null) {
                 // Confined requests never leave their zone, so say which zone ran out of regions.
-                return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "no_region_in_zone",
+                return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.NO_REGION_IN_ZONE,
                         "no region of residency zone '" + decision.zone() + "' can take this request now: " + why
                                 + tried + "; it is never served outside its zone", ResidencyPolicy.HEADER);
             }
-            return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "no_region_available",
+            return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.NO_REGION_AVAILABLE,
                     "no region can take this request now: " + why + tried, null);
         }
 

@@ -30,8 +30,9 @@ class FailoverConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RegionGuards regionGuards(RegionCatalog catalog, CircuitBreakerProperties circuit, BulkheadProperties bulkhead) {
-        return new RegionGuards(catalog, circuit, bulkhead, Clock.systemUTC());
+    RegionGuards regionGuards(RegionCatalog catalog, CircuitBreakerProperties circuit, BulkheadProperties bulkhead,
+            Clock clock) {
+        return new RegionGuards(catalog, circuit, bulkhead, clock);
     }
 
     @Bean
@@ -56,7 +57,7 @@ class FailoverConfiguration {
     FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, ProxyProperties proxy,
             CandidateSelector selector, EndpointPicker picker,
             RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
-            EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger) {
+            EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger, Clock clock) {
         // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
         // request never lands on a connection the region is closing ("prematurely closed"). Each
         // endpoint may hold as many connections as its region's bulkhead admits requests: a request
@@ -74,7 +75,6 @@ class FailoverConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
-        Clock clock = Clock.systemUTC();
         AttemptRunner runner = new AttemptRunner(RegionClient.reactor(client, tls, properties.attemptTimeout()),
                 ResponseRelay.streaming(responseDecorators(ledger.getIfAvailable())),
                 new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics, properties.retryAfter().toSeconds());

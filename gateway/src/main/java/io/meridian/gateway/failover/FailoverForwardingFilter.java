@@ -8,6 +8,7 @@ import io.meridian.gateway.forwarding.RegionRequest;
 import io.meridian.gateway.forwarding.RequestBody;
 import io.meridian.gateway.routing.RoutingAttributes;
 import io.meridian.gateway.routing.RoutingDecision;
+import io.meridian.protocol.MeridianHeaders;
 import io.meridian.region.Region;
 import java.net.URI;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
     public static final String FAILOVERS_HEADER = "X-Meridian-Failovers";
 
     /** Request header that makes a non-GET request safe to re-send to another region. */
-    public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+    public static final String IDEMPOTENCY_KEY_HEADER = MeridianHeaders.IDEMPOTENCY_KEY;
 
     private final CandidateSelector selector;
     private final EndpointPicker picker;
@@ -85,7 +86,7 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
         return Mono.defer(() -> {
             budget.requestStarted();
             return RequestBody.of(exchange.getRequest(), maxBufferedBody, bufferUndeclaredBodies)
-                    .flatMap(body -> runner.run(plan, RegionRequest.of(exchange, decision, body)));
+                    .flatMap(body -> runner.run(plan, RegionRequest.of(exchange, body)));
         }).doFinally(signal -> budget.requestFinished());
     }
 

@@ -1,8 +1,7 @@
 package io.meridian.gateway.forwarding;
 
-import io.meridian.gateway.routing.GeoRoutingFilter;
 import io.meridian.gateway.tenant.ApiKeys;
-import io.meridian.gateway.tenant.Tenant;
+import io.meridian.protocol.MeridianHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.util.Iterator;
@@ -21,14 +20,14 @@ import reactor.netty.http.server.HttpServerRequest;
  * {@code Proxy-Authenticate}, {@code Proxy-Authorization}, {@code TE}, {@code Trailer},
  * {@code Transfer-Encoding}, {@code Upgrade}), {@code Host} (the region's own is sent),
  * {@code Content-Length} (the forwarding filter sets it from the body it sends), the forwarding
- * chains {@code Forwarded} and {@code X-Forwarded-*} (written by the client, they vouch for nothing;
- * the region gets the one address the gateway resolved instead), the client's credentials
+ * chains {@code Forwarded} and {@code X-Forwarded-*} (written by the client, they vouch for nothing,
+ * and the client's address is personal data the region has no use for), the client's credentials
  * ({@code Authorization}, {@code X-API-Key}: the gateway authenticates, and the region learns the
- * tenant from {@code X-Meridian-Tenant}) and the gateway's own {@code X-Meridian-Client-*},
- * {@code X-Meridian-Tenant}, {@code X-Meridian-Allowed-Models} and {@code X-Meridian-Max-Tokens}
- * headers, which only the gateway
- * writes. Back to the client: the
- * region's answer without its hop-by-hop headers.
+ * tenant from {@code X-Meridian-Tenant}), the gateway's {@code X-Meridian-Tenant},
+ * {@code X-Meridian-Allowed-Models} and {@code X-Meridian-Max-Tokens}, which only the gateway
+ * writes, and {@code X-Meridian-Client-IP} and {@code X-Meridian-Client-Country}, which are
+ * gateway-only and never reach a region, whoever wrote them. Back to the client: the region's
+ * answer without its hop-by-hop headers.
  *
  * <p>Performance note. This replaces Spring Cloud Gateway's chain of {@code HttpHeadersFilter}s,
  * which copies every header into a case-insensitive map once per filter (about a tenth of the
@@ -51,10 +50,11 @@ final class RegionHeaders {
     private static final AsciiString[] NOT_FORWARDED = {
             HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_LENGTH, AsciiString.cached("forwarded"),
             HttpHeaderNames.AUTHORIZATION, AsciiString.cached(ApiKeys.HEADER.toLowerCase()),
-            AsciiString.cached(GeoRoutingFilter.CLIENT_IP_HEADER.toLowerCase()),
-            AsciiString.cached(GeoRoutingFilter.COUNTRY_HEADER.toLowerCase()),
-            AsciiString.cached(Tenant.HEADER.toLowerCase()), AsciiString.cached(Tenant.MODELS_HEADER.toLowerCase()),
-            AsciiString.cached(Tenant.MAX_TOKENS_HEADER.toLowerCase())};
+            AsciiString.cached(MeridianHeaders.CLIENT_IP.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.CLIENT_COUNTRY.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.TENANT.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.ALLOWED_MODELS.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.MAX_TOKENS.toLowerCase())};
 
     private static final @Nullable Class<?> SERVER_REQUEST = serverRequestClass();
 

@@ -1,36 +1,33 @@
 package io.meridian.gateway.health;
 
 import io.meridian.gateway.tls.RegionClientTls;
+import io.meridian.protocol.ProtocolVersion;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Asks every region endpoint for its readiness on a fixed interval and feeds the answers to the
- * {@link HealthRegistry}.
+ * Asks every region endpoint for its readiness and feeds the answers to the {@link HealthRegistry};
+ * {@link HealthConfiguration} runs a round ({@link #checkAll}) on a fixed interval through the
+ * shared {@link io.meridian.boot.PeriodicLifecycle}.
  *
  * <p>Design note: all checks run on Reactor Netty's event loop through a non-blocking client, so
  * a hundred endpoints cost a hundred small requests per interval and no threads. A check passes on
  * a 2xx answer within the timeout; its body is read (bounded by the codec's in-memory limit) for
  * the optional load report. Rounds do not overlap: the next one starts only after the slowest
- * check of the previous round has answered or timed out ({@code concatMap} over interval ticks,
- * ticks that arrive meanwhile are dropped).
+ * check of the previous round has answered or timed out (ticks that arrive meanwhile are dropped).
  */
-final class ActiveHealthChecker implements SmartLifecycle {
+final class ActiveHealthChecker {
 
     private static final Logger log = LoggerFactory.getLogger(ActiveHealthChecker.class);
 
@@ -41,7 +38,6 @@ final class ActiveHealthChecker implements SmartLifecycle {
     private final RegionClientTls tls;
     private final WebClient client;
     private volatile WebClient secureClient;
-    private volatile @Nullable Disposable schedule;
 
     ActiveHealthChecker(RegionCatalog catalog, HealthRegistry registry, HealthProperties properties) {
         this(catalog, registry, properties, RegionClientTls.none());
@@ -87,7 +83,7 @@ final class ActiveHealthChecker implements SmartLifecycle {
                     boolean wasHealthy = registry.isHealthy(endpoint);
                     if (result.load != null && !RegionProtocol.compatible(result.load.protocol()) && wasHealthy) {
                         log.warn("Region endpoint {} speaks protocol {}.x and this gateway {}: no requests go to it until "
-                                + "their major versions agree", endpoint, result.load.protocol(), RegionProtocol.VERSION);
+                                + "their major versions agree", endpoint, result.load.protocol(), ProtocolVersion.CURRENT);
                     }
                     registry.recordCheck(endpoint, result.up, result.load);
                     boolean healthy = registry.isHealthy(endpoint);
@@ -96,32 +92,6 @@ final class ActiveHealthChecker implements SmartLifecycle {
                     }
                 })
                 .then();
-    }
-
-    @Override
-    public void start() {
-        Duration interval = properties.interval();
-        if (!properties.enabled() || interval.isZero()) {
-            return;
-        }
-        schedule = Flux.interval(interval, interval, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> checkAll(), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = schedule;
-        if (running != null) {
-            running.dispose();
-            schedule = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return schedule != null;
     }
 
     private record Result(boolean up, @Nullable LoadReport load) {

@@ -1,25 +1,18 @@
 package io.meridian.gateway.health;
 
-import io.meridian.protocol.MeridianHeaders;
 import io.meridian.protocol.ProtocolVersion;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's use of the protocol version ({@link ProtocolVersion}, whose rule both sides share).
  *
- * <p>The gateway names its version in {@value #HEADER} on every request it forwards; a task server
- * of another major version refuses such a request with {@code 400 incompatible_protocol}, and the
- * gateway's health checks, which read the region's {@code protocolVersion} from its readiness,
+ * <p>The gateway names its version in {@link io.meridian.protocol.MeridianHeaders#PROTOCOL} on every
+ * request it forwards; a task server of another major version refuses such a request with
+ * {@code 400 incompatible_protocol}, and the gateway's health checks, which read the region's {@code protocolVersion} from its readiness,
  * stop routing to it first: a region that cannot understand the gateway is unusable, however
  * healthy it is. Minor versions only add, so they never make two nodes incompatible.
  */
 public final class RegionProtocol {
-
-    /** The request header that carries the version: {@link MeridianHeaders#PROTOCOL}. */
-    public static final String HEADER = MeridianHeaders.PROTOCOL;
-
-    /** The version this gateway speaks, {@code <major>.<minor>}, as sent. */
-    public static final String VERSION = ProtocolVersion.CURRENT.toString();
 
     private RegionProtocol() {
     }

@@ -1,6 +1,7 @@
 package io.meridian.gateway.routing;
 
 import io.meridian.gateway.error.ErrorResponses;
+import io.meridian.protocol.ErrorCodes;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -36,7 +37,7 @@ final class BodyLimit {
     /** The answer to a request whose declared body is over the limit. */
     Mono<Void> refuse(ServerWebExchange exchange) {
         long length = exchange.getRequest().getHeaders().getContentLength();
-        return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, "payload_too_large",
+        return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE,
                 "request body of " + length + " bytes exceeds the limit of " + maxBytes + " bytes", "body");
     }
 

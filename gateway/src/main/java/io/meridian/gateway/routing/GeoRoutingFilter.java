@@ -6,6 +6,8 @@ import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.residency.NoRegionInZoneException;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.gateway.tenant.Tenant;
+import io.meridian.protocol.ErrorCodes;
+import io.meridian.protocol.MeridianHeaders;
 import io.meridian.region.RankedRegion;
 import java.util.List;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
@@ -24,10 +26,10 @@ import reactor.core.publisher.Mono;
  * <p>Leaves the {@link RoutingDecision} in {@link RoutingAttributes#DECISION} for the forwarding filter, which
  * tries its candidates in turn, sends each the request's canonical path (still encoded, as
  * {@link io.meridian.gateway.path.CanonicalPathFilter} left it) and its query as sent, and
- * names the region that served in {@value #REGION_HEADER}. Adds
- * {@value #COUNTRY_HEADER} to the answer. The region receives the
- * resolved client address in {@value #CLIENT_IP_HEADER} and the client's country in
- * {@value #COUNTRY_HEADER}.
+ * names the region that served in {@value #REGION_HEADER}. Adds {@value #COUNTRY_HEADER} to the
+ * answer. Neither the resolved client address nor the country is sent to the region: no task
+ * server reads them, and the address is personal data that must not cross residency zones on a
+ * failover; a client's own {@value #CLIENT_IP_HEADER} or {@value #COUNTRY_HEADER} is dropped.
  *
  * <p>On its way it applies the body limit ({@link BodyLimit}), keeps requests about a task with the
  * task's region ({@link TaskAffinity}), leaves out drained regions ({@link RegionDrains}), confines
@@ -40,13 +42,13 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
     public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
 
     /** Response header naming the region that served. */
-    public static final String REGION_HEADER = "X-Meridian-Region";
+    public static final String REGION_HEADER = MeridianHeaders.REGION;
 
-    /** Response header with the client's country (ISO 3166-1 alpha-2) or {@code unknown}. */
-    public static final String COUNTRY_HEADER = "X-Meridian-Client-Country";
+    /** Response header with the client's country (ISO 3166-1 alpha-2) or {@code unknown}; not sent to a region. */
+    public static final String COUNTRY_HEADER = MeridianHeaders.CLIENT_COUNTRY;
 
-    /** Request header that tells the region the client address the gateway resolved. */
-    public static final String CLIENT_IP_HEADER = "X-Meridian-Client-IP";
+    /** The client address the gateway resolved; gateway-only, never sent to a region. */
+    public static final String CLIENT_IP_HEADER = MeridianHeaders.CLIENT_IP;
 
     private final ClientIpResolver clientIpResolver;
     private final ResidencyPolicy residency;
@@ -75,11 +77,11 @@ public final class GeoRoutingFilter implements GatewayFilter, Ordered {
         }
         TaskAffinity.Target task = taskAffinity.target(request.getMethod(), request.getPath().pathWithinApplication().value());
         if (task instanceof TaskAffinity.MalformedId malformed) {
-            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, "invalid_task_id", "task id '" + malformed.id()
+            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_TASK_ID, "task id '" + malformed.id()
                     + "' is not of the form <region>.<id>, e.g. eu-central.01JD3X9K2M (6 to 64 of A-Z a-z 0-9 _ -)", "id");
         }
         if (task instanceof TaskAffinity.UnknownRegion unknown) {
-            return ErrorResponses.write(exchange, HttpStatus.NOT_FOUND, "unknown_region", "task id '" + unknown.id()
+            return ErrorResponses.write(exchange, HttpStatus.NOT_FOUND, ErrorCodes.UNKNOWN_REGION, "task id '" + unknown.id()
                     + "' names region '" + unknown.regionId() + "', which this gateway does not serve", "id");
         }
         ClientIp client = clientIpResolver.resolve(exchange);

@@ -1,5 +1,6 @@
 package io.meridian.gateway.routing;
 
+import io.meridian.protocol.TaskId;
 import io.meridian.region.RankedRegion;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
@@ -18,16 +19,13 @@ import org.springframework.http.HttpMethod;
  * find a task, wherever its client has moved since creating it. {@code GET} and {@code DELETE
  * /v1/tasks/{id}} and {@code GET /v1/tasks/{id}/events} have a single candidate region; failover
  * may move between that region's replicas but never to another region, which could only answer
- * "no such task". The id is checked strictly (the opaque part is 6 to 64 of
- * {@code [A-Za-z0-9_-]}): it reaches a region's URL, so nothing that needs escaping gets through.
+ * "no such task". The id is checked strictly, by the protocol's {@link TaskId} rule (a region id,
+ * a dot, a token of 6 to 64 of {@code [A-Za-z0-9_-]}): it reaches a region's URL, so nothing that
+ * needs escaping gets through.
  */
 final class TaskAffinity {
 
-    /** The opaque part of a task id. */
-    static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_-]{6,64}");
-
     private static final Pattern TASK_PATH = Pattern.compile("/v1/tasks/([^/]+)(/events)?/?");
-    private static final Pattern REGION_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     private final RegionCatalog catalog;
 
@@ -71,15 +69,11 @@ final class TaskAffinity {
             return new AnyRegion();
         }
         String id = path.group(1);
-        int dot = id.indexOf('.');
-        if (dot < 1) {
+        Optional<TaskId> taskId = TaskId.tryParse(id);
+        if (taskId.isEmpty()) {
             return new MalformedId(id);
         }
-        String regionId = id.substring(0, dot);
-        String opaque = id.substring(dot + 1);
-        if (!REGION_ID.matcher(regionId).matches() || !OPAQUE.matcher(opaque).matches()) {
-            return new MalformedId(id);
-        }
+        String regionId = taskId.get().region();
         Optional<Region> region = catalog.find(regionId);
         return region.<Target>map(TaskRegion::new).orElseGet(() -> new UnknownRegion(id, regionId));
     }

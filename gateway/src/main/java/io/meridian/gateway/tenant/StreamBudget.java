@@ -1,5 +1,7 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.protocol.ErrorBody;
+import io.meridian.protocol.ErrorCodes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -157,9 +159,11 @@ public final class StreamBudget {
         return count;
     }
 
+    /** The SSE {@code error} event that ends a cut-off stream, its data the protocol's error body. */
     private static String error(Allowance allowance) {
-        return "event: error\ndata: {\"error\":\"limit_exceeded\",\"message\":\"the answer was cut off: it would have taken "
-                + "this API key past its " + allowance.limit().replace('_', ' ') + "; it resets at " + allowance.resetsAt()
-                + "\",\"field\":\"" + allowance.limit() + "\",\"status\":429}\n\n";
+        ErrorBody body = new ErrorBody(ErrorCodes.LIMIT_EXCEEDED, "the answer was cut off: it would have taken "
+                + "this API key past its " + allowance.limit().replace('_', ' ') + "; it resets at " + allowance.resetsAt(),
+                allowance.limit(), 429);
+        return "event: error\ndata: " + body.toJson() + "\n\n";
     }
 }

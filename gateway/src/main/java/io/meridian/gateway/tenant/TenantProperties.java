@@ -1,5 +1,6 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.protocol.TenantId;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -69,7 +70,7 @@ public record TenantProperties(
      * @param models      the models it may use; empty: any
      */
     public record TenantSpec(
-            @NotNull @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,62}", message = "must be 1 to 63 of a-z, 0-9 and -") String id,
+            @NotNull @Pattern(regexp = TenantId.PATTERN, message = "must be 1 to 63 of a-z, 0-9 and -") String id,
             @DefaultValue @NotNull List<@Pattern(regexp = "[0-9a-f]{64}", message = "must be a SHA-256 in lowercase hex") String> keysSha256,
             @DefaultValue @NotNull List<@Pattern(regexp = "[0-9a-f]{64}", message = "must be a SHA-256 in lowercase hex") String> revokedKeysSha256,
             @DefaultValue @NotNull @Valid Limits limits,

@@ -1,5 +1,7 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.protocol.MeridianHeaders;
+import io.meridian.protocol.UsageReport;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -41,9 +43,9 @@ public final class TokenMetering {
         }
         TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
         String once = TokenUsageReport.taskKey(exchange.getRequest().getPath().value());
-        String reported = answerHeader.apply(TokenUsageReport.HEADER);
+        String reported = answerHeader.apply(MeridianHeaders.USAGE);
         if (reported != null) {
-            long total = TokenUsageReport.total(reported);
+            long total = UsageReport.parse(reported).map(UsageReport::total).orElse(0L);
             if (once != null) {
                 ledger.recordOnce(tenant.id(), once, total);
             } else if (reservation != null) {
