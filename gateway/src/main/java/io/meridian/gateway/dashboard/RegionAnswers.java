@@ -16,10 +16,12 @@ final class RegionAnswers {
      * The body of {@code GET /v1/queues}.
      *
      * @param region the region that answered
-     * @param queues its queues
+     * @param queues its queues; their {@code rates} are not read (the dashboard draws its own from
+     *               the history, and a region's partial rates must not make it look unreachable)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Queues(@Nullable String region, @Nullable List<QueueSnapshot> queues) {
+    record Queues(@Nullable String region,
+            @JsonIgnoreProperties(value = "rates", ignoreUnknown = true) @Nullable List<QueueSnapshot> queues) {
     }
 
     /**
