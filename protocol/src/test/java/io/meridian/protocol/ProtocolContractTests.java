@@ -18,6 +18,7 @@ import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The contract between the gateway and the task servers: each type written by one side is read
@@ -297,5 +298,56 @@ class ProtocolContractTests {
         assertThat(ReadinessDetails.fromMap(read)).isEqualTo(
                 new ReadinessDetails(null, null, null, null, new ProtocolVersion(2, 0), null, 64, null));
         assertThat(ReadinessDetails.fromMap(Map.of(ReadinessDetails.PROTOCOL_VERSION, "two")).protocolMajor()).isEmpty();
+    }
+
+    // Queue snapshot and failed-task view: written by a task server's mapper, read by the gateway's
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    @Test
+    void aQueueSnapshotRoundTripsThroughJsonUnderItsMemberNames() {
+        QueueSnapshot snapshot = new QueueSnapshot("simple", "qwen3", 7, 100, 2, new QueueSnapshot.Workers(2, 1, 8),
+                40, 3, 5, 1, 2, new QueueSnapshot.Rates(1.5, 0.25, 0.5, 0), true);
+
+        String json = MAPPER.writeValueAsString(snapshot);
+
+        assertThat(MAPPER.readTree(json).propertyNames()).containsExactlyInAnyOrder("name", "model", "depth",
+                "maxDepth", "inFlight", "workers", "completed", "failed", "retried", "deadLettered", "cancelled",
+                "rates", "paused");
+        assertThat(MAPPER.readValue(json, QueueSnapshot.class)).isEqualTo(snapshot);
+    }
+
+    @Test
+    void aQueueSnapshotFromATaskServerWithoutRatesOrPausedStillReads() {
+        String json = "{\"name\":\"simple\",\"model\":\"qwen3\",\"depth\":1,\"maxDepth\":10,\"inFlight\":0,"
+                + "\"workers\":{\"current\":1,\"min\":1,\"max\":2},\"completed\":0,\"failed\":0,\"retried\":0,"
+                + "\"deadLettered\":0,\"cancelled\":0}";
+
+        QueueSnapshot snapshot = MAPPER.readValue(json, QueueSnapshot.class);
+
+        assertThat(snapshot.rates()).isNull();
+        assertThat(snapshot.paused()).isNull();
+        assertThat(snapshot.workers()).isEqualTo(new QueueSnapshot.Workers(1, 1, 2));
+    }
+
+    @Test
+    void aFailedTaskRoundTripsThroughJsonUnderItsMemberNames() {
+        FailedTask task = new FailedTask("eu-1.0123456789abcdef", "acme", "simple", "dead_lettered", 3,
+                new FailedTask.Error("model_timeout", "the model did not answer in time"),
+                Instant.parse("2026-01-02T03:04:05.678Z"));
+
+        String json = MAPPER.writeValueAsString(task);
+
+        assertThat(MAPPER.readTree(json).propertyNames()).containsExactlyInAnyOrder("id", "tenant", "queue", "status",
+                "attempts", "error", "finishedAt");
+        assertThat(MAPPER.readTree(json).get("error").propertyNames()).containsExactlyInAnyOrder("error", "message");
+        assertThat(MAPPER.readValue(json, FailedTask.class)).isEqualTo(task);
+    }
+
+    @Test
+    void aFailedTaskWithoutErrorOrEndRoundTrips() {
+        FailedTask task = new FailedTask("eu-1.0123456789abcdef", null, "simple", "failed", 1, null, null);
+
+        assertThat(MAPPER.readValue(MAPPER.writeValueAsString(task), FailedTask.class)).isEqualTo(task);
     }
 }

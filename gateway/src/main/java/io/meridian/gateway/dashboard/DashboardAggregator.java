@@ -7,6 +7,7 @@ import io.meridian.gateway.routing.CountryTraffic;
 import io.meridian.gateway.routing.RegionDrains;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.geoip.CountryReferencePoints;
+import io.meridian.protocol.QueueSnapshot;
 import io.meridian.region.GeoPoint;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
@@ -24,10 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.codec.json.JacksonJsonDecoder;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Polls every region's {@code GET /v1/queues} and assembles the dashboard's {@link DashboardState}.
@@ -87,7 +91,13 @@ public final class DashboardAggregator {
                 .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.timeout().toMillis())
                 .responseTimeout(properties.timeout());
         // https regions are polled with the gateway's client certificate, like its requests.
-        this.client = WebClient.builder().clientConnector(tls.connector(http)).build();
+        // Members a region sends that the protocol's records do not name are skipped, so a newer
+        // task server still reads.
+        JacksonJsonDecoder lenient = new JacksonJsonDecoder(
+                JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+        this.client = WebClient.builder().clientConnector(tls.connector(http))
+                .codecs(codecs -> codecs.defaultCodecs().jacksonJsonDecoder(lenient))
+                .build();
         for (Region region : catalog.regions()) {
             polled.put(region.id(), new Polled(region.id()));
         }
@@ -113,9 +123,9 @@ public final class DashboardAggregator {
         return Flux.fromIterable(catalog.regions())
                 .flatMap(region -> pollFailures(region, authorization))
                 .then(Mono.fromCallable(() -> {
-                    List<FailedTask> failures = new ArrayList<>();
+                    List<RegionFailure> failures = new ArrayList<>();
                     polled.values().forEach(target -> failures.addAll(target.failures));
-                    failures.sort(Comparator.comparing(FailedTask::finishedAt,
+                    failures.sort(Comparator.comparing((RegionFailure failure) -> failure.task().finishedAt(),
                             Comparator.nullsLast(Comparator.reverseOrder())));
                     return state.withFailures(List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))));
                 }));
@@ -134,7 +144,7 @@ public final class DashboardAggregator {
         URI url = URI.create(endpointFor(region) + "/v1/queues");
         return client.get().uri(url)
                 .retrieve()
-                .bodyToMono(QueueSample.Answer.class)
+                .bodyToMono(RegionAnswers.Queues.class)
                 .timeout(properties.timeout())
                 .handle((answer, sink) -> {
                     if (answer.queues() == null) {
@@ -144,7 +154,7 @@ public final class DashboardAggregator {
                         sink.next(answer);
                     }
                 })
-                .cast(QueueSample.Answer.class)
+                .cast(RegionAnswers.Queues.class)
                 .doOnNext(answer -> target.answered(answer.queues(), clock.millis(), properties.samples()))
                 .onErrorResume(failure -> {
                     target.failed(describe(failure), clock.millis());
@@ -164,10 +174,10 @@ public final class DashboardAggregator {
         return client.get().uri(url)
                 .header(HttpHeaders.AUTHORIZATION, authorization)
                 .retrieve()
-                .bodyToMono(FailedTask.Answer.class)
+                .bodyToMono(RegionAnswers.Failures.class)
                 .timeout(properties.timeout())
                 .doOnNext(answer -> target.failures = answer.tasks() == null ? List.of()
-                        : answer.tasks().stream().map(task -> task.in(region.id())).toList())
+                        : answer.tasks().stream().map(task -> new RegionFailure(region.id(), task)).toList())
                 .onErrorResume(failure -> Mono.empty())
                 .then();
     }
@@ -208,7 +218,7 @@ public final class DashboardAggregator {
         double rate = target.requestRate(requests, now);
         List<DashboardState.QueueState> queues = new ArrayList<>();
         boolean backlogged = false;
-        for (QueueSample sample : target.queues) {
+        for (QueueSnapshot sample : target.queues) {
             QueueHistory history = target.histories.get(sample.name());
             queues.add(new DashboardState.QueueState(sample, history == null
                     ? new QueueHistory(1).series() : history.series()));
@@ -251,8 +261,8 @@ public final class DashboardAggregator {
     private static final class Polled {
         final String region;
         final Map<String, QueueHistory> histories = new ConcurrentHashMap<>();
-        volatile List<QueueSample> queues = List.of();
-        volatile List<FailedTask> failures = List.of();
+        volatile List<QueueSnapshot> queues = List.of();
+        volatile List<RegionFailure> failures = List.of();
         volatile @Nullable Long unreachableSince;
         volatile @Nullable String error;
         private double lastRequests = Double.NaN;
@@ -263,8 +273,8 @@ public final class DashboardAggregator {
             this.region = region;
         }
 
-        void answered(List<QueueSample> answer, long now, int samples) {
-            for (QueueSample sample : answer) {
+        void answered(List<QueueSnapshot> answer, long now, int samples) {
+            for (QueueSnapshot sample : answer) {
                 histories.computeIfAbsent(sample.name(), name -> new QueueHistory(samples)).add(now, sample);
             }
             queues = List.copyOf(answer);

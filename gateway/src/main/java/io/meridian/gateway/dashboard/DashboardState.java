@@ -1,5 +1,7 @@
 package io.meridian.gateway.dashboard;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.meridian.protocol.QueueSnapshot;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *                       empty unless asked with the admin token
  */
 public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries,
-        List<FailedTask> failures) {
+        List<RegionFailure> failures) {
 
     /** Before the first poll. */
     static DashboardState empty(long pollMillis) {
@@ -27,7 +29,7 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
     }
 
     /** The same state listing these failed tasks. */
-    DashboardState withFailures(List<FailedTask> failed) {
+    DashboardState withFailures(List<RegionFailure> failed) {
         return new DashboardState(at, pollMillis, regions, countries, failed);
     }
 
@@ -68,10 +70,10 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
     /**
      * One queue, its latest sample and its history.
      *
-     * @param sample  the latest values
+     * @param sample  the latest values (the page draws its own rates from the history)
      * @param history the last minutes, oldest first
      */
-    public record QueueState(QueueSample sample, QueueHistory.Series history) {
+    public record QueueState(@JsonIgnoreProperties("rates") QueueSnapshot sample, QueueHistory.Series history) {
     }
 
     /**

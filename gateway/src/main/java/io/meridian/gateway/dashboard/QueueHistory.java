@@ -1,5 +1,6 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.protocol.QueueSnapshot;
 import java.util.Arrays;
 
 /**
@@ -31,7 +32,7 @@ final class QueueHistory {
         this.failed = new long[capacity];
     }
 
-    synchronized void add(long epochMillis, QueueSample sample) {
+    synchronized void add(long epochMillis, QueueSnapshot sample) {
         at[next] = epochMillis;
         depth[next] = sample.depth();
         inFlight[next] = sample.inFlight();

@@ -1,11 +1,7 @@
 package io.meridian.gateway.error;
 
-import io.meridian.gateway.client.InvalidClientAddressException;
-import io.meridian.gateway.residency.NoRegionInZoneException;
-import io.meridian.gateway.residency.ResidencyPolicy;
-import io.meridian.gateway.residency.ResidencyViolationException;
-import io.meridian.gateway.routing.BodyTooLargeException;
 import io.meridian.protocol.ErrorCodes;
+import io.meridian.protocol.MeridianException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +24,9 @@ import reactor.core.publisher.Mono;
  * Every error the gateway itself reports, as JSON. Runs before Spring Boot's default handler,
  * which would render HTML or a body with framework internals.
  *
- * <p>Client mistakes are 4xx with a message that names what was wrong; failures to reach a
+ * <p>A feature's refusal is a {@link MeridianException}, which carries its own status, code, field
+ * and {@code Retry-After}; this handler maps that one type and knows no feature's exceptions.
+ * Client mistakes are 4xx with a message that names what was wrong; failures to reach a
  * region are 502/504; anything unexpected is a 500 whose body says nothing of the internals
  * (the stack trace goes to the log, once).
  */
@@ -47,22 +45,15 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
                     exchange.getRequest().getPath(), ex.toString());
             return Mono.empty();
         }
-        if (ex instanceof InvalidClientAddressException invalid) {
-            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_HEADER, invalid.getMessage(),
-                    invalid.header());
-        }
-        if (ex instanceof ResidencyViolationException residency) {
-            return ErrorResponses.write(exchange, HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_RESIDENCY, residency.getMessage(),
-                    ResidencyPolicy.HEADER);
-        }
-        if (ex instanceof NoRegionInZoneException noRegion) {
-            exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "5");
-            return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.NO_REGION_IN_ZONE,
-                    noRegion.getMessage(), ResidencyPolicy.HEADER);
-        }
-        if (findCause(ex, BodyTooLargeException.class) instanceof BodyTooLargeException tooLarge) {
-            return ErrorResponses.write(exchange, HttpStatus.CONTENT_TOO_LARGE, ErrorCodes.PAYLOAD_TOO_LARGE,
-                    tooLarge.getMessage(), "body");
+        if (findCause(ex, MeridianException.class) instanceof MeridianException meridian) {
+            // A feature's own refusal (residency, client address, body size...): it names its
+            // status, code, field and, where the client should come back later, its Retry-After.
+            String retryAfter = meridian.retryAfterHeader();
+            if (retryAfter != null) {
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
+            }
+            return ErrorResponses.write(exchange, HttpStatusCode.valueOf(meridian.status()), meridian.code(),
+                    meridian.body().message(), meridian.field());
         }
         if (findCause(ex, ReadTimeoutException.class) != null) {
             // The client's body stopped arriving (meridian.server.body-read-timeout): its fault, not

@@ -2,12 +2,13 @@ package io.meridian.gateway.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.protocol.QueueSnapshot;
 import org.junit.jupiter.api.Test;
 
 class QueueHistoryTests {
 
-    static QueueSample sample(int depth, long completed) {
-        return new QueueSample("simple", "qwen3", depth, 100, 1, new QueueSample.Workers(2, 2, 8), completed, 0, 0, 0, 0, false);
+    static QueueSnapshot sample(int depth, long completed) {
+        return new QueueSnapshot("simple", "qwen3", depth, 100, 1, new QueueSnapshot.Workers(2, 2, 8), completed, 0, 0, 0, 0, null, false);
     }
 
     @Test

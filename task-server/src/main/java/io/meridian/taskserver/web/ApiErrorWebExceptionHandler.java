@@ -2,9 +2,9 @@ package io.meridian.taskserver.web;
 
 import io.lettuce.core.RedisException;
 import io.meridian.protocol.ErrorCodes;
+import io.meridian.protocol.MeridianException;
 import io.meridian.taskserver.llm.ModelFailureException;
 import io.meridian.taskserver.llm.ModelTimeoutException;
-import io.meridian.taskserver.load.OverloadedException;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -69,11 +69,11 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
         if (failure instanceof ErrorResponse errorResponse) {
             headers.addAll(errorResponse.getHeaders()); // Allow on 405, Accept on 415
         }
-        if (failure instanceof OverloadedException || error.error().equals(ApiError.QUEUE_UNAVAILABLE)) {
+        if (error.error().equals(ApiError.QUEUE_UNAVAILABLE)) {
             headers.set(HttpHeaders.RETRY_AFTER, "1");
         }
-        if (failure instanceof ApiException api && api.retryAfter() != null) {
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, api.retryAfter().toSeconds())));
+        if (failure instanceof MeridianException meridian && meridian.retryAfterHeader() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER, meridian.retryAfterHeader());
         }
         headers.setContentType(MediaType.APPLICATION_JSON);
         byte[] body = error.body().toJson().getBytes(StandardCharsets.UTF_8);
@@ -82,14 +82,9 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
     }
 
     ApiError toApiError(ServerHttpRequest request, Throwable failure) {
-        if (failure instanceof InvalidRequestException invalid) {
-            return new ApiError(invalid.code(), invalid.getMessage(), invalid.field(), 400);
-        }
-        if (failure instanceof ApiException api) {
-            return new ApiError(api.code(), messageOf(api), api.field(), api.status());
-        }
-        if (failure instanceof OverloadedException overloaded) {
-            return new ApiError(ApiError.OVERLOADED, overloaded.getMessage(), null, 503);
+        if (failure instanceof MeridianException meridian) {
+            // A feature's own refusal (invalid request, task not found, queue full, overloaded...).
+            return new ApiError(meridian.code(), messageOf(meridian), meridian.field(), meridian.status());
         }
         if (causeOf(failure, RedisException.class) != null) {
             // Lettuce reconnects by itself; the client should come back in a moment with the same key.

@@ -1,22 +1,16 @@
 package io.meridian.taskserver.web;
 
+import io.meridian.protocol.MeridianException;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A failure that carries its own {@link ApiError} answer: code, status, field and, for load
  * shedding, how long the client should wait before retrying ({@code Retry-After}). Features throw
- * subclasses of it, so that the error handler need not know each of them.
+ * subclasses of it, so that the error handler need not know each of them. It is the task server's
+ * name for the protocol's {@link MeridianException}, with the argument order its callers use.
  */
-public class ApiException extends RuntimeException {
-
-    private final String code;
-
-    private final int status;
-
-    private final @Nullable String field;
-
-    private final @Nullable Duration retryAfter;
+public class ApiException extends MeridianException {
 
     /**
      * Creates the exception.
@@ -30,46 +24,6 @@ public class ApiException extends RuntimeException {
      */
     public ApiException(String code, int status, String message, @Nullable String field,
             @Nullable Duration retryAfter) {
-        super(message, null, false, false);
-        this.code = code;
-        this.status = status;
-        this.field = field;
-        this.retryAfter = retryAfter;
-    }
-
-    /**
-     * The machine-readable code.
-     *
-     * @return the {@link ApiError#error()} to answer with
-     */
-    public String code() {
-        return code;
-    }
-
-    /**
-     * The HTTP status.
-     *
-     * @return the status to answer with
-     */
-    public int status() {
-        return status;
-    }
-
-    /**
-     * The request field or header at fault.
-     *
-     * @return its name, or {@code null}
-     */
-    public @Nullable String field() {
-        return field;
-    }
-
-    /**
-     * How long the client should wait.
-     *
-     * @return the {@code Retry-After} delay, or {@code null}
-     */
-    public @Nullable Duration retryAfter() {
-        return retryAfter;
+        super(status, code, message, field, retryAfter);
     }
 }

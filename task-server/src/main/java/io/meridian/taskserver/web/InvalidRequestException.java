@@ -6,11 +6,7 @@ import org.jspecify.annotations.Nullable;
  * A client sent a request that cannot be served as it is; answered with 400 and an {@link ApiError}
  * carrying this exception's code, message and field.
  */
-public class InvalidRequestException extends RuntimeException {
-
-    private final String code;
-
-    private final @Nullable String field;
+public class InvalidRequestException extends ApiException {
 
     /**
      * Creates the exception.
@@ -20,26 +16,6 @@ public class InvalidRequestException extends RuntimeException {
      * @param field   the request field at fault, or {@code null}
      */
     public InvalidRequestException(String code, String message, @Nullable String field) {
-        super(message);
-        this.code = code;
-        this.field = field;
-    }
-
-    /**
-     * The machine-readable code.
-     *
-     * @return the {@link ApiError#error()} to answer with
-     */
-    public String code() {
-        return code;
-    }
-
-    /**
-     * The request field at fault.
-     *
-     * @return the field name, or {@code null} when the fault is not in one field
-     */
-    public @Nullable String field() {
-        return field;
+        super(code, 400, message, field, null);
     }
 }

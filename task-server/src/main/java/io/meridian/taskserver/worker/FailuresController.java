@@ -1,5 +1,6 @@
 package io.meridian.taskserver.worker;
 
+import io.meridian.protocol.FailedTask;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.admin.AdminToken;
 import io.meridian.taskserver.queue.ReactiveTaskQueue;
@@ -9,7 +10,6 @@ import io.meridian.taskserver.task.TaskError;
 import io.meridian.taskserver.task.TaskScope;
 import io.meridian.taskserver.task.TaskStatus;
 import io.meridian.taskserver.web.ApiException;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +58,7 @@ class FailuresController {
                 recent.stream()
                         .filter(task -> states.contains(task.status()) && scope.sees(task))
                         .limit(max)
-                        .map(FailedTask::of)
+                        .map(FailuresController::failedTask)
                         .toList()));
     }
 
@@ -100,23 +100,11 @@ class FailuresController {
     record FailuresView(String region, List<FailedTask> tasks) {
     }
 
-    /**
-     * One failed task.
-     *
-     * @param id         its id
-     * @param tenant     the tenant that submitted it
-     * @param queue      its queue
-     * @param status     {@code failed} or {@code dead_lettered}
-     * @param attempts   attempts made
-     * @param error      why its last attempt failed
-     * @param finishedAt when it ended
-     */
-    record FailedTask(String id, String tenant, String queue, String status, int attempts, @Nullable TaskError error,
-            @Nullable Instant finishedAt) {
-
-        static FailedTask of(Task task) {
-            return new FailedTask(task.id().toString(), task.tenant(), task.queue(), task.status().name().toLowerCase(Locale.ROOT),
-                    task.attempts(), task.lastError(), task.finishedAt());
-        }
+    /** One failed task, as the protocol's {@link FailedTask}. */
+    static FailedTask failedTask(Task task) {
+        TaskError error = task.lastError();
+        return new FailedTask(task.id().toString(), task.tenant(), task.queue(),
+                task.status().name().toLowerCase(Locale.ROOT), task.attempts(),
+                error == null ? null : new FailedTask.Error(error.error(), error.message()), task.finishedAt());
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.worker;
 
+import io.meridian.protocol.QueueSnapshot;
 import io.meridian.taskserver.admin.AdminToken;
 import io.meridian.taskserver.queue.ReactiveTaskQueue;
 import io.meridian.taskserver.web.ApiException;
@@ -111,12 +112,12 @@ class QueueAdminController {
      * @param paused  whether it takes no new tasks
      * @param workers its size and bounds
      */
-    record QueueControl(String queue, boolean paused, QueuesController.Workers workers) {
+    record QueueControl(String queue, boolean paused, QueueSnapshot.Workers workers) {
 
         static QueueControl of(WorkerPool pool) {
             PoolStats stats = pool.stats();
             return new QueueControl(pool.name(), stats.paused(),
-                    new QueuesController.Workers(stats.currentWorkers(), stats.minWorkers(), stats.maxWorkers()));
+                    new QueueSnapshot.Workers(stats.currentWorkers(), stats.minWorkers(), stats.maxWorkers()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.worker;
 
+import io.meridian.protocol.QueueSnapshot;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.queue.Replica;
 import io.meridian.taskserver.queue.ReactiveTaskQueue;
@@ -31,7 +32,7 @@ class QueuesController {
     @GetMapping(path = "/v1/queues", produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<QueuesView> queues() {
         // The pools' figures read the queue.
-        return queue.call(() -> new QueuesView(region, pools.stats().stream().map(QueueView::of).toList()));
+        return queue.call(() -> new QueuesView(region, pools.stats().stream().map(QueuesController::snapshot).toList()));
     }
 
     /**
@@ -60,46 +61,18 @@ class QueuesController {
      * @param region this server's region
      * @param queues one entry per queue
      */
-    record QueuesView(String region, List<QueueView> queues) {
+    record QueuesView(String region, List<QueueSnapshot> queues) {
     }
 
-    /**
-     * One queue.
-     *
-     * @param name         the queue's name
-     * @param model        its default model
-     * @param depth        tasks waiting, retries included
-     * @param maxDepth     its bound
-     * @param inFlight     tasks running
-     * @param workers      its pool's size
-     * @param completed    tasks that succeeded
-     * @param failed       tasks that failed without retry
-     * @param retried      attempts that failed and were queued again
-     * @param deadLettered tasks whose every attempt failed
-     * @param cancelled    tasks cancelled by clients
-     * @param rates        outcomes per second over the last minute
-     * @param paused       whether this replica's pool takes no new tasks (an operator paused it)
-     */
-    record QueueView(String name, String model, int depth, int maxDepth, int inFlight, Workers workers,
-            long completed, long failed, long retried, long deadLettered, long cancelled, QueueRates.Rates rates,
-            boolean paused) {
-
-        static QueueView of(PoolStats pool) {
-            return new QueueView(pool.settings().name(), pool.settings().model(), pool.queue().depth(),
-                    pool.settings().maxDepth(), pool.queue().running(),
-                    new Workers(pool.currentWorkers(), pool.minWorkers(), pool.maxWorkers()),
-                    pool.queue().completed(), pool.queue().failed(), pool.queue().retried(),
-                    pool.queue().deadLettered(), pool.queue().cancelled(), pool.rates(), pool.paused());
-        }
-    }
-
-    /**
-     * A pool's size.
-     *
-     * @param current workers now
-     * @param min     fewest
-     * @param max     most
-     */
-    record Workers(int current, int min, int max) {
+    /** One queue, as the protocol's {@link QueueSnapshot}. */
+    static QueueSnapshot snapshot(PoolStats pool) {
+        QueueRates.Rates rates = pool.rates();
+        return new QueueSnapshot(pool.settings().name(), pool.settings().model(), pool.queue().depth(),
+                pool.settings().maxDepth(), pool.queue().running(),
+                new QueueSnapshot.Workers(pool.currentWorkers(), pool.minWorkers(), pool.maxWorkers()),
+                pool.queue().completed(), pool.queue().failed(), pool.queue().retried(),
+                pool.queue().deadLettered(), pool.queue().cancelled(),
+                new QueueSnapshot.Rates(rates.completed(), rates.failed(), rates.retried(), rates.deadLettered()),
+                pool.paused());
     }
 }
