@@ -23,7 +23,7 @@ class RateLimitConfiguration {
             return local;
         }
         return new RedisRateLimiter(redis.url(), properties.requestsPerSecond(), properties.burst(),
-                Duration.ofMillis(250), local, clock);
+                redis.timeout(), local, clock);
     }
 
     @Bean

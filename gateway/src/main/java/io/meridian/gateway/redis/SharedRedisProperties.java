@@ -1,5 +1,6 @@
 package io.meridian.gateway.redis;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,10 +11,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param url Redis shared by the gateways, such as {@code redis://redis:6379}, so that rate limits and
  *            tenants' budgets hold across replicas; empty: each gateway counts alone (also while
  *            Redis is unreachable)
+ * @param timeout how long one Redis call may take before this gateway decides that request alone
+ *                (its local limits and budgets), so that a slow Redis never holds a request up
  */
 @ConfigurationProperties(SharedRedisProperties.PREFIX)
 public record SharedRedisProperties(
-        @DefaultValue("") String url) {
+        @DefaultValue("") String url,
+        @DefaultValue("250ms") Duration timeout) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.redis";

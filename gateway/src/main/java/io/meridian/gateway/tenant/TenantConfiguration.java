@@ -36,7 +36,7 @@ class TenantConfiguration {
         if (!redis.enabled()) {
             return local;
         }
-        return new RedisUsageLedger(redis.url(), local, clock, Duration.ofMillis(250), ttl);
+        return new RedisUsageLedger(redis.url(), local, clock, redis.timeout(), ttl);
     }
 
     @Bean

@@ -54,6 +54,9 @@ class SharedLimitsIntegrationTests {
                 "--meridian.health.enabled=false",
                 "--meridian.auth.anonymous=false",
                 "--meridian.redis.url=" + TestRedis.url(),
+                // what is under test is the shared count, not the local fallback: a busy machine's
+                // Redis round trip must not send a gateway off counting alone
+                "--meridian.redis.timeout=10s",
                 "--meridian.auth.reservation.default-tokens=10",
                 "--meridian.rate-limit.enabled=false",
                 "--meridian.failover.bulkhead.max-concurrent=1000",
@@ -94,7 +97,7 @@ class SharedLimitsIntegrationTests {
                 .withBody("{\"answer\":\"ok\"}"))));
 
         // Redis is joined lazily: the first requests may still be counted locally, so wait until shared.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gateways.stream()
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> gateways.stream()
                 .allMatch(context -> context.getBean(UsageLedger.class) instanceof RedisUsageLedger ledger
                         && triggerAndCheck(ledger)));
 
@@ -109,7 +112,7 @@ class SharedLimitsIntegrationTests {
         regions.servers().forEach(server -> server.stubFor(any(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/burst"))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(300).withHeader("Content-Type", "application/json")
                         .withHeader("X-Meridian-Usage", "prompt=4, completion=6").withBody("{\"answer\":\"ok\"}"))));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gateways.stream()
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> gateways.stream()
                 .allMatch(context -> context.getBean(UsageLedger.class) instanceof RedisUsageLedger ledger
                         && triggerAndCheck(ledger)));
         List<org.springframework.web.reactive.function.client.WebClient> clients = new ArrayList<>();
@@ -140,7 +143,7 @@ class SharedLimitsIntegrationTests {
         regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/tasks/" + task)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withHeader("X-Meridian-Usage", "prompt=1, completion=1").withBody("{\"status\":\"succeeded\"}")));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> gateways.stream()
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> gateways.stream()
                 .allMatch(context -> context.getBean(UsageLedger.class) instanceof RedisUsageLedger ledger
                         && triggerAndCheck(ledger)));
         for (int i = 0; i < 4; i++) {
