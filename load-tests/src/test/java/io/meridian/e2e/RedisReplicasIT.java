@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,22 +177,38 @@ class RedisReplicasIT {
         }
         Duration submitting = Duration.between(start, Instant.now());
 
-        Map<String, Integer> outcomes = new TreeMap<>();
-        AtomicInteger reRun = new AtomicInteger();
+        // Finished states are final, so each round asks only about the tasks not yet finished. The
+        // wait is bounded by progress, not by a fixed window: it fails when no task has finished
+        // for two minutes (a stuck task), however slow the machine.
         List<String> ids = List.copyOf(accepted.values());
-        awaitUntil(Duration.ofMinutes(3), () -> {
-            outcomes.clear();
-            reRun.set(0);
+        Map<String, JsonNode> finished = new ConcurrentHashMap<>();
+        Map<String, String> unfinished = new TreeMap<>();
+        awaitProgress(Duration.ofMinutes(2), () -> {
+            unfinished.clear();
             for (String id : ids) {
+                if (finished.containsKey(id)) {
+                    continue;
+                }
                 JsonNode task = anyLive(three, id);
                 String status = task == null ? "missing" : task.path("status").asString();
-                outcomes.merge(status, 1, Integer::sum);
-                if (task != null && task.path("attempts").asInt() > 1) {
-                    reRun.incrementAndGet();
+                if (status.equals("succeeded") || status.equals("dead_lettered")) {
+                    finished.put(id, task);
+                }
+                else {
+                    unfinished.put(id, task == null ? "missing" : task.toString());
                 }
             }
-            return outcomes.getOrDefault("succeeded", 0) + outcomes.getOrDefault("dead_lettered", 0) == ids.size();
-        });
+            return finished.size();
+        }, (int) ids.stream().distinct().count(), () -> "%d of %d tasks unfinished, for example %s".formatted(unfinished.size(), ids.size(),
+                unfinished.entrySet().stream().limit(5).toList()));
+        Map<String, Integer> outcomes = new TreeMap<>();
+        AtomicInteger reRun = new AtomicInteger();
+        for (JsonNode task : finished.values()) {
+            outcomes.merge(task.path("status").asString(), 1, Integer::sum);
+            if (task.path("attempts").asInt() > 1) {
+                reRun.incrementAndGet();
+            }
+        }
         System.out.printf("chaos: %d tasks, %d submit answers other than 202 (then retried), %d given up, "
                 + "%d accepted under %d distinct ids, outcomes %s, run more than once %d, submitting took %d ms, "
                 + "all done after %d ms%n", total, refused.get(), given.get(), accepted.size(),
@@ -339,6 +356,41 @@ class RedisReplicasIT {
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Polls a count until it reaches {@code target}; fails when the count has not grown for
+     * {@code stall}, with what {@code state} says. A round that fails on a connection counts as no
+     * progress.
+     */
+    private static void awaitProgress(Duration stall, Progress progress, int target, Supplier<String> state)
+            throws Exception {
+        int best = -1;
+        Instant lastGrowth = Instant.now();
+        while (true) {
+            try {
+                int now = progress.count();
+                if (now >= target) {
+                    return;
+                }
+                if (now > best) {
+                    best = now;
+                    lastGrowth = Instant.now();
+                }
+            }
+            catch (IOException notNow) {
+                // Not reachable at the moment: try again.
+            }
+            if (Instant.now().isAfter(lastGrowth.plus(stall))) {
+                throw new AssertionError("no progress for " + stall + ": " + state.get());
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Progress {
+        int count() throws Exception;
     }
 
     @FunctionalInterface

@@ -22,10 +22,50 @@ import org.jspecify.annotations.Nullable;
  * @param inFlight        tasks accepted and not finished
  * @param capacity        tasks it holds at once before it refuses with {@code 503 overloaded}
  * @param queueDepth      tasks waiting in all its queues, retries included
+ * @param limits          how long the region may take to answer, and whether its tasks outlive it
  */
 public record ReadinessDetails(@Nullable String region, @Nullable String backend, @Nullable String model,
         @Nullable String version, @Nullable ProtocolVersion protocolVersion, @Nullable Integer inFlight,
-        @Nullable Integer capacity, @Nullable Integer queueDepth) {
+        @Nullable Integer capacity, @Nullable Integer queueDepth, Limits limits) {
+
+    /**
+     * What a region promises about time and about its tasks' survival: the gateway sizes its
+     * deadlines by the first two and judges a lost idempotency key by the last two. Every member is
+     * optional, as for the details themselves.
+     *
+     * @param syncWaitMillis     how long a non-streamed call ({@code POST /process}, a plain chat
+     *                           completion) may wait for its task before the region answers
+     *                           (with the answer, or {@code 202} and the task's id)
+     * @param modelTimeoutMillis the longest one model call may take in any of its queues
+     * @param epoch              names the region's task store's life: it changes when the store
+     *                           starts empty (an in-memory store's process start, a Redis store
+     *                           created anew), so a task or key from another epoch is lost, not unknown
+     * @param store              where its tasks live, {@value #STORE_MEMORY} (lost when the process
+     *                           ends) or {@value #STORE_REDIS} (outlives it)
+     */
+    public record Limits(@Nullable Long syncWaitMillis, @Nullable Long modelTimeoutMillis, @Nullable String epoch,
+            @Nullable String store) {
+
+        /** Nothing said. */
+        public static final Limits NONE = new Limits(null, null, null, null);
+    }
+
+    /** The details without {@link Limits}, as a task server older than them wrote. */
+    public ReadinessDetails(@Nullable String region, @Nullable String backend, @Nullable String model,
+            @Nullable String version, @Nullable ProtocolVersion protocolVersion, @Nullable Integer inFlight,
+            @Nullable Integer capacity, @Nullable Integer queueDepth) {
+        this(region, backend, model, version, protocolVersion, inFlight, capacity, queueDepth, Limits.NONE);
+    }
+
+    public ReadinessDetails {
+        limits = limits == null ? Limits.NONE : limits;
+    }
+
+    /** {@link Limits#store()} of a store whose tasks end with the process. */
+    public static final String STORE_MEMORY = "memory";
+
+    /** {@link Limits#store()} of a store whose tasks outlive the process. */
+    public static final String STORE_REDIS = "redis";
 
     /** The name of the health component that holds these details. */
     public static final String COMPONENT = "region";
@@ -54,6 +94,18 @@ public record ReadinessDetails(@Nullable String region, @Nullable String backend
     /** Key of {@link #queueDepth()}. */
     public static final String QUEUE_DEPTH = "queueDepth";
 
+    /** Key of {@link Limits#syncWaitMillis()}. */
+    public static final String SYNC_WAIT_MILLIS = "syncWaitMillis";
+
+    /** Key of {@link Limits#modelTimeoutMillis()}. */
+    public static final String MODEL_TIMEOUT_MILLIS = "modelTimeoutMillis";
+
+    /** Key of {@link Limits#epoch()}. */
+    public static final String EPOCH = "epoch";
+
+    /** Key of {@link Limits#store()}. */
+    public static final String STORE = "store";
+
     /**
      * The details in the order a task server writes them, leaving out what is {@code null}.
      *
@@ -68,6 +120,10 @@ public record ReadinessDetails(@Nullable String region, @Nullable String backend
         put(details, IN_FLIGHT, inFlight);
         put(details, CAPACITY, capacity);
         put(details, QUEUE_DEPTH, queueDepth);
+        put(details, SYNC_WAIT_MILLIS, limits.syncWaitMillis());
+        put(details, MODEL_TIMEOUT_MILLIS, limits.modelTimeoutMillis());
+        put(details, EPOCH, limits.epoch());
+        put(details, STORE, limits.store());
         put(details, VERSION, version);
         return details;
     }
@@ -88,7 +144,18 @@ public record ReadinessDetails(@Nullable String region, @Nullable String backend
     public static ReadinessDetails fromMap(Map<String, ? extends @Nullable Object> details) {
         return new ReadinessDetails(string(details.get(REGION)), string(details.get(BACKEND)),
                 string(details.get(MODEL)), string(details.get(VERSION)), protocol(details.get(PROTOCOL_VERSION)),
-                integer(details.get(IN_FLIGHT)), integer(details.get(CAPACITY)), integer(details.get(QUEUE_DEPTH)));
+                integer(details.get(IN_FLIGHT)), integer(details.get(CAPACITY)), integer(details.get(QUEUE_DEPTH)),
+                new Limits(millis(details.get(SYNC_WAIT_MILLIS)), millis(details.get(MODEL_TIMEOUT_MILLIS)),
+                        string(details.get(EPOCH)), string(details.get(STORE))));
+    }
+
+    /** A whole, non-negative number of milliseconds; anything else is left out. */
+    private static @Nullable Long millis(@Nullable Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            long number = ((Number) value).longValue();
+            return number >= 0 ? number : null;
+        }
+        return null;
     }
 
     private static @Nullable String string(@Nullable Object value) {

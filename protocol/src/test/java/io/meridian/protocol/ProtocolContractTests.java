@@ -277,12 +277,15 @@ class ProtocolContractTests {
     @Test
     void readinessDetailsRoundTripThroughTheMapATaskServerWrites() {
         ReadinessDetails details = new ReadinessDetails("us-east", "simulated", "simulated", "0.1.0-SNAPSHOT",
-                ProtocolVersion.CURRENT, 3, 64, 0);
+                ProtocolVersion.CURRENT, 3, 64, 0, new ReadinessDetails.Limits(30_000L, 60_000L, "K3F9QZ",
+                        ReadinessDetails.STORE_MEMORY));
 
         Map<String, Object> written = details.toMap();
 
         assertThat(written).containsEntry(ReadinessDetails.PROTOCOL_VERSION, "1.0")
-                .containsEntry(ReadinessDetails.IN_FLIGHT, 3);
+                .containsEntry(ReadinessDetails.IN_FLIGHT, 3)
+                .containsEntry(ReadinessDetails.SYNC_WAIT_MILLIS, 30_000L)
+                .containsEntry(ReadinessDetails.STORE, "memory");
         assertThat(ReadinessDetails.fromMap(written)).isEqualTo(details);
     }
 
@@ -294,6 +297,8 @@ class ProtocolContractTests {
         read.put(ReadinessDetails.QUEUE_DEPTH, 1L << 40);
         read.put(ReadinessDetails.PROTOCOL_VERSION, 2);
         read.put(ReadinessDetails.VERSION, 7);
+        read.put(ReadinessDetails.SYNC_WAIT_MILLIS, -5L);
+        read.put(ReadinessDetails.MODEL_TIMEOUT_MILLIS, "a minute");
 
         assertThat(ReadinessDetails.fromMap(read)).isEqualTo(
                 new ReadinessDetails(null, null, null, null, new ProtocolVersion(2, 0), null, 64, null));
