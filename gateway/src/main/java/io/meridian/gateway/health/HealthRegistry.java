@@ -1,5 +1,6 @@
 package io.meridian.gateway.health;
 
+import io.meridian.protocol.ReadinessDetails;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import java.net.URI;
@@ -94,6 +95,20 @@ public final class HealthRegistry {
             return sum;
         }
         return sum == null ? value : sum + value;
+    }
+
+    /**
+     * The limits the endpoint gave in its last fresh readiness report: how long it may take to
+     * answer, and its task store's epoch; {@link ReadinessDetails.Limits#NONE} when it has given
+     * none lately.
+     */
+    public ReadinessDetails.Limits limits(URI endpoint) {
+        EndpointState state = endpoints.get(endpoint);
+        Report report = state == null ? null : state.report;
+        if (report == null || report.at.plus(staleAfter).isBefore(clock.instant())) {
+            return ReadinessDetails.Limits.NONE;
+        }
+        return report.load.limits();
     }
 
     /** Records one active check: {@code load} is the endpoint's report when it answered ready. */

@@ -17,12 +17,24 @@ import tools.jackson.databind.json.JsonMapper;
  * @param queueDepth requests waiting in its queues
  * @param version    the task server's version
  * @param protocol   the major version of the gateway-to-region API it speaks
+ * @param limits     how long it may take to answer and how long its tasks live
+ *                   ({@link ReadinessDetails.Limits#NONE} when it did not say)
  */
 public record LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity, @Nullable Integer queueDepth,
-        @Nullable String version, @Nullable Integer protocol) {
+        @Nullable String version, @Nullable Integer protocol, ReadinessDetails.Limits limits) {
 
     /** A report that says nothing. */
     public static final LoadReport NONE = new LoadReport(null, null, null, null, null);
+
+    public LoadReport {
+        limits = limits == null ? ReadinessDetails.Limits.NONE : limits;
+    }
+
+    /** A report without limits (a task server older than them, or a test). */
+    public LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity, @Nullable Integer queueDepth,
+            @Nullable String version, @Nullable Integer protocol) {
+        this(inFlight, capacity, queueDepth, version, protocol, ReadinessDetails.Limits.NONE);
+    }
 
     /** A report without a protocol version (a task server older than the check, or a test). */
     public LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity, @Nullable Integer queueDepth,
@@ -58,7 +70,7 @@ public record LoadReport(@Nullable Integer inFlight, @Nullable Integer capacity,
         }
         ReadinessDetails read = ReadinessDetails.fromMap(values);
         return new LoadReport(read.inFlight(), read.capacity(), read.queueDepth(), read.version(),
-                read.protocolMajor().orElse(null));
+                read.protocolMajor().orElse(null), read.limits());
     }
 
     /** Whether the report shows the region at or over its own capacity. */

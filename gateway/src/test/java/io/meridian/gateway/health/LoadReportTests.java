@@ -2,6 +2,7 @@ package io.meridian.gateway.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.protocol.ReadinessDetails;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,16 @@ class LoadReportTests {
                 "protocolVersion":"1.0","inFlight":3,"capacity":64,"queueDepth":0}}}}""";
 
         assertThat(LoadReport.parse(body)).isEqualTo(new LoadReport(3, 64, 0, "0.1.0-SNAPSHOT", 1));
+    }
+
+    @Test
+    void readsTheLimitsARegionGivesForItsAnswersAndItsTasks() {
+        String body = """
+                {"status":"UP","components":{"region":{"status":"UP","details":{"region":"eu-central",
+                "syncWaitMillis":30000,"modelTimeoutMillis":60000,"epoch":"K3F9QZ","store":"memory"}}}}""";
+
+        assertThat(LoadReport.parse(body).limits())
+                .isEqualTo(new ReadinessDetails.Limits(30_000L, 60_000L, "K3F9QZ", ReadinessDetails.STORE_MEMORY));
     }
 
     @ParameterizedTest
