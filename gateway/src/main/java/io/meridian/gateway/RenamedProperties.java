@@ -34,6 +34,9 @@ public class RenamedProperties extends RenamedPropertiesProcessor {
                 "permitted-calls-in-half-open-state"}) {
             renamed.put("meridian.circuit-breaker." + name, "meridian.failover.circuit-breaker." + name);
         }
+        // The one attempt timeout bounded every call's wait for its answer to start; the take deadline is
+        // that wait for every kind of call, while non-streamed answers now follow their region's limits.
+        renamed.put("meridian.failover.attempt-timeout", "meridian.failover.deadlines.take");
         renamed.put("meridian.bulkhead.max-concurrent", "meridian.failover.bulkhead.max-concurrent");
         // One shared Redis: both old names lead to it; when both are set, the first one here wins.
         renamed.put("meridian.auth.redis-url", "meridian.redis.url");

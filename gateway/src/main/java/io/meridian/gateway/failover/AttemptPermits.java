@@ -63,6 +63,17 @@ final class AttemptPermits {
      * @param retry whether this is a retry (not the request's first attempt)
      */
     Grant acquire(Region region, URI endpoint, boolean retry) {
+        return acquire(region, endpoint, retry, Long.MAX_VALUE);
+    }
+
+    /**
+     * Takes every permit an attempt at {@code endpoint} of {@code region} needs, or none.
+     *
+     * @param retry          whether this is a retry (not the request's first attempt)
+     * @param slowAfterMillis after how long the attempt counts as slow for the region's circuit
+     *                       ({@link RegionGuards#recordedMillis})
+     */
+    Grant acquire(Region region, URI endpoint, boolean retry, long slowAfterMillis) {
         CircuitBreaker circuit = guards.circuit(region);
         if (!circuit.tryAcquirePermission()) {
             return new Refused(Refusal.CIRCUIT_OPEN);
@@ -77,7 +88,7 @@ final class AttemptPermits {
             bulkhead.onComplete();
             return new Refused(Refusal.RETRY_BUDGET_SPENT);
         }
-        return new Held(endpoint, circuit, bulkhead, retry, clock.millis());
+        return new Held(endpoint, circuit, bulkhead, retry, clock.millis(), slowAfterMillis);
     }
 
     /** One attempt's permits; each is given back exactly once, whichever release comes first. */
@@ -87,11 +98,13 @@ final class AttemptPermits {
         private final CircuitBreaker circuit;
         private final Bulkhead bulkhead;
         private final long start;
+        private final long slowAfter;
         private final AtomicBoolean outcomeOpen = new AtomicBoolean(true);
         private final AtomicBoolean bulkheadHeld = new AtomicBoolean(true);
         private final AtomicBoolean retryHeld;
 
-        private Held(URI endpoint, CircuitBreaker circuit, Bulkhead bulkhead, boolean retry, long start) {
+        private Held(URI endpoint, CircuitBreaker circuit, Bulkhead bulkhead, boolean retry, long start, long slowAfter) {
+            this.slowAfter = slowAfter;
             this.endpoint = endpoint;
             this.circuit = circuit;
             this.bulkhead = bulkhead;
@@ -108,14 +121,14 @@ final class AttemptPermits {
         /** The region served: a success for its circuit. */
         void success(long elapsed) {
             if (outcomeOpen.getAndSet(false)) {
-                circuit.onSuccess(elapsed, TimeUnit.MILLISECONDS);
+                circuit.onSuccess(RegionGuards.recordedMillis(elapsed, elapsed > slowAfter), TimeUnit.MILLISECONDS);
             }
         }
 
         /** The region failed the attempt: a failure for its circuit. */
         void failure(long elapsed, Throwable error) {
             if (outcomeOpen.getAndSet(false)) {
-                circuit.onError(elapsed, TimeUnit.MILLISECONDS, error);
+                circuit.onError(RegionGuards.recordedMillis(elapsed, elapsed > slowAfter), TimeUnit.MILLISECONDS, error);
             }
         }
 

@@ -4,6 +4,7 @@ import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.failover.AttemptPermits.Held;
 import io.meridian.gateway.failover.AttemptPermits.Refused;
 import io.meridian.gateway.failover.AttemptPlan.Target;
+import io.meridian.gateway.forwarding.Deadline;
 import io.meridian.gateway.forwarding.RegionAnswer;
 import io.meridian.gateway.forwarding.RegionClient;
 import io.meridian.gateway.forwarding.RegionRequest;
@@ -56,9 +57,17 @@ final class AttemptRunner {
     private final HealthRegistry health;
     private final FailoverMetrics metrics;
     private final long retryAfterSeconds;
+    private final CallDeadlines deadlines;
 
     AttemptRunner(RegionClient client, ResponseRelay relay, AttemptPermits permits, HealthRegistry health,
             FailoverMetrics metrics, long retryAfterSeconds) {
+        this(client, relay, permits, health, metrics, retryAfterSeconds,
+                new CallDeadlines(FailoverConfiguration.defaultDeadlines(), health, 0.8));
+    }
+
+    AttemptRunner(RegionClient client, ResponseRelay relay, AttemptPermits permits, HealthRegistry health,
+            FailoverMetrics metrics, long retryAfterSeconds, CallDeadlines deadlines) {
+        this.deadlines = deadlines;
         this.client = client;
         this.relay = relay;
         this.permits = permits;
@@ -100,7 +109,9 @@ final class AttemptRunner {
             }
             Target target = targets.get(index);
             Region region = target.region();
-            AttemptPermits.Grant grant = permits.acquire(region, target.endpoint(), attempts > 0);
+            Deadline deadline = deadlines.of(request.kind(), region, target.endpoint());
+            AttemptPermits.Grant grant = permits.acquire(region, target.endpoint(), attempts > 0,
+                    deadlines.slowAfterMillis(deadline));
             if (grant instanceof Refused(AttemptPermits.Refusal refusal)) {
                 if (refusal == AttemptPermits.Refusal.RETRY_BUDGET_SPENT) {
                     return noRegionAvailable("the gateway's retry budget is spent, so the request was not tried on "
@@ -114,7 +125,9 @@ final class AttemptRunner {
                 telemetry.attemptStarted(region, target.endpoint());
             }
             Attempt attempt = new Attempt(target, (Held) grant);
-            return client.send(target.endpoint(), request)
+            // Released at once, as a REGION_DOWN failure, when health checks take the endpoint down meanwhile.
+            return AttemptFailure.endedWhenDown(client.send(target.endpoint(), request, deadline),
+                            health.whenDown(target.endpoint()))
                     .map(Outcome::answered)
                     .onErrorResume(ex -> Mono.just(Outcome.failed(ex)))
                     .doOnCancel(attempt::abandon)
@@ -220,8 +233,7 @@ final class AttemptRunner {
             metrics.request(region, ErrorCodes.REGION_FAILED, 502);
             exchange.getResponse().getHeaders().set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(passedOver.size()));
             return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, ErrorCodes.REGION_FAILED,
-                    "region '" + region.id() + "' " + failure.description + " after it may have accepted the request; "
-                            + "it was not re-sent to another region because " + why, null);
+                    failure.notResent(region.id(), why), null);
         }
 
         private Mono<Void> noRegionAvailable(String why) {

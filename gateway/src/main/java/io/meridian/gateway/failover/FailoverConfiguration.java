@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.ChannelOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -54,7 +55,8 @@ class FailoverConfiguration {
     }
 
     @Bean
-    FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, ProxyProperties proxy,
+    FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, CircuitBreakerProperties circuit,
+            ProxyProperties proxy,
             CandidateSelector selector, EndpointPicker picker,
             RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
             EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger, Clock clock) {
@@ -75,11 +77,21 @@ class FailoverConfiguration {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
-        AttemptRunner runner = new AttemptRunner(RegionClient.reactor(client, tls, properties.attemptTimeout()),
+        CallDeadlines deadlines = new CallDeadlines(properties.deadlines(), health, circuit.slowCallShare());
+        AttemptRunner runner = new AttemptRunner(RegionClient.reactor(client, tls, deadlines::fallback),
                 ResponseRelay.streaming(responseDecorators(ledger.getIfAvailable())),
-                new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics, properties.retryAfter().toSeconds());
+                new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics, properties.retryAfter().toSeconds(),
+                deadlines);
         return new FailoverForwardingFilter(selector, picker, budget, runner, properties.maxBufferedBody().toBytes(),
                 proxy.maxBodySize().toBytes());
+    }
+
+    /** The deadlines as configured by default (for runners built without properties, in tests). */
+    static FailoverProperties.Deadlines defaultDeadlines() {
+        FailoverProperties.Answer answer = new FailoverProperties.Answer(Duration.ofSeconds(10), Duration.ofMinutes(10));
+        return new FailoverProperties.Deadlines(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(45),
+                answer, answer, new FailoverProperties.Read(Duration.ofSeconds(10)),
+                new FailoverProperties.Stream(Duration.ofMinutes(5)));
     }
 
     /** What the relay does to an answer's body: with a usage ledger, it meters the tenant's tokens. */

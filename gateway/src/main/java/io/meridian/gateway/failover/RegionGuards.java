@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Resilience4j circuit breaker and one bulkhead per region.
@@ -22,17 +24,37 @@ import java.util.concurrent.TimeUnit;
  * when a long streamed body ends. The breaker reads time only from the injected {@link Clock},
  * so tests move it through open → half-open → closed without waiting. The bulkhead never waits
  * for a permit: a full region is skipped at once, which is what spill-over wants.
+ *
+ * <p>Slow calls. Resilience4j has one slow-call threshold per breaker, but whether a call is slow
+ * depends on its kind: a minute is slow for a task read and fast for a model call its region may
+ * take ten minutes over. So the attempt decides slowness itself (past
+ * {@code slow-call-share} of its own answer deadline, {@link CallDeadlines}) and records a duration
+ * clamped to the right side of the breaker's fixed {@link #SLOW_MARK}: {@link #recordedMillis}
+ * gives a slow call at least the mark plus one millisecond and a call in time at most the mark.
+ * The breaker's own judgement then agrees with the attempt's, its slow-call rate means "share of
+ * calls past their deadline's share", and no duration the breaker sees is used anywhere else (the
+ * attempt timers record the real ones).
  */
 public final class RegionGuards {
+
+    /** The breaker's slow-call threshold; durations are recorded on its far side by the attempt's own verdict. */
+    static final Duration SLOW_MARK = Duration.ofSeconds(1);
+
+    private static final Logger log = LoggerFactory.getLogger(RegionGuards.class);
 
     private final Map<String, CircuitBreaker> breakers;
     private final Map<String, Bulkhead> bulkheads;
 
     public RegionGuards(RegionCatalog catalog, CircuitBreakerProperties circuit, BulkheadProperties bulkhead, Clock clock) {
+        if (circuit.slowCallDuration() != null) {
+            log.warn("{}.slow-call-duration ({}) is ignored: a call is slow past {}.slow-call-share ({}) of its own "
+                    + "answer deadline (meridian.failover.deadlines); remove the setting", CircuitBreakerProperties.PREFIX,
+                    circuit.slowCallDuration(), CircuitBreakerProperties.PREFIX, circuit.slowCallShare());
+        }
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(circuit.failureRateThreshold())
                 .slowCallRateThreshold(circuit.slowCallRateThreshold())
-                .slowCallDurationThreshold(circuit.slowCallDuration())
+                .slowCallDurationThreshold(SLOW_MARK)
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(circuit.slidingWindowSize())
                 .minimumNumberOfCalls(circuit.minimumNumberOfCalls())
@@ -53,6 +75,15 @@ public final class RegionGuards {
         }
         this.breakers = Map.copyOf(circuits);
         this.bulkheads = Map.copyOf(heads);
+    }
+
+    /**
+     * The duration to record with the breaker for an attempt of {@code elapsed} milliseconds that was
+     * (or was not) slow by its own deadline: on the matching side of {@link #SLOW_MARK}.
+     */
+    static long recordedMillis(long elapsed, boolean slow) {
+        long mark = SLOW_MARK.toMillis();
+        return slow ? Math.max(elapsed, mark + 1) : Math.min(elapsed, mark);
     }
 
     /** The region's circuit breaker. */

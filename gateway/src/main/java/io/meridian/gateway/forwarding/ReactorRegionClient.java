@@ -3,10 +3,12 @@ package io.meridian.gateway.forwarding;
 import io.meridian.gateway.observability.RequestTelemetry;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
@@ -17,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.http.client.HttpClientResponse;
 
 /**
@@ -26,23 +29,47 @@ import reactor.netty.http.client.HttpClientResponse;
  * request names only its path: an absolute URL per request would be parsed again on every attempt.
  * The clients share the pooled client's connection pool; a renewed client certificate clears them,
  * so that new connections are made with it.
+ *
+ * <p>Deadlines are per request ({@link Deadline}), so that one pooled client serves every kind of
+ * call. Three clocks run, one after the other: the <em>take</em> deadline from the start of the
+ * attempt until the request has been sent (pool, connect, TLS, headers and body written; a timer
+ * disarmed by {@code doAfterRequest}); the <em>answer</em> deadline from then until the answer's
+ * status and headers (Reactor Netty's per-request {@link HttpClientRequest#responseTimeout}); and
+ * once the answer has started, an <em>idle</em> limit between two reads of its body (a Netty
+ * {@link ReadTimeoutHandler}, removed with the request's other handlers when the connection goes
+ * back to the pool). The per-endpoint clients read a request's deadline from its Reactor context,
+ * so nothing is configured anew per request.
  */
 final class ReactorRegionClient implements RegionClient {
 
+    private static final String IDLE_HANDLER = "meridian.answerIdle";
+
     private final HttpClient pooled;
     private final RegionClientTls tls;
-    private final Duration attemptTimeout;
+    private final Function<CallKind, Deadline> fallback;
     private final Map<URI, HttpClient> endpointClients = new ConcurrentHashMap<>();
 
-    ReactorRegionClient(HttpClient pooled, RegionClientTls tls, Duration attemptTimeout) {
+    ReactorRegionClient(HttpClient pooled, RegionClientTls tls, Function<CallKind, Deadline> fallback) {
         this.pooled = pooled;
         this.tls = tls;
-        this.attemptTimeout = attemptTimeout;
+        this.fallback = fallback;
         tls.onChange(endpointClients::clear);
     }
 
     @Override
     public Mono<RegionAnswer> send(URI endpoint, RegionRequest request) {
+        return send(endpoint, request, fallback.apply(request.kind()));
+    }
+
+    @Override
+    public Mono<RegionAnswer> send(URI endpoint, RegionRequest request, Deadline deadline) {
+        Watch watch = new Watch(deadline);
+        return exchange(endpoint, request, watch)
+                .timeout(Mono.delay(deadline.take()).flatMap(tick -> watch.sent ? Mono.never() : Mono.just(tick)))
+                .contextWrite(context -> context.put(Watch.class, watch));
+    }
+
+    private Mono<RegionAnswer> exchange(URI endpoint, RegionRequest request, Watch watch) {
         RequestTelemetry telemetry = request.telemetry();
         return clientFor(endpoint)
                 .headers(headers -> {
@@ -54,6 +81,7 @@ final class ReactorRegionClient implements RegionClient {
                 .request(io.netty.handler.codec.http.HttpMethod.valueOf(request.method().name()))
                 .uri(PathAndQuery.of(endpoint, request.exchange().getRequest().getURI()))
                 .send((outbound, out) -> {
+                    outbound.responseTimeout(watch.deadline.answer());
                     request.sent();
                     return request.body().writeTo(out);
                 })
@@ -75,11 +103,34 @@ final class ReactorRegionClient implements RegionClient {
         int port = endpoint.getPort() >= 0 ? endpoint.getPort() : secure ? 443 : 80;
         HttpClient base = pooled.host(host).port(port);
         return (secure ? tls.secure(base) : base)
-                // The attempt's deadline runs on the connection's own event loop, from the moment the
-                // request is sent until the answer's status and headers arrive; a streamed answer (SSE)
-                // may then take as long as it needs.
-                .responseTimeout(attemptTimeout)
-                .doOnResponse((response, connection) -> connection.removeHandler(NettyPipeline.ResponseTimeoutHandler));
+                .doAfterRequest((sent, connection) -> {
+                    Watch watch = sent.currentContextView().getOrDefault(Watch.class, null);
+                    if (watch != null) {
+                        watch.sent = true;
+                    }
+                })
+                // The answer deadline runs on the connection's own event loop until the status and
+                // headers arrive; Reactor Netty's handler would go on timing every read of the body,
+                // so it gives way to the idle limit.
+                .doOnResponse((response, connection) -> {
+                    connection.removeHandler(NettyPipeline.ResponseTimeoutHandler);
+                    Watch watch = response.currentContextView().getOrDefault(Watch.class, null);
+                    if (watch != null) {
+                        connection.addHandlerFirst(IDLE_HANDLER,
+                                new ReadTimeoutHandler(watch.deadline.idle().toMillis(), TimeUnit.MILLISECONDS));
+                    }
+                });
+    }
+
+    /** One attempt's deadline, and whether its request has been sent (the take deadline is then met). */
+    private static final class Watch {
+
+        final Deadline deadline;
+        volatile boolean sent;
+
+        Watch(Deadline deadline) {
+            this.deadline = deadline;
+        }
     }
 
     /** An answer on its connection, which stays the region's until the body is read or discarded. */

@@ -2,7 +2,7 @@ package io.meridian.gateway.forwarding;
 
 import io.meridian.gateway.tls.RegionClientTls;
 import java.net.URI;
-import java.time.Duration;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -20,14 +20,23 @@ public interface RegionClient {
     Mono<RegionAnswer> send(URI endpoint, RegionRequest request);
 
     /**
+     * Sends {@code request} to {@code endpoint} within {@code deadline}: the attempt fails with a
+     * timeout when the region does not take the request, or its answer does not start, in time,
+     * and a started answer fails when its body stalls for longer than the deadline's idle limit.
+     * A client that keeps no deadlines of its own (a test's fake) ignores it.
+     */
+    default Mono<RegionAnswer> send(URI endpoint, RegionRequest request, Deadline deadline) {
+        return send(endpoint, request);
+    }
+
+    /**
      * A client over Reactor Netty, with one client per endpoint addressed once.
      *
-     * @param pooled         the client with the connection pool and connect timeout to use
-     * @param tls            the client certificate and trust for {@code https} endpoints
-     * @param attemptTimeout how long an attempt may wait for its answer to start, from the moment
-     *                       the request has been sent
+     * @param pooled   the client with the connection pool and connect timeout to use
+     * @param tls      the client certificate and trust for {@code https} endpoints
+     * @param fallback the deadlines of a request sent without its own, by its kind
      */
-    static RegionClient reactor(HttpClient pooled, RegionClientTls tls, Duration attemptTimeout) {
-        return new ReactorRegionClient(pooled, tls, attemptTimeout);
+    static RegionClient reactor(HttpClient pooled, RegionClientTls tls, Function<CallKind, Deadline> fallback) {
+        return new ReactorRegionClient(pooled, tls, fallback);
     }
 }

@@ -7,14 +7,15 @@ import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * What every attempt of one request sends, worked out once: the client's request, its body, and
- * the Content-Length of the body as kept.
+ * What every attempt of one request sends, worked out once: the client's request, its body, the
+ * Content-Length of the body as kept, and the {@link CallKind} its deadlines follow.
  */
 public final class RegionRequest {
 
     private final ServerWebExchange exchange;
     private final RequestBody body;
     private final @Nullable RequestTelemetry telemetry;
+    private final CallKind kind;
     final long contentLength;
 
     private RegionRequest(ServerWebExchange exchange, RequestBody body) {
@@ -24,6 +25,8 @@ public final class RegionRequest {
         // A kept body is sent with its length; a streamed one as the client declared it, or
         // chunked (Reactor Netty's default for a body of unknown length).
         this.contentLength = body.contentLength(exchange.getRequest().getHeaders().getContentLength());
+        this.kind = CallKind.of(exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(),
+                exchange.getRequest().getHeaders(), body);
     }
 
     /** The request of {@code exchange}, with its body as held. */
@@ -41,6 +44,11 @@ public final class RegionRequest {
 
     public RequestBody body() {
         return body;
+    }
+
+    /** The kind of call, for its deadlines. */
+    public CallKind kind() {
+        return kind;
     }
 
     /** The request's telemetry, when it is traced. */

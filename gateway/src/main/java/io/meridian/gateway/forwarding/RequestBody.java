@@ -92,6 +92,53 @@ public final class RequestBody {
     }
 
     /**
+     * Whether a kept JSON body asks for a streamed answer: it holds {@code "stream"}, then a colon
+     * and {@code true}, with only whitespace between. A scan of the bytes, not a parse: a string
+     * value that happens to read {@code "stream": true} also counts, which only gives that request a
+     * stream's deadlines. A streamed body is never read for this: {@code false}.
+     */
+    public boolean asksForStream() {
+        byte[] b = bytes;
+        if (b == null) {
+            return false;
+        }
+        for (int i = indexOf(b, STREAM_KEY, 0); i >= 0; i = indexOf(b, STREAM_KEY, i + 1)) {
+            int j = skipSpace(b, i + STREAM_KEY.length);
+            if (j < b.length && b[j] == ':') {
+                j = skipSpace(b, j + 1);
+                if (j + TRUE.length <= b.length && indexOf(b, TRUE, j) == j) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final byte[] STREAM_KEY = "\"stream\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "true".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static int skipSpace(byte[] b, int from) {
+        int i = from;
+        while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int indexOf(byte[] b, byte[] word, int from) {
+        outer:
+        for (int i = from; i <= b.length - word.length; i++) {
+            for (int k = 0; k < word.length; k++) {
+                if (b[i + k] != word[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
      * The Content-Length a region is sent: a kept body's own, unless the client sent an empty body
      * without declaring it; a streamed one's as the client declared it; {@code -1} for none
      * (Reactor Netty then sends the body chunked).

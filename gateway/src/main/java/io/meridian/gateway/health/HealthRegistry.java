@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * The gateway's current view of every region endpoint: up or down, and its last load report.
@@ -23,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * not keep looking empty (or full) forever. Reads are lock-free (volatile fields per endpoint);
  * writers are the single check loop and passive detection, and a lost race between them only
  * delays a transition by one check.
+ *
+ * <p>Taking an endpoint down also releases whatever waits on it: {@link #whenDown(URI)} gives a
+ * signal that completes when the endpoint is next taken down (threshold reached, a refused
+ * connection, an incompatible protocol), so an attempt held by a frozen region ends then rather
+ * than at its deadline. Each endpoint keeps one {@link Sinks.Empty} per spell of being up; going
+ * down completes it and puts a fresh one in its place (under the endpoint's lock: transitions are
+ * rare, reads of the current sink are not locked).
  */
 public final class HealthRegistry {
 
@@ -124,7 +133,7 @@ public final class HealthRegistry {
         if (up && state.incompatibleProtocol != null) {
             // Certain, like a refused connection: no threshold to wait for.
             state.successes = 0;
-            state.healthy = false;
+            takeDown(state);
             return;
         }
         if (up) {
@@ -137,7 +146,7 @@ public final class HealthRegistry {
             state.successes = 0;
             state.failures++;
             if (state.healthy && state.failures >= unhealthyThreshold) {
-                state.healthy = false;
+                takeDown(state);
             }
         }
     }
@@ -161,8 +170,34 @@ public final class HealthRegistry {
         EndpointState state = endpoints.get(endpoint);
         if (state != null && enabled) {
             state.successes = 0;
-            state.healthy = false;
+            takeDown(state);
         }
+    }
+
+    /**
+     * Completes the next time {@code endpoint} goes from up to down; never for an unknown endpoint or
+     * a disabled registry. Cheap: an attempt subscribes while it
+     * waits for its answer and cancels when it has it.
+     */
+    public Mono<Void> whenDown(URI endpoint) {
+        EndpointState state = endpoints.get(endpoint);
+        if (state == null || !enabled) {
+            return Mono.never();
+        }
+        return state.down.asMono();
+    }
+
+    private static void takeDown(EndpointState state) {
+        Sinks.Empty<Void> fired;
+        synchronized (state) {
+            if (!state.healthy) {
+                return;
+            }
+            state.healthy = false;
+            fired = state.down;
+            state.down = Sinks.empty();
+        }
+        fired.tryEmitEmpty();
     }
 
     /** Whether health is tracked at all. */
@@ -179,5 +214,6 @@ public final class HealthRegistry {
         volatile int failures;
         volatile @Nullable Report report;
         volatile @Nullable Integer incompatibleProtocol;
+        volatile Sinks.Empty<Void> down = Sinks.empty();
     }
 }
