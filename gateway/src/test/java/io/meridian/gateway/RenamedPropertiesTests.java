@@ -7,6 +7,7 @@ import static org.mockito.Mockito.verifyNoMoreInteractions;
 
 import io.meridian.gateway.client.ClientIpProperties;
 import io.meridian.gateway.failover.CircuitBreakerProperties;
+import io.meridian.gateway.failover.FailoverProperties;
 import io.meridian.gateway.redis.SharedRedisProperties;
 import java.io.InputStream;
 import java.time.Duration;
@@ -60,6 +61,20 @@ class RenamedPropertiesTests {
                 + "'meridian.failover.circuit-breaker.wait-in-open-state' (the old name still works for now)");
         verify(log).warn("Property 'meridian.circuit-breaker.sliding-window-size' is deprecated: use "
                 + "'meridian.failover.circuit-breaker.sliding-window-size' (the old name still works for now)");
+        verifyNoMoreInteractions(log);
+    }
+
+    @Test
+    void theOldAttemptTimeoutIsReadAsTheTakeDeadline() {
+        StandardEnvironment environment = environment(Map.of("meridian.failover.attempt-timeout", "4s"));
+
+        FailoverProperties bound = Binder.get(environment).bind(FailoverProperties.PREFIX, FailoverProperties.class).get();
+
+        assertThat(bound.deadlines().take()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(bound.deadlines().sync().ceiling()).as("the other deadlines keep their defaults")
+                .isEqualTo(Duration.ofMinutes(10));
+        verify(log).warn("Property 'meridian.failover.attempt-timeout' is deprecated: use "
+                + "'meridian.failover.deadlines.take' (the old name still works for now)");
         verifyNoMoreInteractions(log);
     }
 

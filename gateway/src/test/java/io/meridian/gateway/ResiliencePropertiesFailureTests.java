@@ -9,14 +9,26 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 class ResiliencePropertiesFailureTests {
 
     @Test
-    void aZeroAttemptTimeoutStopsStartUpWithOneLine() {
+    void aZeroAttemptTimeoutIsReadAsTheTakeDeadlineAndStopsStartUpWithOneLine() {
         Throwable failure = ConfigurationFailureAnalyzerTests.startWith("--server.port=0",
                 "--meridian.failover.attempt-timeout=0s");
 
         FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
 
         assertThat(analysis).isNotNull();
-        assertThat(analysis.getDescription()).isEqualTo("meridian.failover.attempt-timeout: must be positive, but was PT0S");
+        assertThat(analysis.getDescription()).isEqualTo("meridian.failover.deadlines.take: must be positive, but was PT0S");
+    }
+
+    @Test
+    void anAnswerCeilingBelowTheTakeDeadlineStopsStartUpWithOneLine() {
+        Throwable failure = ConfigurationFailureAnalyzerTests.startWith("--server.port=0",
+                "--meridian.failover.deadlines.take=1m", "--meridian.failover.deadlines.sync.ceiling=50s");
+
+        FailureAnalysis analysis = new ConfigurationFailureAnalyzer().analyze(failure);
+
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription()).isEqualTo("meridian.failover.deadlines.sync.ceiling: must not be shorter "
+                + "than meridian.failover.deadlines.take (PT1M), but was PT50S");
     }
 
     @Test

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * take ten minutes over. So the attempt decides slowness itself (past
  * {@code slow-call-share} of its own answer deadline, {@link CallDeadlines}) and records a duration
  * clamped to the right side of the breaker's fixed {@link #SLOW_MARK}: {@link #recordedMillis}
- * gives a slow call at least the mark plus one millisecond and a call in time at most the mark.
+ * gives a slow call at least the mark plus one millisecond and a call in time less than the mark.
  * The breaker's own judgement then agrees with the attempt's, its slow-call rate means "share of
  * calls past their deadline's share", and no duration the breaker sees is used anywhere else (the
  * attempt timers record the real ones).
@@ -83,7 +83,7 @@ public final class RegionGuards {
      */
     static long recordedMillis(long elapsed, boolean slow) {
         long mark = SLOW_MARK.toMillis();
-        return slow ? Math.max(elapsed, mark + 1) : Math.min(elapsed, mark);
+        return slow ? Math.max(elapsed, mark + 1) : Math.min(elapsed, mark - 1);
     }
 
     /** The region's circuit breaker. */

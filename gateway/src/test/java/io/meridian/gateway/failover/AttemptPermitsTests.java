@@ -20,7 +20,7 @@ class AttemptPermitsTests {
     final RegionCatalog catalog = Regions.catalog(1, 2);
     final Region region = catalog.regions().getFirst();
     final URI endpoint = region.primaryEndpoint();
-    final RegionGuards guards = new RegionGuards(catalog, new CircuitBreakerProperties(50, 100, Duration.ofSeconds(2),
+    final RegionGuards guards = new RegionGuards(catalog, new CircuitBreakerProperties(50, 100, 0.8, null,
             10, 10, Duration.ofSeconds(10), 2), new BulkheadProperties(null), clock);
     final RetryBudget budget = new RetryBudget(0, 1);
     final EndpointLoad load = new EndpointLoad();

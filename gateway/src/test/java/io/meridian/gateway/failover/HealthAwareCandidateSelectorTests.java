@@ -26,7 +26,7 @@ class HealthAwareCandidateSelectorTests {
 
     static final HealthProperties HEALTH = new HealthProperties(true, Duration.ofSeconds(1), Duration.ofMillis(500), 1, 1,
             "/actuator/health/readiness");
-    static final CircuitBreakerProperties CIRCUIT = new CircuitBreakerProperties(50, 100, Duration.ofSeconds(30), 20, 10,
+    static final CircuitBreakerProperties CIRCUIT = new CircuitBreakerProperties(50, 100, 0.8, null, 20, 10,
             Duration.ofSeconds(10), 3);
 
     /** Per region: 0 healthy, 1 unhealthy, 2 circuit open, 3 full, 4 healthy and half full. */

@@ -17,7 +17,7 @@ class RegionGuardsTests {
     final MutableClock clock = new MutableClock();
     final RegionCatalog catalog = Regions.catalog(2, 5);
     final Region region = catalog.regions().getFirst();
-    final CircuitBreakerProperties circuit = new CircuitBreakerProperties(50, 100, Duration.ofSeconds(2), 4, 4,
+    final CircuitBreakerProperties circuit = new CircuitBreakerProperties(50, 100, 0.8, null, 4, 4,
             Duration.ofSeconds(10), 2);
 
     RegionGuards guards(BulkheadProperties bulkhead) {

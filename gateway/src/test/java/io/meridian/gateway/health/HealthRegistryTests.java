@@ -10,6 +10,7 @@ import io.meridian.region.RegionsSpec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class HealthRegistryTests {
@@ -69,6 +70,47 @@ class HealthRegistryTests {
         assertThat(registry.isHealthy(region)).as("the other replica is still up").isTrue();
         registry.markDown(second);
         assertThat(registry.isHealthy(region)).isFalse();
+    }
+
+    @Test
+    void goingDownAtTheThresholdReleasesWhatWaitsOnTheEndpointAndOnlyThat() {
+        HealthRegistry registry = registry(1, 2);
+        AtomicBoolean firstDown = new AtomicBoolean();
+        AtomicBoolean secondDown = new AtomicBoolean();
+        registry.whenDown(first).subscribe(null, null, () -> firstDown.set(true));
+        registry.whenDown(second).subscribe(null, null, () -> secondDown.set(true));
+
+        registry.recordCheck(first, false, null);
+        assertThat(firstDown).as("one failed check is below the threshold").isFalse();
+        registry.recordCheck(first, false, null);
+
+        assertThat(firstDown).isTrue();
+        assertThat(secondDown).isFalse();
+    }
+
+    @Test
+    void aConnectFailureOnLiveTrafficReleasesWhatWaitsOnTheEndpoint() {
+        HealthRegistry registry = registry(1, 2);
+        AtomicBoolean down = new AtomicBoolean();
+        registry.whenDown(first).subscribe(null, null, () -> down.set(true));
+
+        registry.markDown(first);
+
+        assertThat(down).isTrue();
+    }
+
+    @Test
+    void anAttemptStartedAfterTheEndpointCameBackWaitsForTheNextFall() {
+        HealthRegistry registry = registry(1, 1);
+        registry.markDown(first);
+        registry.recordCheck(first, true, null);
+        AtomicBoolean down = new AtomicBoolean();
+
+        registry.whenDown(first).subscribe(null, null, () -> down.set(true));
+        assertThat(down).as("the earlier fall does not count").isFalse();
+        registry.recordCheck(first, false, null);
+
+        assertThat(down).isTrue();
     }
 
     @Test

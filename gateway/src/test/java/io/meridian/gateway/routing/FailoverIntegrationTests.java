@@ -37,7 +37,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.geoip.reload-interval=0s",
         "meridian.health.interval=0s",
         // Long enough for a healthy answer on a busy machine; the regions that hang below take longer.
-        "meridian.failover.attempt-timeout=3s"})
+        "meridian.failover.deadlines.take=3s",
+        "meridian.failover.deadlines.read.answer=3s"})
 class FailoverIntegrationTests extends RegionsIntegrationTest {
 
     static final String GERMANY = "80.133.1.1";
@@ -132,7 +133,7 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
     }
 
     @Test
-    void aRegionThatHangsPastTheAttemptTimeoutIsLeftForTheNext() {
+    void aRegionThatHangsPastAReadsAnswerDeadlineIsLeftForTheNext() {
         answer("eu-central", aResponse().withStatus(200).withFixedDelay(8_000).withBody("{\"region\":\"eu-central\"}"));
 
         get().expectStatus().isOk()
@@ -356,10 +357,10 @@ class FailoverIntegrationTests extends RegionsIntegrationTest {
     }
 
     @Test
-    void anAnswerThatStartedInTimeMayStreamLongerThanTheAttemptTimeout() throws Exception {
+    void anAnswerThatStartedInTimeMayStreamLongerThanTheTakeDeadline() throws Exception {
         String event = "event: status\ndata: {\"state\":\"running\"}\n\n";
         // A region that sends its headers at once and then an event every 3.5 s: each gap is longer
-        // than the 3 s attempt timeout, which covers only the wait for the headers.
+        // than the 3 s take deadline, which covers only the wait for the first byte; the idle limit is 5 min.
         com.github.tomakehurst.wiremock.WireMockServer usEast = regions.get("us-east");
         int port = usEast.port();
         usEast.stop();
