@@ -18,7 +18,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
 import java.time.Duration;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -153,8 +158,9 @@ class LongCallIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void aRegionTakenDownWhileACallWaitsReleasesItAtOnceWithAnErrorThatSaysItMayHaveRun() throws Exception {
-        // Held far longer than the client waits (60 s): only the release can end the call in time.
-        answer("eu-central", aResponse().withStatus(200).withFixedDelay(120_000).withBody("{\"region\":\"eu-central\"}"));
+        // Held longer than the call's answer deadline (45 s, the region gave no limits): without the
+        // release the call would end as a timeout, not as region_down.
+        answer("eu-central", aResponse().withStatus(200).withFixedDelay(60_000).withBody("{\"region\":\"eu-central\"}"));
         CompletableFuture<EntityExchangeResult<String>> call = CompletableFuture.supplyAsync(() ->
                 post("/process").bodyValue("{\"query\":\"hi\"}").exchange().expectBody(String.class).returnResult());
         await().atMost(Duration.ofSeconds(30)).until(() -> WireMockRegions.clientRequests(regions.get("eu-central")) == 1);
@@ -172,7 +178,7 @@ class LongCallIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void aKeyedCallReleasedByARegionTakenDownIsResentToTheNext() throws Exception {
-        answer("eu-central", aResponse().withStatus(200).withFixedDelay(120_000).withBody("{\"region\":\"eu-central\"}"));
+        answer("eu-central", aResponse().withStatus(200).withFixedDelay(60_000).withBody("{\"region\":\"eu-central\"}"));
         CompletableFuture<EntityExchangeResult<String>> call = CompletableFuture.supplyAsync(() ->
                 post("/process").header("Idempotency-Key", "released-and-resent").bodyValue("{\"query\":\"hi\"}")
                         .exchange().expectBody(String.class).returnResult());
@@ -183,5 +189,64 @@ class LongCallIntegrationTests extends RegionsIntegrationTest {
         EntityExchangeResult<String> result = call.get(60, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(result.getStatus().value()).isEqualTo(200);
         assertThat(result.getResponseHeaders().getFirst(GeoRoutingFilter.REGION_HEADER)).isEqualTo("us-east");
+    }
+
+    @Test
+    void aHeldCallWhoseConnectionDiesEndsThenAsAReset() throws Exception {
+        // A region that takes the request, holds it, and drops the connection when the test says.
+        WireMockServerPort frozen = WireMockServerPort.take(regions.get("eu-central"));
+        CountDownLatch drop = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        Thread region = Thread.ofVirtual().start(() -> {
+            try (Socket socket = frozen.server.accept()) {
+                socket.getInputStream().read(new byte[8192]);
+                received.incrementAndGet();
+                drop.await();
+                socket.setSoLinger(true, 0);
+            } catch (Exception ex) {
+                // The test fails on its own assertions.
+            }
+        });
+        try {
+            CompletableFuture<EntityExchangeResult<String>> call = CompletableFuture.supplyAsync(() ->
+                    post("/process").bodyValue("{\"query\":\"hi\"}").exchange().expectBody(String.class).returnResult());
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.get() == 1);
+
+            drop.countDown();
+
+            EntityExchangeResult<String> result = call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(result.getStatus().value()).isEqualTo(502);
+            assertThat(result.getResponseBody()).contains("region_failed", "region 'eu-central' closed the connection");
+        } finally {
+            drop.countDown();
+            region.join(Duration.ofSeconds(10));
+            frozen.giveBack();
+        }
+    }
+
+    /** A stopped WireMock region's port, held by a plain server socket until given back. */
+    static final class WireMockServerPort {
+
+        final com.github.tomakehurst.wiremock.WireMockServer wireMock;
+        final ServerSocket server;
+
+        private WireMockServerPort(com.github.tomakehurst.wiremock.WireMockServer wireMock, ServerSocket server) {
+            this.wireMock = wireMock;
+            this.server = server;
+        }
+
+        static WireMockServerPort take(com.github.tomakehurst.wiremock.WireMockServer wireMock) throws Exception {
+            int port = wireMock.port();
+            wireMock.stop();
+            ServerSocket server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress("127.0.0.1", port));
+            return new WireMockServerPort(wireMock, server);
+        }
+
+        void giveBack() throws Exception {
+            server.close();
+            wireMock.start();
+        }
     }
 }
