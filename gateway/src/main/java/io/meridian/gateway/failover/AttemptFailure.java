@@ -22,7 +22,10 @@ enum AttemptFailure {
     /** The connection closed or reset before any answer. */
     RESET("connection_reset", "closed the connection before answering", true),
 
-    /** No answer status and headers within the attempt timeout. */
+    /**
+     * The region did not take the request within the take deadline, or its answer (a stream's first
+     * byte) did not start within the answer deadline ({@link CallDeadlines}).
+     */
     TIMEOUT("timeout", "did not start answering in time", true),
 
     /** The region answered 502, 503 or 504. */

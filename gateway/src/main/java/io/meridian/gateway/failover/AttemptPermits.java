@@ -58,7 +58,8 @@ final class AttemptPermits {
     }
 
     /**
-     * Takes every permit an attempt at {@code endpoint} of {@code region} needs, or none.
+     * Takes every permit an attempt at {@code endpoint} of {@code region} needs, or none; the
+     * attempt never counts as slow.
      *
      * @param retry whether this is a retry (not the request's first attempt)
      */
@@ -69,9 +70,9 @@ final class AttemptPermits {
     /**
      * Takes every permit an attempt at {@code endpoint} of {@code region} needs, or none.
      *
-     * @param retry          whether this is a retry (not the request's first attempt)
+     * @param retry           whether this is a retry (not the request's first attempt)
      * @param slowAfterMillis after how long the attempt counts as slow for the region's circuit
-     *                       ({@link RegionGuards#recordedMillis})
+     *                        ({@link RegionGuards#recordedMillis})
      */
     Grant acquire(Region region, URI endpoint, boolean retry, long slowAfterMillis) {
         CircuitBreaker circuit = guards.circuit(region);

@@ -86,7 +86,10 @@ class FailoverConfiguration {
                 proxy.maxBodySize().toBytes());
     }
 
-    /** The deadlines as configured by default (for runners built without properties, in tests). */
+    /**
+     * The deadlines {@link FailoverProperties.Deadlines} binds by default, for runners built without
+     * properties (unit tests); keep in step with its {@code @DefaultValue}s.
+     */
     static FailoverProperties.Deadlines defaultDeadlines() {
         FailoverProperties.Answer answer = new FailoverProperties.Answer(Duration.ofSeconds(10), Duration.ofMinutes(10));
         return new FailoverProperties.Deadlines(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(45),

@@ -72,7 +72,7 @@ final class FailoverMetrics {
     /** Every reason a request moves past a region: the failures of an attempt, and the refusals before one. */
     static final java.util.List<String> FAILOVER_REASONS = java.util.List.of(
             AttemptFailure.CONNECT.tag, AttemptFailure.RESET.tag,
-            AttemptFailure.TIMEOUT.tag, AttemptFailure.STATUS.tag,
+            AttemptFailure.TIMEOUT.tag, AttemptFailure.STATUS.tag, AttemptFailure.REGION_DOWN.tag,
             CIRCUIT_OPEN, BULKHEAD_FULL);
 
 

@@ -151,7 +151,8 @@ public record FailoverProperties(
      * Streamed answers: streamed chat completions and event streams (SSE).
      *
      * @param idle once the stream has started, the longest gap between two of its bytes (a region's
-     *             keep-alive comments count); there is no overall deadline
+     *             keep-alive comments count); there is no overall deadline. It also bounds a stall
+     *             in the body of any other answer once its headers have arrived
      */
     public record Stream(@DefaultValue("5m") Duration idle) {
     }

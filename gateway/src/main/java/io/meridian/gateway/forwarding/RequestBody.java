@@ -1,5 +1,6 @@
 package io.meridian.gateway.forwarding;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -26,6 +27,8 @@ import reactor.netty.NettyOutbound;
 public final class RequestBody {
 
     private static final RequestBody EMPTY = new RequestBody(new byte[0], null);
+    private static final byte[] STREAM_KEY = "\"stream\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
 
     private final byte @Nullable [] bytes;
     private final @Nullable Flux<DataBuffer> stream;
@@ -113,9 +116,6 @@ public final class RequestBody {
         }
         return false;
     }
-
-    private static final byte[] STREAM_KEY = "\"stream\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final byte[] TRUE = "true".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static int skipSpace(byte[] b, int from) {
         int i = from;
