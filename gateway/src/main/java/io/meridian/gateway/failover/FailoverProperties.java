@@ -73,8 +73,9 @@ public record FailoverProperties(
      * within its kind's minimum and ceiling; a streamed call must send its first byte within
      * {@code take} and then never stall for longer than {@code stream.idle}.
      *
-     * @param take          how long a region may take to take a request: connect, TLS and the request
-     *                      sent; for a streamed answer also the wait from then to its first byte
+     * @param take          how long a region may take to take a request: a connection (connect, TLS)
+     *                      on which the request starts going out; for a streamed answer also the wait
+     *                      from the request sent to its first byte
      * @param grace         added to a region's own sync wait to give a non-streamed call's answer
      *                      deadline, so that the region's own answer (the result, or 202 with the
      *                      task's id) arrives before the gateway gives up

@@ -32,9 +32,11 @@ import reactor.netty.http.client.HttpClientResponse;
  *
  * <p>Deadlines are per request ({@link Deadline}), so that one pooled client serves every kind of
  * call. Three clocks run, one after the other: the <em>take</em> deadline from the start of the
- * attempt until the request has been sent (pool, connect, TLS, headers and body written; a timer
- * disarmed by {@code doAfterRequest}); the <em>answer</em> deadline from then until the answer's
- * status and headers (Reactor Netty's per-request {@link HttpClientRequest#responseTimeout}); and
+ * attempt until the request starts going out on a connection (pool, connect, TLS; a timer disarmed
+ * by {@code doOnRequest}: a kept body is written at once after that, and a streamed body goes at
+ * the client's pace, which is not the region's to answer for); the <em>answer</em> deadline from
+ * the request sent until the answer's status and headers (Reactor Netty's per-request
+ * {@link HttpClientRequest#responseTimeout}); and
  * once the answer has started, an <em>idle</em> limit between two reads of its body (a Netty
  * {@link ReadTimeoutHandler}, removed with the request's other handlers when the connection goes
  * back to the pool). The per-endpoint clients read a request's deadline from its Reactor context,
@@ -65,7 +67,7 @@ final class ReactorRegionClient implements RegionClient {
     public Mono<RegionAnswer> send(URI endpoint, RegionRequest request, Deadline deadline) {
         Watch watch = new Watch(deadline);
         return exchange(endpoint, request, watch)
-                .timeout(Mono.delay(deadline.take()).flatMap(tick -> watch.sent ? Mono.never() : Mono.just(tick)))
+                .timeout(Mono.delay(deadline.take()).flatMap(tick -> watch.taken ? Mono.never() : Mono.just(tick)))
                 .contextWrite(context -> context.put(Watch.class, watch));
     }
 
@@ -103,10 +105,10 @@ final class ReactorRegionClient implements RegionClient {
         int port = endpoint.getPort() >= 0 ? endpoint.getPort() : secure ? 443 : 80;
         HttpClient base = pooled.host(host).port(port);
         return (secure ? tls.secure(base) : base)
-                .doAfterRequest((sent, connection) -> {
-                    Watch watch = sent.currentContextView().getOrDefault(Watch.class, null);
+                .doOnRequest((taken, connection) -> {
+                    Watch watch = taken.currentContextView().getOrDefault(Watch.class, null);
                     if (watch != null) {
-                        watch.sent = true;
+                        watch.taken = true;
                     }
                 })
                 // The answer deadline runs on the connection's own event loop until the status and
@@ -122,11 +124,11 @@ final class ReactorRegionClient implements RegionClient {
                 });
     }
 
-    /** One attempt's deadline, and whether its request has been sent (the take deadline is then met). */
+    /** One attempt's deadline, and whether a connection has taken its request (the take deadline is then met). */
     private static final class Watch {
 
         final Deadline deadline;
-        volatile boolean sent;
+        volatile boolean taken;
 
         Watch(Deadline deadline) {
             this.deadline = deadline;
