@@ -87,7 +87,8 @@ final class SimulatedChatBackend implements ChatBackend {
         return Flux.defer(() -> {
             Answer answer = answer(request);
             // No prefetch: one step's timer at a time, each drawn as the one before has fired.
-            return Flux.range(0, answer.tokens).concatMap(i -> Mono.delay(answer.nextGap()).map(tick -> answer.nextStep()), 0);
+            return Flux.range(0, answer.tokens)
+                    .concatMap(i -> Mono.delay(answer.nextGap()).map(tick -> answer.nextStep()), 0);
         });
     }
 
