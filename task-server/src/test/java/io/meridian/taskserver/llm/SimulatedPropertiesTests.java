@@ -1,17 +1,25 @@
 package io.meridian.taskserver.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meridian.taskserver.TaskServerApplication;
 import io.meridian.taskserver.llm.ModelProperties.Simulated.Profile;
+import io.meridian.taskserver.testsupport.TestRegion;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /** Binding {@code meridian.model.simulated.*}: the presets by name, their defaults, and errors naming the property. */
+@ExtendWith(OutputCaptureExtension.class)
 class SimulatedPropertiesTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -95,6 +103,21 @@ class SimulatedPropertiesTests {
                     "meridian.model.simulated.answer-tokens.spread needs answer-tokens.mean with profile fixed")
                     .hasMessageContaining("but was 30");
         });
+    }
+
+    @Test
+    void tellsTheOperatorWhichPropertyIsWrongInOneReportWithoutAStackTrace(CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TaskServerApplication.class).run("--server.port=0",
+                "--spring.main.banner-mode=off", TestRegion.PROPERTY_ARG,
+                "--meridian.model.simulated.profile=cpu-small", "--meridian.model.simulated.tokens-per-second=0"))
+                .isNotNull();
+
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                // Boot names a nested record's property in its Java form, which binds as well.
+                .contains("Property: meridian.model.simulated.tokensPerSecond")
+                .contains("Value: \"0.0\"")
+                .contains("must be greater than 0")
+                .doesNotContain("\tat ");
     }
 
     /**
