@@ -104,13 +104,13 @@ final class SimulatedChatBackend implements ChatBackend {
             random = new SplittableRandom(seeds.nextLong());
         }
         String query = request.lastUserText();
-        Duration first = profile.withJitter(profile.fixedLatency() ? profile.latency() : profile.timeToFirstToken(),
-                random);
+        // Under fixed a non-streamed answer waits the latency, a streamed one its own first token.
+        Duration fixedWait = profile.fixedLatency() ? profile.withJitter(profile.latency(), random) : null;
+        Duration firstToken = profile.withJitter(profile.timeToFirstToken(), random);
         int length = profile.answerTokens(random);
         String text = text(query, length, request.maxTokens());
         Completion completion = new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)));
-        Duration firstToken = profile.fixedLatency() ? profile.withJitter(profile.timeToFirstToken(), random) : first;
-        return new Answer(completion, first, firstToken, random);
+        return new Answer(completion, fixedWait, firstToken, random);
     }
 
     /**
@@ -121,8 +121,8 @@ final class SimulatedChatBackend implements ChatBackend {
 
         private final Completion completion;
 
-        /** The wait of a non-streamed answer under {@code fixed}; the first token's otherwise. */
-        private final Duration first;
+        /** The wait of a non-streamed answer under {@code fixed}; {@code null} under a preset. */
+        private final @Nullable Duration fixedWait;
 
         private final Duration firstToken;
 
@@ -135,9 +135,9 @@ final class SimulatedChatBackend implements ChatBackend {
 
         private int position;
 
-        Answer(Completion completion, Duration first, Duration firstToken, SplittableRandom random) {
+        Answer(Completion completion, @Nullable Duration fixedWait, Duration firstToken, SplittableRandom random) {
             this.completion = completion;
-            this.first = first;
+            this.fixedWait = fixedWait;
             this.firstToken = firstToken;
             this.random = random;
             this.tokens = Math.max(1, completion.usage().completionTokens());
@@ -155,10 +155,10 @@ final class SimulatedChatBackend implements ChatBackend {
          * @return the delay
          */
         Duration totalDelay() {
-            if (profile.fixedLatency()) {
-                return first;
+            if (fixedWait != null) {
+                return fixedWait;
             }
-            Duration total = first;
+            Duration total = firstToken;
             for (int i = 1; i < tokens; i++) {
                 total = total.plus(profile.tokenGap(random));
             }
