@@ -3,10 +3,13 @@ package io.meridian.taskserver.llm;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -41,7 +44,7 @@ public record ModelProperties(
     /** The backends this server can use. */
     public enum Backend {
 
-        /** No model: a configured delay and an answer that says it is simulated. */
+        /** No model: a configured delay or profile, and an answer that says it is simulated. */
         SIMULATED,
 
         /** An Ollama server through Spring AI ({@code spring.ai.ollama.base-url}). */
@@ -52,24 +55,150 @@ public record ModelProperties(
     }
 
     /**
-     * Settings of the {@code simulated} backend. Each answer waits {@code latency} plus a uniform
-     * random extra in [0, {@code jitter}], drawn from a {@link java.util.Random} seeded with
-     * {@code seed}, so a load test can be repeated with the same sequence of delays. A streamed
-     * answer waits {@code timeToFirstToken} plus the same kind of jitter for its first word, then
-     * produces words at exponentially distributed intervals averaging {@code tokensPerSecond}.
+     * Settings of the {@code simulated} backend: how long its answers take and how long they are.
      *
-     * @param latency          Fixed part of the delay before each (non-streamed) answer.
-     * @param jitter           Upper bound of the uniform random extra delay; 0 for none.
-     * @param seed             Seed of the random sequences; the same seed gives the same delays.
-     * @param timeToFirstToken Fixed part of the delay before a streamed answer's first word.
-     * @param tokensPerSecond  Mean rate at which a streamed answer produces its words.
+     * <p>The {@code profile} sets the shape; {@code timeToFirstToken}, {@code tokensPerSecond} and
+     * {@code answerTokens}, when set, override the profile's numbers. With {@code fixed} (the
+     * default) a non-streamed answer waits {@code latency} plus a uniform random extra in [0,
+     * {@code jitter}], and a streamed one produces the short answer word by word. With a preset, an
+     * answer of a drawn number of tokens (words) comes token by token: the first after the time to
+     * first token plus the same kind of jitter, the next ones at exponentially distributed intervals
+     * averaging {@code tokensPerSecond}; a non-streamed answer takes the same total time. All draws
+     * come from a {@link java.util.Random} seeded with {@code seed}, so a run can be repeated.
+     *
+     * @param profile          Shape of the simulated model's answers: fixed (latency, a short
+     *                         answer; the default), cpu-small (a small model on a CPU, about 5 s for
+     *                         190 tokens) or gpu-large (a 14B model on a GPU, about 25 s for 600
+     *                         tokens).
+     * @param latency          Delay before each non-streamed answer with profile fixed (unused by the
+     *                         presets, whose answers take as long as their tokens).
+     * @param jitter           Upper bound of the uniform random extra delay before an answer, or its
+     *                         first token; 0 for none.
+     * @param seed             Seed of the random draws; the same seed gives the same delays and lengths.
+     * @param timeToFirstToken Delay before an answer's first token; when unset, the profile's
+     *                         (fixed 50ms, cpu-small 400ms, gpu-large 1s).
+     * @param tokensPerSecond  Mean rate at which an answer produces its tokens after the first; when
+     *                         unset, the profile's (fixed 50, cpu-small 37, gpu-large 25).
+     * @param answerTokens     Length of the answers, in tokens (words).
      */
     public record Simulated(
+            @DefaultValue("fixed") @NotNull Profile profile,
             @DefaultValue("50ms") @NotNull @DurationMin(millis = 0) Duration latency,
             @DefaultValue("0ms") @NotNull @DurationMin(millis = 0) Duration jitter,
             @DefaultValue("42") long seed,
-            @DefaultValue("50ms") @NotNull @DurationMin(millis = 0) Duration timeToFirstToken,
-            @DefaultValue("50") @DecimalMin(value = "0", inclusive = false) double tokensPerSecond) {
+            @Nullable @DurationMin(millis = 0) Duration timeToFirstToken,
+            @Nullable @DecimalMin(value = "0", inclusive = false) Double tokensPerSecond,
+            @DefaultValue @NotNull @Valid AnswerTokens answerTokens) {
+
+        /**
+         * Checks what bean validation cannot express.
+         *
+         * @throws IllegalArgumentException if answer-tokens.spread is set without a mean to spread
+         *                                  around (profile fixed has none of its own)
+         */
+        public Simulated {
+            if (profile == Profile.FIXED && answerTokens != null && answerTokens.mean() == null
+                    && answerTokens.spread() != null && answerTokens.spread() > 0) {
+                throw new IllegalArgumentException(PREFIX + ".simulated.answer-tokens.spread needs "
+                        + "answer-tokens.mean with profile fixed, whose answers have no length distribution, "
+                        + "but was " + answerTokens.spread() + " without a mean");
+            }
+        }
+
+        /**
+         * A profile's settings, every other property at its default.
+         *
+         * @param profile the profile
+         * @return the settings
+         */
+        public static Simulated of(Profile profile) {
+            return new Simulated(profile, Duration.ofMillis(50), Duration.ZERO, 42, null, null,
+                    new AnswerTokens(null, null));
+        }
+
+        /**
+         * The shapes of simulated answers, named after the models they imitate. Each sets the time
+         * to first token, the token rate and the answer length that the properties do not.
+         */
+        public enum Profile {
+
+            /**
+             * A non-streamed answer after {@code latency}; streamed, the short answer at 50 tokens a
+             * second after 50 ms. The demo and load-test default.
+             */
+            FIXED(Duration.ofMillis(50), 50, null, 0),
+
+            /**
+             * A small model on a CPU, like qwen3 on Ollama answering 187 tokens in 5.3 s: first token
+             * after 400 ms, 37 tokens a second, 190 ± 40 tokens (about 5.5 s on average).
+             */
+            CPU_SMALL(Duration.ofMillis(400), 37, 190, 40),
+
+            /**
+             * A 14B model on a GPU writing long answers: first token after 1 s, 25 tokens a second,
+             * 600 ± 150 tokens (about 25 s on average, 13 s to 37 s).
+             */
+            GPU_LARGE(Duration.ofSeconds(1), 25, 600, 150);
+
+            private final Duration timeToFirstToken;
+
+            private final double tokensPerSecond;
+
+            private final @Nullable Integer meanAnswerTokens;
+
+            private final int answerTokensSpread;
+
+            Profile(Duration timeToFirstToken, double tokensPerSecond, @Nullable Integer meanAnswerTokens,
+                    int answerTokensSpread) {
+                this.timeToFirstToken = timeToFirstToken;
+                this.tokensPerSecond = tokensPerSecond;
+                this.meanAnswerTokens = meanAnswerTokens;
+                this.answerTokensSpread = answerTokensSpread;
+            }
+
+            /** @return the delay before the first token */
+            public Duration timeToFirstToken() {
+                return timeToFirstToken;
+            }
+
+            /** @return the mean token rate after the first */
+            public double tokensPerSecond() {
+                return tokensPerSecond;
+            }
+
+            /** @return the mean answer length in tokens, or {@code null} for the short answer */
+            public @Nullable Integer meanAnswerTokens() {
+                return meanAnswerTokens;
+            }
+
+            /** @return the standard deviation of the answer length */
+            public int answerTokensSpread() {
+                return answerTokensSpread;
+            }
+
+            /** @return the name as configured, e.g. {@code cpu-small} */
+            public String configName() {
+                return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            }
+        }
+    }
+
+    /**
+     * Length of the simulated answers, in tokens (words), drawn per answer from a normal
+     * distribution of the given mean and standard deviation, kept within two deviations of the mean
+     * (and at least 1), and cut at the request's max_tokens.
+     *
+     * @param mean   Mean answer length; when unset, the profile's (cpu-small 190, gpu-large 600; fixed:
+     *               the short answer that repeats the question).
+     * @param spread Standard deviation of the answer length, 0 for always the mean; when unset, the
+     *               profile's (cpu-small 40, gpu-large 150), or 0 under profile fixed.
+     */
+    public record AnswerTokens(
+            @Nullable @Positive @Max(MAX_ANSWER_TOKENS) Integer mean,
+            @Nullable @PositiveOrZero @Max(MAX_ANSWER_TOKENS) Integer spread) {
+
+        /** The longest mean answer, and the largest spread, that may be configured. */
+        public static final int MAX_ANSWER_TOKENS = 100_000;
     }
 
     /**

@@ -4,48 +4,58 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * A backend with no model behind it, for demos and load tests.
  *
- * <p>Each answer arrives after {@code latency} plus a uniform random extra in [0, {@code jitter}];
- * the delay is a timer ({@link Mono#delay}), so waiting answers hold no thread. The answer says it
- * is simulated and which region produced it, and reports model and backend {@value #NAME}: it never
- * passes for a real model, whatever model the request names. Token usage counts whitespace-separated
- * words, which is enough to exercise accounting without a tokenizer.
+ * <p>Answers follow a {@link SimulatedProfile}. Under {@code fixed} (the default) a non-streamed
+ * answer arrives after {@code latency} plus a uniform random extra in [0, {@code jitter}], and a
+ * streamed one produces the short answer word by word. Under a preset ({@code cpu-small},
+ * {@code gpu-large}) each answer has a drawn number of tokens and comes token by token: the first
+ * after the time to first token plus jitter, the next ones at exponentially distributed gaps whose
+ * mean is one over the token rate; a non-streamed answer waits the sum of the same draws, so it
+ * takes exactly as long as the same answer streamed. A token is a word with the whitespace after
+ * it, and usage counts the same words: the completion tokens are the steps streamed.
  *
- * <p>{@link #stream} produces the same answer word by word: the first after {@code
- * time-to-first-token} plus jitter, the next ones at exponentially distributed intervals whose
- * mean is one over {@code tokens-per-second}, the inter-arrival times of a steady decoder. All
- * draws come from the one seeded {@link Random}, so a run can be repeated.
+ * <p>Every wait is a timer ({@link Mono#delay}), one at a time per answer, and a streamed answer
+ * finds its next word on demand rather than holding a list of its words and gaps: ten thousand
+ * answers in flight hold ten thousand timers and texts, and no thread.
+ *
+ * <p>Each answer draws from a random source of its own, seeded from one {@link Random} seeded with
+ * {@code seed} as the answer starts: the same seed gives the same sequence of answers, and
+ * concurrent answers never contend for, or reorder, each other's draws.
+ *
+ * <p>The answer says it is simulated and which region produced it, and reports model and backend
+ * {@value #NAME}: it never passes for a real model, whatever model the request names.
  */
 final class SimulatedChatBackend implements ChatBackend {
 
     /** Name, and model name, of this backend. */
     static final String NAME = "simulated";
 
+    /** What a preset's answer says after the question until it has its length: plain, honest words. */
+    private static final String[] FILLER = ("This simulated answer is as long as a real model's would be, one word "
+            + "for each token, and it arrives at the pace of the profile the region runs.").split(" ");
+
+    private static final Logger log = LoggerFactory.getLogger(SimulatedChatBackend.class);
+
     private final String region;
 
-    private final Duration latency;
+    private final SimulatedProfile profile;
 
-    private final long jitterNanos;
-
-    private final Duration timeToFirstToken;
-
-    private final double meanTokenGapNanos;
-
-    private final Random random;
+    private final Random seeds;
 
     SimulatedChatBackend(String region, ModelProperties.Simulated settings) {
         this.region = region;
-        this.latency = settings.latency();
-        this.jitterNanos = settings.jitter().toNanos();
-        this.timeToFirstToken = settings.timeToFirstToken();
-        this.meanTokenGapNanos = 1e9 / settings.tokensPerSecond();
-        this.random = new Random(settings.seed());
+        this.profile = SimulatedProfile.of(settings);
+        this.seeds = new Random(settings.seed());
+        log.info("Simulated model in region {}: {}", region, profile.describe());
     }
 
     @Override
@@ -58,48 +68,157 @@ final class SimulatedChatBackend implements ChatBackend {
         return NAME;
     }
 
+    /** The numbers this backend follows. */
+    SimulatedProfile profile() {
+        return profile;
+    }
+
     @Override
     public Mono<Completion> complete(CompletionRequest request) {
-        // The delay is drawn at subscription, so a re-subscribed Mono gets a fresh draw.
-        return Mono.defer(() -> Mono.delay(nextDelay()))
-                .map(ignored -> answer(request.lastUserText(), request.maxTokens()));
+        // Drawn at subscription, so a re-subscribed Mono gets a fresh answer.
+        return Mono.defer(() -> {
+            Answer answer = answer(request);
+            return Mono.delay(answer.totalDelay()).map(ignored -> answer.completion);
+        });
     }
 
     @Override
     public Flux<CompletionDelta> stream(CompletionRequest request) {
         return Flux.defer(() -> {
-            Completion completion = answer(request.lastUserText(), request.maxTokens());
-            List<String> words = words(completion.text());
-            Flux<CompletionDelta> steps = Flux.empty();
-            for (int i = 0; i < words.size(); i++) {
-                Duration gap = i == 0 ? firstTokenDelay() : nextTokenGap();
-                boolean last = i == words.size() - 1;
-                CompletionDelta step = last ? CompletionDelta.last(words.get(i), completion)
-                        : CompletionDelta.token(words.get(i));
-                steps = steps.concatWith(Mono.delay(gap).map(ignored -> step));
-            }
-            return steps;
+            Answer answer = answer(request);
+            // No prefetch: one step's timer at a time, each drawn as the one before has fired.
+            return Flux.range(0, answer.tokens)
+                    .concatMap(i -> Mono.delay(answer.nextGap()).map(tick -> answer.nextStep()), 0);
         });
     }
 
-    Duration nextDelay() {
-        return withJitter(latency);
-    }
-
-    private Duration firstTokenDelay() {
-        return withJitter(timeToFirstToken);
-    }
-
-    private synchronized Duration withJitter(Duration base) {
-        if (jitterNanos == 0) {
-            return base;
+    /**
+     * Draws the next answer to a request: its length, text and random source.
+     *
+     * @param request the request
+     * @return the answer, not started
+     */
+    Answer answer(CompletionRequest request) {
+        SplittableRandom random;
+        synchronized (seeds) {
+            random = new SplittableRandom(seeds.nextLong());
         }
-        return base.plusNanos(random.nextLong(jitterNanos + 1));
+        String query = request.lastUserText();
+        // Under fixed a non-streamed answer waits the latency, a streamed one its own first token.
+        Duration fixedWait = profile.fixedLatency() ? profile.withJitter(profile.latency(), random) : null;
+        Duration firstToken = profile.withJitter(profile.timeToFirstToken(), random);
+        int length = profile.answerTokens(random);
+        String text = text(query, length, request.maxTokens());
+        Completion completion = new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)));
+        return new Answer(completion, fixedWait, firstToken, random);
     }
 
-    /** An exponential draw: the gap between two events of a Poisson process at the token rate. */
-    private synchronized Duration nextTokenGap() {
-        return Duration.ofNanos((long) (-Math.log(1 - random.nextDouble()) * meanTokenGapNanos));
+    /**
+     * One answer as it is produced. Its methods are called in sequence (the stream's steps follow
+     * each other), never concurrently.
+     */
+    final class Answer {
+
+        private final Completion completion;
+
+        /** The wait of a non-streamed answer under {@code fixed}; {@code null} under a preset. */
+        private final @Nullable Duration fixedWait;
+
+        private final Duration firstToken;
+
+        private final SplittableRandom random;
+
+        /** The number of steps a stream takes: the completion tokens, and at least the one that ends it. */
+        final int tokens;
+
+        private int step;
+
+        private int position;
+
+        Answer(Completion completion, @Nullable Duration fixedWait, Duration firstToken, SplittableRandom random) {
+            this.completion = completion;
+            this.fixedWait = fixedWait;
+            this.firstToken = firstToken;
+            this.random = random;
+            this.tokens = Math.max(1, completion.usage().completionTokens());
+        }
+
+        /** @return the whole answer */
+        Completion completion() {
+            return completion;
+        }
+
+        /**
+         * The wait of the answer non-streamed: {@code latency} (and jitter) under {@code fixed};
+         * otherwise the time to its last token, drawn as a stream draws its gaps.
+         *
+         * @return the delay
+         */
+        Duration totalDelay() {
+            if (fixedWait != null) {
+                return fixedWait;
+            }
+            Duration total = firstToken;
+            for (int i = 1; i < tokens; i++) {
+                total = total.plus(profile.tokenGap(random));
+            }
+            return total;
+        }
+
+        /** @return the wait before the next step: the time to first token, then a token gap */
+        Duration nextGap() {
+            return step == 0 ? firstToken : profile.tokenGap(random);
+        }
+
+        /** @return the next word with the whitespace after it, the last with the completion */
+        CompletionDelta nextStep() {
+            String text = completion.text();
+            step++;
+            if (step >= tokens) {
+                return CompletionDelta.last(text.substring(position), completion);
+            }
+            int end = nextWordEnd(text, position);
+            String word = text.substring(position, end);
+            position = end;
+            return CompletionDelta.token(word);
+        }
+    }
+
+    /** Where the word starting at {@code from} ends, the whitespace after it included. */
+    private static int nextWordEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The answer's text: the short answer that says it is simulated and repeats the question, made
+     * as long as {@code length} words (0: as it is) with honest filler, cut after {@code maxTokens}
+     * words as a model stops at its token limit.
+     */
+    private String text(String query, int length, @Nullable Integer maxTokens) {
+        String text = "Simulated answer from region " + region + " (no model was called). You asked: " + query;
+        int words = countWords(text);
+        int wanted = length > 0 ? length : words;
+        if (maxTokens != null) {
+            wanted = Math.min(wanted, maxTokens);
+        }
+        if (wanted < words) {
+            return String.join("", words(text.strip()).subList(0, wanted)).strip();
+        }
+        if (wanted == words) {
+            return text;
+        }
+        StringBuilder padded = new StringBuilder(text.length() + 7 * (wanted - words)).append(text.stripTrailing());
+        for (int i = 0; words + i < wanted; i++) {
+            padded.append(' ').append(FILLER[i % FILLER.length]);
+        }
+        return padded.toString();
     }
 
     /**
@@ -109,24 +228,12 @@ final class SimulatedChatBackend implements ChatBackend {
     static List<String> words(String text) {
         List<String> words = new ArrayList<>();
         int start = 0;
-        for (int i = 1; i <= text.length(); i++) {
-            boolean boundary = i == text.length()
-                    || (Character.isWhitespace(text.charAt(i - 1)) && !Character.isWhitespace(text.charAt(i)));
-            if (boundary) {
-                words.add(text.substring(start, i));
-                start = i;
-            }
+        while (start < text.length()) {
+            int end = nextWordEnd(text, start);
+            words.add(text.substring(start, end));
+            start = end;
         }
         return words;
-    }
-
-    /** The answer, cut after {@code maxTokens} words as a model stops at its token limit. */
-    private Completion answer(String query, @Nullable Integer maxTokens) {
-        String text = "Simulated answer from region " + region + " (no model was called). You asked: " + query;
-        if (maxTokens != null && countWords(text) > maxTokens) {
-            text = String.join("", words(text.strip()).subList(0, maxTokens)).strip();
-        }
-        return new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)));
     }
 
     /**

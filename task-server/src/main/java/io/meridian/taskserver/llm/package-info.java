@@ -3,8 +3,11 @@
  * model servers a region can use, selected by {@code meridian.model.backend}.
  *
  * <ul>
- *   <li>{@code simulated} (default): answers after a configured, non-blocking delay and says in
- *       every answer that no model was called; for demos and load tests.
+ *   <li>{@code simulated} (default): answers on timers, never holding a thread, and says in every
+ *       answer that no model was called; for demos and load tests. Its profile
+ *       ({@code meridian.model.simulated.profile}) is a fixed delay ({@code fixed}) or a preset
+ *       that imitates a real model's time to first token, token rate and answer lengths
+ *       ({@code cpu-small}, {@code gpu-large}).
  *   <li>{@code ollama}: Spring AI's {@code OllamaChatModel}; its blocking call runs on a bounded
  *       set of virtual threads, never on an event-loop thread.
  *   <li>{@code openai}: Spring AI's {@code OpenAiChatModel}, for any OpenAI-compatible server (vLLM,
@@ -12,7 +15,7 @@
  * </ul>
  *
  * <p>Each backend can also stream ({@link io.meridian.taskserver.llm.ChatBackend#stream}): the
- * Spring AI ones through {@code ChatModel.stream}, the simulated one word by word at a seeded rate.
+ * Spring AI ones through {@code ChatModel.stream}, the simulated one token (word) by token at its profile's seeded pace.
  * A request may carry a conversation ({@link io.meridian.taskserver.llm.ChatMessage}s), whose roles
  * the Spring AI backends keep.
  *

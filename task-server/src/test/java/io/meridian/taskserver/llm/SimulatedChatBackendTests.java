@@ -2,6 +2,7 @@ package io.meridian.taskserver.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.taskserver.llm.ModelProperties.Simulated.Profile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,19 +11,21 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
-/** The simulated backend: its timing on virtual time, its honesty, its token counts. */
+/** The simulated backend under profile fixed: its timing on virtual time, its honesty, its token counts. */
 class SimulatedChatBackendTests {
 
     private static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final ModelProperties.AnswerTokens NO_LENGTH = new ModelProperties.AnswerTokens(null, null);
+
     private static SimulatedChatBackend backend(Duration latency, Duration jitter, long seed) {
-        return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(latency, jitter, seed, latency,
-                1000));
+        return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(Profile.FIXED, latency, jitter,
+                seed, latency, 1000.0, NO_LENGTH));
     }
 
     private static SimulatedChatBackend streaming(Duration timeToFirstToken, double tokensPerSecond, long seed) {
-        return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(Duration.ZERO, Duration.ZERO, seed,
-                timeToFirstToken, tokensPerSecond));
+        return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(Profile.FIXED, Duration.ZERO,
+                Duration.ZERO, seed, timeToFirstToken, tokensPerSecond, NO_LENGTH));
     }
 
     @Test
@@ -138,6 +141,7 @@ class SimulatedChatBackendTests {
     }
 
     private static List<Duration> delays(SimulatedChatBackend backend, int count) {
-        return Stream.generate(backend::nextDelay).limit(count).toList();
+        return Stream.generate(() -> backend.answer(new CompletionRequest("hi", null)).totalDelay()).limit(count)
+                .toList();
     }
 }
