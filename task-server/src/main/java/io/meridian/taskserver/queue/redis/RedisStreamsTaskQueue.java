@@ -303,11 +303,16 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
      * Reports this replica alive; on the replica that holds the housekeeping lease, also forgets
      * expired tasks, takes back the attempts of lost replicas and forgets those replicas, each step
      * fenced by the lease (see {@link RedisHousekeeping}). Reads the region's epoch again first,
-     * so that a replica learns at its next tick that Redis lost the region's data.
+     * so that a replica learns at its next tick that Redis lost the region's data, and then makes
+     * the queues' consumer groups again.
      */
     @Override
     public int housekeep() {
-        epoch.refresh();
+        StoreEpoch before = epoch.current();
+        if (!epoch.refresh().equals(before)) {
+            // Redis lost the region's data, consumer groups included: without them no claim works.
+            lanes.values().forEach(lane -> streams.createGroup(lane.keys()));
+        }
         String lease = housekeeping.beat();
         if (lease == null) {
             return 0;
