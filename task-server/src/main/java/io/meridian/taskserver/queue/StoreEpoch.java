@@ -60,11 +60,10 @@ public record StoreEpoch(String id, Instant startedAt, String store) {
     /**
      * How the store came to start anew, for a client's message.
      *
-     * @return e.g. {@code the task server restarted (its queues are in memory)}
+     * @return e.g. {@code the task server restarted with its queues in memory}
      */
     public String cause() {
-        return ReadinessDetails.STORE_MEMORY.equals(store)
-                ? "the task server restarted (its queues are in memory, so a restart loses every task)"
+        return ReadinessDetails.STORE_MEMORY.equals(store) ? "the task server restarted with its queues in memory"
                 : "its Redis lost the region's data";
     }
 }

@@ -46,8 +46,8 @@ class LostTaskApiTests {
         assertThat(message)
                 .isEqualTo("task " + TestRegion.ID + "." + ULID + "_" + otherEpoch() + " was lost: region '"
                         + TestRegion.ID + "' started its task store anew at " + epoch.startedAt() + " because the "
-                        + "task server restarted (its queues are in memory, so a restart loses every task), so the "
-                        + "task and its answer are gone; submitting it again runs it again");
+                        + "task server restarted with its queues in memory, so the task and its answer are gone; "
+                        + "submitting it again runs it again");
         assertApiError(client.delete().uri(lost).exchange(), 410, ApiError.TASK_LOST, null);
         assertApiError(client.get().uri(lost + "/events").exchange(), 410,
                 ApiError.TASK_LOST, null);
