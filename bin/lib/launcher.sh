@@ -117,3 +117,45 @@ startup_failure_reason() {
       print oneline(last)
     }' "$1"
 }
+
+# choose_queues WANTED prints where the regions' queues live: redis for WANTED redis, or auto with a
+# redis-server on the PATH; memory for WANTED memory, or auto without one. For redis without a
+# redis-server, or any other value, it says why on standard error and fails.
+choose_queues() {
+  case ${1:-auto} in
+    memory) echo memory ;;
+    redis)
+      if ! command -v redis-server >/dev/null; then
+        printf 'MERIDIAN_QUEUES is redis, but no redis-server is on the PATH; install Redis or use MERIDIAN_QUEUES=memory\n' >&2
+        return 1
+      fi
+      echo redis ;;
+    auto) if command -v redis-server >/dev/null; then echo redis; else echo memory; fi ;;
+    *) printf "MERIDIAN_QUEUES must be auto, redis or memory, but was '%s'\n" "$1" >&2; return 1 ;;
+  esac
+}
+
+# redis_port_candidates [PORT] prints the ports to try for the stack's own redis-server, one a line:
+# PORT alone when given (MERIDIAN_REDIS_PORT); else 6389, then 6391-6399 and 16389-16399. Never
+# 6379 (a developer's own Redis) nor 6390 (the test Redis of the build's CI).
+redis_port_candidates() {
+  if [[ -n ${1:-} ]]; then
+    [[ $1 =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 )) \
+      || { printf "MERIDIAN_REDIS_PORT must be a port number, but was '%s'\n" "$1" >&2; return 1; }
+    echo "$1"
+    return
+  fi
+  echo 6389
+  seq 6391 6399
+  seq 16389 16399
+}
+
+# redis_process_id PORT prints the process id of the Redis answering on 127.0.0.1:PORT (its INFO
+# server), or nothing when none answers: how the launcher tells its own redis-server from another
+# program that took the port first.
+redis_process_id() {
+  timeout 2 bash -c '
+    exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
+    printf "INFO server\r\nQUIT\r\n" >&3
+    cat <&3' "$1" 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p' || true
+}

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The functions {@code bin/meridian} is built on ({@code bin/lib/launcher.sh}), run by bash as the
- * launcher runs them: how arguments from the launcher and the user merge, and the one line a
- * service's start-up failure is reported with.
+ * launcher runs them: how arguments from the launcher and the user merge, the one line a
+ * service's start-up failure is reported with, and where the regions' queues live (a redis-server
+ * of the stack's own when one is installed, else memory).
  */
 class LauncherFunctionsTests {
 
@@ -114,5 +115,72 @@ class LauncherFunctionsTests {
 
         assertThat(bash("startup_failure_reason \"$1\"", log.toString()))
                 .isEqualTo("Application run failed: region \"x\" is broken\n");
+    }
+
+    /** A directory holding only an executable {@code redis-server}, to put on the PATH. */
+    private Path pathWithRedisServer() throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("with-redis"));
+        Path server = bin.resolve("redis-server");
+        Files.writeString(server, "#!/bin/sh\nexit 0\n");
+        assertThat(server.toFile().setExecutable(true)).isTrue();
+        return bin;
+    }
+
+    private static String queuesWith(Path path, String wanted) throws Exception {
+        // PATH for the function alone: choose_queues uses only builtins.
+        return bash("PATH=\"$1\" choose_queues \"$2\" 2>&1 || echo failed", path.toString(), wanted).strip();
+    }
+
+    @Test
+    void theQueuesAreInRedisWhenARedisServerIsOnThePathAndInMemoryWithout() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        assertThat(queuesWith(pathWithRedisServer(), "auto")).isEqualTo("redis");
+        assertThat(queuesWith(empty, "auto")).isEqualTo("memory");
+        assertThat(queuesWith(pathWithRedisServer(), "memory")).as("forced into memory").isEqualTo("memory");
+        assertThat(queuesWith(pathWithRedisServer(), "redis")).isEqualTo("redis");
+    }
+
+    @Test
+    void redisAskedForWithoutARedisServerOrAnUnknownChoiceFailsSayingWhy() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+
+        assertThat(queuesWith(empty, "redis")).isEqualTo("MERIDIAN_QUEUES is redis, but no redis-server is on the "
+                + "PATH; install Redis or use MERIDIAN_QUEUES=memory\nfailed");
+        assertThat(queuesWith(empty, "disk")).isEqualTo("MERIDIAN_QUEUES must be auto, redis or memory, but was "
+                + "'disk'\nfailed");
+    }
+
+    @Test
+    void theStacksRedisTriesItsOwnPortsNeverADevelopersNorCis() throws Exception {
+        List<String> ports = bash("redis_port_candidates").lines().toList();
+
+        assertThat(ports).first().isEqualTo("6389");
+        assertThat(ports).doesNotContain("6379", "6390").hasSizeGreaterThan(10).doesNotHaveDuplicates();
+        assertThat(bash("redis_port_candidates 7001").lines().toList()).containsExactly("7001");
+        assertThat(bash("redis_port_candidates 70x1 2>&1 || echo failed").strip())
+                .isEqualTo("MERIDIAN_REDIS_PORT must be a port number, but was '70x1'\nfailed");
+    }
+
+    @Test
+    void theRedisOnAPortIsKnownByItsProcessIdAndNothingAnswersForNone() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket client = server.accept()) {
+                    client.getOutputStream().write("$40\r\n# Server\r\nredis_version:7.0.0\r\nprocess_id:4242\r\n\r\n+OK\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                }
+                catch (IOException ignored) {
+                    // the test's assertion says what went wrong
+                }
+            });
+            assertThat(bash("redis_process_id \"$1\"", Integer.toString(server.getLocalPort())).strip()).isEqualTo("4242");
+            answering.join();
+        }
+        int closed;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            closed = free.getLocalPort();
+        }
+        assertThat(bash("redis_process_id \"$1\"", Integer.toString(closed))).isEmpty();
     }
 }

@@ -65,6 +65,14 @@ public final class ErrorCodes {
     /** 404: no task with this id in this region (never created, expired, or held by another region). */
     public static final String TASK_NOT_FOUND = "task_not_found";
 
+    /**
+     * 410: the task id names an earlier epoch of the region's task store (see {@link TaskId#epoch()}):
+     * the store started anew (an in-memory store's task server restarted, or its Redis lost its
+     * data), so the task and its answer were lost; submitting it again runs it again. The gateway
+     * answers it too, for an {@code Idempotency-Key} whose task was lost that way.
+     */
+    public static final String TASK_LOST = "task_lost";
+
     /** 409: the task is already finished, so it cannot be cancelled or waited for. */
     public static final String TASK_FINISHED = "task_finished";
 

@@ -119,6 +119,48 @@ class ProtocolContractTests {
     }
 
     @Test
+    void aTaskIdMintedInAnEpochNamesItAndRoundTrips() {
+        String epoch = TaskId.newEpoch(new Random(3));
+        TaskId id = TaskId.next("eu-central", Instant.parse("2026-01-01T00:00:00Z"), new Random(7), epoch);
+
+        assertThat(TaskId.isEpoch(epoch)).isTrue();
+        assertThat(id.token()).hasSize(33).matches(TaskId.TOKEN_PATTERN).endsWith("_" + epoch);
+        assertThat(TaskId.parse(id.toString())).isEqualTo(id);
+        assertThat(TaskId.parse(id.toString()).epoch()).contains(epoch);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"01JDQ3W5ZK8Y4T6V0A7M2N9PQR", "01JDQ3W5ZK8Y4T6V0A7M2N9PQR_K3F9Q", "01JDQ3W5ZK8Y4T6V0A7M2N9PQRXK3F9QZ",
+            "01JDQ3W5ZK8Y4T6V0A7M2N9PQR_k3f9qz", "01JDQ3W5ZK8Y4T6V0A7M2N9PQR_K3F9QU", "01JD3X9K2M_K3F9QZ",
+            "01JDQ3W5ZK8Y4T6V0A7M2N9PQRA_K3F9QZ"})
+    void aTokenWithoutAnEpochSuffixHasNoEpochAndIsStillAnId(String token) {
+        TaskId id = TaskId.parse("us-east." + token);
+
+        assertThat(id.epoch()).isEmpty();
+    }
+
+    @Test
+    void anEpochIsSixCrockfordCharacters() {
+        assertThat(TaskId.isEpoch("K3F9QZ")).isTrue();
+        assertThat(TaskId.isEpoch("K3F9Q")).isFalse();
+        assertThat(TaskId.isEpoch("K3F9QI")).isFalse();
+        assertThat(TaskId.isEpoch("k3f9qz")).isFalse();
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TaskId.next("us-east", Instant.EPOCH, new Random(1), "nope"))
+                .withMessage("epoch must be 6 Crockford base32 characters (0-9 and A-Z without I, L, O, U), but was 'nope'");
+    }
+
+    @Property
+    void aTaskServerNeverMintsAnIdInAnEpochTheGatewayCannotRouteBack(@ForAll("regionIds") String region,
+            @ForAll long seed, @ForAll @LongRange(min = 0, max = 1L << 47) long millis) {
+        String epoch = TaskId.newEpoch(new Random(seed));
+        TaskId id = TaskId.next(region, Instant.ofEpochMilli(millis), new Random(seed), epoch);
+
+        assertThat(TaskId.tryParse(id.toString())).contains(id);
+        assertThat(id.epoch()).contains(epoch);
+    }
+
+    @Test
     void idsSortByCreationTime() {
         Random random = new Random(1);
         TaskId earlier = TaskId.next("us-east", Instant.ofEpochMilli(1_000), random);

@@ -7,7 +7,10 @@ import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.StoreEpoch;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.task.TaskProperties;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
@@ -20,7 +23,10 @@ import org.springframework.stereotype.Component;
  * to route: {@code region}, {@code backend}, {@code model} (the backend's default), {@code version}
  * (the build's, when known), {@code protocolVersion} (of the gateway-to-region API), and the load,
  * {@code inFlight} (tasks accepted and not finished) against {@code capacity}, and {@code queueDepth}
- * (tasks waiting in all queues, retries included). It reports identity and load, not the model server's
+ * (tasks waiting in all queues, retries included), and the region's limits: {@code syncWaitMillis}
+ * ({@code meridian.tasks.sync-wait}), {@code modelTimeoutMillis} (the longest task timeout of its
+ * queues), and its task store's {@code epoch} and {@code store} ({@code memory} or {@code redis}),
+ * by which the gateway sizes its deadlines and tells a lost task. It reports identity and load, not the model server's
  * reachability: a model server that is down makes requests fail with 502, not this server unready.
  * The keys and their forms are the protocol's {@link ReadinessDetails}, which the gateway reads.
  */
@@ -36,9 +42,16 @@ class RegionHealthIndicator implements HealthIndicator {
 
     private final TaskQueue queue;
 
+    private final Duration syncWait;
+
+    private final Duration modelTimeout;
+
     RegionHealthIndicator(TaskServerProperties server, ChatBackend backend, LoadTracker load, Queues queues,
-            TaskQueue queue, ObjectProvider<BuildProperties> build) {
+            TaskQueue queue, TaskProperties tasks, ObjectProvider<BuildProperties> build) {
         this.server = server;
+        this.syncWait = tasks.syncWait();
+        this.modelTimeout = queues.all().stream().map(QueueSettings::taskTimeout).max(Duration::compareTo)
+                .orElse(Duration.ZERO);
         this.queues = queues;
         this.queue = queue;
         this.backend = backend;
@@ -50,8 +63,13 @@ class RegionHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         ReadinessDetails details = new ReadinessDetails(server.region(), backend.name(), backend.defaultModel(),
-                version, ProtocolVersion.CURRENT, load.inFlight(), load.capacity(), queueDepth());
+                version, ProtocolVersion.CURRENT, load.inFlight(), load.capacity(), queueDepth(), limits());
         return Health.up().withDetails(details.toMap()).build();
+    }
+
+    private ReadinessDetails.Limits limits() {
+        StoreEpoch epoch = queue.epoch();
+        return new ReadinessDetails.Limits(syncWait.toMillis(), modelTimeout.toMillis(), epoch.id(), epoch.store());
     }
 
     private int queueDepth() {

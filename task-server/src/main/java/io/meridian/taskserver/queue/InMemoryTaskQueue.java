@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,13 +67,23 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final Instant startedAt;
 
+    private final StoreEpoch epoch;
+
     InMemoryTaskQueue(Queues queues, Duration resultTtl, Clock clock) {
         this.clock = clock;
         this.resultTtl = resultTtl;
         this.startedAt = clock.instant();
+        this.epoch = StoreEpoch.begin(startedAt, io.meridian.protocol.ReadinessDetails.STORE_MEMORY,
+                RandomGenerator.getDefault());
         for (QueueSettings queue : queues.all()) {
             lanes.put(queue.name(), new Lane(queue.name(), queue.maxDepth()));
         }
+    }
+
+    /** A new epoch for each backend, made with the process: nothing here outlives it. */
+    @Override
+    public StoreEpoch epoch() {
+        return epoch;
     }
 
     @Override

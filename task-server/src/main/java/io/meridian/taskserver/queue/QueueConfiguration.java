@@ -4,6 +4,8 @@ import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.ModelProperties;
 import io.meridian.taskserver.task.TaskProperties;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,6 +20,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({QueuesProperties.class, TaskProperties.class})
 class QueueConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueConfiguration.class);
 
     @Bean
     Queues queues(QueuesProperties properties, ModelProperties model, ChatBackend backend) {
@@ -35,6 +39,10 @@ class QueueConfiguration {
     @ConditionalOnProperty(prefix = QueuesProperties.PREFIX, name = "backend", havingValue = "memory",
             matchIfMissing = true)
     TaskQueue inMemoryTaskQueue(Queues queues, TaskProperties tasks, Clock clock) {
-        return TaskQueue.inMemory(queues, tasks.resultTtl(), clock);
+        TaskQueue queue = TaskQueue.inMemory(queues, tasks.resultTtl(), clock);
+        log.warn("Queues in memory (store epoch {}): tasks and their answers do not survive a restart or kill "
+                + "of this task server; set {}.backend=redis and {}.url to keep them", queue.epoch().id(),
+                QueuesProperties.PREFIX, RedisQueueProperties.PREFIX);
+        return queue;
     }
 }

@@ -61,6 +61,16 @@ public interface TaskQueue {
     }
 
     /**
+     * The epoch of the store: which life of it this is. In memory, a new one each time the backend
+     * is made (the process starts); with Redis, the one stored in Redis for the region, made when
+     * the region's data is first written or after Redis lost it (checked again on every
+     * {@link #housekeep}). New task ids name it.
+     *
+     * @return the current epoch
+     */
+    StoreEpoch epoch();
+
+    /**
      * Adds a new task to the tail of its queue.
      *
      * @param task a task as {@linkplain Task#accepted accepted}, naming one of the backend's queues

@@ -2,6 +2,7 @@ package io.meridian.taskserver.task;
 
 import io.meridian.taskserver.TaskServerProperties;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,7 +13,9 @@ import java.util.random.RandomGenerator;
  * {@code /v1/tasks/{id}} by it, wherever the client now is. The token is what {@link #next} makes:
  * 128 bits, a 48-bit millisecond timestamp followed by 80 random bits, in Crockford base32
  * (26 characters), so ids sort by creation time. Other tokens matching {@value #TOKEN_PATTERN} are
- * accepted, so that another backend may mint its own.
+ * accepted, so that another backend may mint its own. A token this server mints ends with the
+ * epoch of the region's task store, {@code _<epoch>} ({@link #next(String, Instant, RandomGenerator,
+ * String)}, {@link #epoch()}), so that a task of an earlier epoch is known to be lost.
  *
  * <p>Security: the id is the only thing a client needs to read a task's query and answer, so the
  * random part must come from a cryptographically strong generator; a predictable one would let a
@@ -58,6 +61,29 @@ public record TaskId(String region, String token) {
     public static TaskId next(String region, Instant now, RandomGenerator random) {
         io.meridian.protocol.TaskId minted = io.meridian.protocol.TaskId.next(region, now, random);
         return new TaskId(minted.region(), minted.token());
+    }
+
+    /**
+     * Mints a new id that names the epoch of the store that will hold it.
+     *
+     * @param region the region that will hold the task
+     * @param now    the creation time, which leads the token so that ids sort by it
+     * @param random the source of the 80 random bits; a strong one (see the class comment)
+     * @param epoch  the store's epoch
+     * @return a fresh id whose token ends with {@code _<epoch>}
+     */
+    public static TaskId next(String region, Instant now, RandomGenerator random, String epoch) {
+        io.meridian.protocol.TaskId minted = io.meridian.protocol.TaskId.next(region, now, random, epoch);
+        return new TaskId(minted.region(), minted.token());
+    }
+
+    /**
+     * The epoch of the store that minted this id.
+     *
+     * @return the epoch, or empty for a token without one
+     */
+    public Optional<String> epoch() {
+        return new io.meridian.protocol.TaskId(region, token).epoch();
     }
 
     /**

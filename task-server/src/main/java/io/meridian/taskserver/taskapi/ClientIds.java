@@ -1,8 +1,12 @@
 package io.meridian.taskserver.taskapi;
 
+import io.meridian.taskserver.queue.StoreEpoch;
+import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.TaskId;
+import io.meridian.taskserver.task.TaskLostException;
 import io.meridian.taskserver.task.TaskNotFoundException;
 import io.meridian.taskserver.web.ApiError;
+import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.util.regex.Pattern;
 
@@ -16,11 +20,15 @@ final class ClientIds {
 
     private final String region;
 
+    private final TaskQueue queue;
+
     /**
      * @param region this server's region id
+     * @param queue  the store whose epoch tells a lost task from an unknown one
      */
-    ClientIds(String region) {
+    ClientIds(String region, TaskQueue queue) {
         this.region = region;
+        this.queue = queue;
     }
 
     /**
@@ -60,12 +68,19 @@ final class ClientIds {
     }
 
     /**
-     * The answer for a task that is not held here.
+     * The answer for a task that is not held here: {@link TaskLostException} (410) if its id names
+     * another epoch of the store than the current one, else {@link TaskNotFoundException} (404).
      *
      * @param id the task
      * @return the exception to throw
      */
-    static TaskNotFoundException notFound(TaskId id) {
+    ApiException missing(TaskId id) {
+        StoreEpoch epoch = queue.epoch();
+        if (epoch.lost(id)) {
+            return new TaskLostException("task " + id + " was lost: region '" + region + "' started its task store anew "
+                    + "at " + epoch.startedAt() + " because " + epoch.cause() + ", so the task and its answer are gone; "
+                    + "submitting it again runs it again");
+        }
         return new TaskNotFoundException("no task " + id + " here; it never existed or its result has expired");
     }
 }

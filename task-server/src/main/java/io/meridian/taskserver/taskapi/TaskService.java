@@ -105,11 +105,11 @@ public final class TaskService {
             RandomGenerator ids, @Nullable Queues queues, @Nullable Integer complexBacklogThreshold) {
         this.queue = queue;
         this.reactive = ReactiveTaskQueue.over(queue);
-        this.watchers = new TaskWatchers(queue, reactive);
+        this.clientIds = new ClientIds(region, queue);
+        this.watchers = new TaskWatchers(queue, reactive, clientIds);
         this.classifier = classifier;
         this.admission = new Admission(load);
         this.degradation = new Degradation(queues, complexBacklogThreshold);
-        this.clientIds = new ClientIds(region);
         this.region = region;
         this.clock = clock;
         this.ids = ids;
@@ -198,7 +198,7 @@ public final class TaskService {
             target = degraded.get();
             model = target.model();
         }
-        TaskId id = admission.admit(() -> TaskId.next(region, clock.instant(), ids));
+        TaskId id = admission.admit(() -> TaskId.next(region, clock.instant(), ids, queue.epoch().id()));
         boolean created = false;
         try {
             Task task = Task.accepted(id, target.name(), request.query(), model, target.maxAttempts(),
@@ -234,6 +234,7 @@ public final class TaskService {
      * @return the task
      * @throws InvalidRequestException if {@code id} is not a task id (field {@code id})
      * @throws TaskNotFoundException   if no such task is held here, or it is another tenant's
+     * @throws io.meridian.taskserver.task.TaskLostException if its id names an earlier epoch of the store
      */
     public Task get(String id, TaskScope scope) {
         TaskId taskId = parseLocal(id);
@@ -249,6 +250,7 @@ public final class TaskService {
      * @throws InvalidRequestException if {@code id} is not a task id
      * @throws TaskNotFoundException   if no such task is held here, or it is another tenant's
      * @throws TaskFinishedException   if it had already finished
+     * @throws io.meridian.taskserver.task.TaskLostException if its id names an earlier epoch of the store
      */
     public Task cancel(String id, TaskScope scope) {
         TaskId taskId = parseLocal(id);
@@ -267,8 +269,8 @@ public final class TaskService {
      *
      * @param id    the id as sent
      * @param scope whose tasks the caller may follow
-     * @return the states; fails at once, before any state, if the id is malformed, unknown or
-     *         another tenant's
+     * @return the states; fails at once, before any state, if the id is malformed, unknown,
+     *         another tenant's or lost with an earlier epoch of the store
      */
     public Flux<Task> events(String id, TaskScope scope) {
         return Flux.defer(() -> {
@@ -282,7 +284,8 @@ public final class TaskService {
      *
      * @param id   the task
      * @param wait the longest wait
-     * @return the finished task, or the task as it is when the wait runs out
+     * @return the finished task, or the task as it is when the wait runs out; an error if it is not
+     *         held (404 {@code task_not_found}, or 410 {@code task_lost} for an earlier epoch's)
      */
     public Mono<Task> await(TaskId id, Duration wait) {
         return watchers.changes(id, TaskScope.all())
@@ -316,7 +319,7 @@ public final class TaskService {
         return clientIds.taskId(id);
     }
 
-    private static TaskNotFoundException notFound(TaskId id) {
-        return ClientIds.notFound(id);
+    private ApiException notFound(TaskId id) {
+        return clientIds.missing(id);
     }
 }

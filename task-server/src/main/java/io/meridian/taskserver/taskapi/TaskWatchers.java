@@ -32,13 +32,17 @@ final class TaskWatchers {
 
     private final ReactiveTaskQueue reactive;
 
+    private final ClientIds clientIds;
+
     /**
-     * @param queue    the backend, whose current state of a task starts its stream
-     * @param reactive the same backend, for where that read may block
+     * @param queue     the backend, whose current state of a task starts its stream
+     * @param reactive  the same backend, for where that read may block
+     * @param clientIds what a task that is not held is answered with
      */
-    TaskWatchers(TaskQueue queue, ReactiveTaskQueue reactive) {
+    TaskWatchers(TaskQueue queue, ReactiveTaskQueue reactive, ClientIds clientIds) {
         this.queue = queue;
         this.reactive = reactive;
+        this.clientIds = clientIds;
     }
 
     /**
@@ -104,7 +108,7 @@ final class TaskWatchers {
             sink.next(current.get());
         }
         else {
-            sink.error(ClientIds.notFound(id));
+            sink.error(clientIds.missing(id));
         }
     }
 

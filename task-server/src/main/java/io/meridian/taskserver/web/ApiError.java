@@ -69,6 +69,9 @@ public record ApiError(
     /** 404: no task with this id in this region (never created, expired, or held by another region). */
     public static final String TASK_NOT_FOUND = ErrorCodes.TASK_NOT_FOUND;
 
+    /** 410: the task was held by an earlier epoch of the region's task store, which lost it. */
+    public static final String TASK_LOST = ErrorCodes.TASK_LOST;
+
     /** 409: the task is already finished, so it cannot be cancelled or waited for. */
     public static final String TASK_FINISHED = ErrorCodes.TASK_FINISHED;
 

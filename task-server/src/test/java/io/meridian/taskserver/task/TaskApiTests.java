@@ -115,7 +115,7 @@ class TaskApiTests {
     void submitAnswers202WithTheIdLinksAndLocation() {
         TaskView.Accepted accepted = post("/v1/tasks", "{\"query\": \"hello\"}", null)
                 .expectStatus().isAccepted()
-                .expectHeader().valueMatches(HttpHeaders.LOCATION, "/v1/tasks/us-east\\.[0-9A-Z]{26}")
+                .expectHeader().valueMatches(HttpHeaders.LOCATION, "/v1/tasks/us-east\\.[0-9A-Z]{26}_[0-9A-Z]{6}")
                 .expectHeader().valueEquals(RegionHeaderFilter.HEADER, TestRegion.ID)
                 .expectBody(TaskView.Accepted.class).returnResult().getResponseBody();
 

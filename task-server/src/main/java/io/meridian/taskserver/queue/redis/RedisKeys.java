@@ -39,7 +39,9 @@ import io.meridian.taskserver.web.TenantHeaders;
  *   <li>{@code :seen}, a sorted set: replica name scored by its last heartbeat, in Redis's time;
  *   <li>{@code :lease}, the housekeeping lease, {@code <token>/<holder>}, expiring after half the
  *       replica timeout unless renewed;
- *   <li>{@code :fence}, the counter that numbers leases: a new holder always gets a larger token.
+ *   <li>{@code :fence}, the counter that numbers leases: a new holder always gets a larger token;
+ *   <li>{@code :epoch}, the region's store epoch, {@code <epoch> <start ms>} ({@link RedisEpoch}),
+ *       made once with {@code SET NX} and never expiring.
  * </ul>
  */
 final class RedisKeys {
@@ -116,6 +118,10 @@ final class RedisKeys {
 
     String fence() {
         return namespace + ":fence";
+    }
+
+    String epoch() {
+        return namespace + ":epoch";
     }
 
     /**

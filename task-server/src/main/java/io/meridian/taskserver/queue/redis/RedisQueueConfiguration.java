@@ -11,6 +11,8 @@ import io.meridian.taskserver.task.TaskProperties;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,6 +25,8 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RedisQueueProperties.class)
 class RedisQueueConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisQueueConfiguration.class);
+
     @Bean
     @ConditionalOnMissingBean(TaskQueue.class)
     TaskQueue redisStreamsTaskQueue(RedisQueueProperties redis, Queues queues, TaskProperties tasks,
@@ -31,8 +35,11 @@ class RedisQueueConfiguration {
         uri.setTimeout(redis.commandTimeout());
         String consumer = redis.consumerName() != null ? redis.consumerName() : defaultConsumerName();
         try {
-            return new RedisStreamsTaskQueue(uri, redis.keyPrefix() + ":{" + server.region() + "}", queues,
-                    tasks.resultTtl(), redis.reclaimMargin(), redis.replicaTimeout(), consumer, clock);
+            RedisStreamsTaskQueue queue = new RedisStreamsTaskQueue(uri, redis.keyPrefix() + ":{" + server.region()
+                    + "}", queues, tasks.resultTtl(), redis.reclaimMargin(), redis.replicaTimeout(), consumer, clock);
+            log.info("Queues in Redis at {}:{} (store epoch {} since {}): tasks outlive this task server",
+                    uri.getHost(), uri.getPort(), queue.epoch().id(), queue.epoch().startedAt());
+            return queue;
         }
         catch (RedisException unreachable) {
             // Host and port only: the URL may hold a password.

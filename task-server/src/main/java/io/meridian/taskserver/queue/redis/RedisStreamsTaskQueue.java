@@ -11,6 +11,7 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.StoreEpoch;
 import io.meridian.taskserver.queue.TaskChangeFeed;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.queue.redis.CommitTemplate.Decision;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -96,6 +98,8 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
 
     private final RedisHousekeeping housekeeping;
 
+    private final RedisEpoch epoch;
+
     /**
      * Connects to Redis, creates the queues' consumer groups if missing and subscribes to the
      * region's changes.
@@ -131,6 +135,13 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
                         lane.reclaimIdle())).toList(), clock);
         connections.subscribe(keys.events(), store::heard);
         lanes.values().forEach(lane -> streams.createGroup(lane.keys()));
+        this.epoch = new RedisEpoch(redis, keys.epoch(), clock, new SplittableRandom());
+    }
+
+    /** The region's epoch in Redis, as this replica last read it (see {@link RedisEpoch}). */
+    @Override
+    public StoreEpoch epoch() {
+        return epoch.current();
     }
 
     @Override
@@ -291,10 +302,17 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     /**
      * Reports this replica alive; on the replica that holds the housekeeping lease, also forgets
      * expired tasks, takes back the attempts of lost replicas and forgets those replicas, each step
-     * fenced by the lease (see {@link RedisHousekeeping}).
+     * fenced by the lease (see {@link RedisHousekeeping}). Reads the region's epoch again first,
+     * so that a replica learns at its next tick that Redis lost the region's data, and then makes
+     * the queues' consumer groups again.
      */
     @Override
     public int housekeep() {
+        StoreEpoch before = epoch.current();
+        if (!epoch.refresh().equals(before)) {
+            // Redis lost the region's data, consumer groups included: without them no claim works.
+            lanes.values().forEach(lane -> streams.createGroup(lane.keys()));
+        }
         String lease = housekeeping.beat();
         if (lease == null) {
             return 0;

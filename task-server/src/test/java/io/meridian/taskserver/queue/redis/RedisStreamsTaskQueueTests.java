@@ -21,6 +21,7 @@ import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.StoreEpoch;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.queue.TaskQueueContract;
 import io.meridian.taskserver.task.Task;
@@ -121,6 +122,47 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
     }
 
     @Test
+    void theEpochIsKeptInRedisSoReplicasAndRestartsShareIt() {
+        RedisStreamsTaskQueue first = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL,
+                clock);
+        StoreEpoch epoch = first.epoch();
+        first.close();
+        opened.remove(first);
+
+        RedisStreamsTaskQueue restarted = replica("replica-a", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+        RedisStreamsTaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+
+        assertThat(epoch.store()).isEqualTo("redis");
+        assertThat(restarted.epoch()).isEqualTo(epoch);
+        assertThat(other.epoch()).isEqualTo(epoch);
+        restarted.housekeep();
+        assertThat(restarted.epoch()).isEqualTo(epoch);
+    }
+
+    @Test
+    void aRedisThatLostTheRegionsDataMakesANewEpochWhichARunningReplicaSeesAndServesOnAtItsNextTick() {
+        RedisStreamsTaskQueue running = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL,
+                clock);
+        StoreEpoch before = running.epoch();
+        // What FLUSHALL does to the region, confined to this test's namespace (the test Redis is shared).
+        redis.del(redis.keys(namespace.replace("{", "\\{").replace("}", "\\}") + ":*").toArray(String[]::new));
+
+        running.housekeep();
+        RedisStreamsTaskQueue started = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+
+        assertThat(running.epoch().id()).isNotEqualTo(before.id());
+        assertThat(started.epoch()).isEqualTo(running.epoch());
+        assertThat(running.epoch().lost(TaskId.next(TestRegion.ID, clock.instant(), new Random(3), before.id())))
+                .isTrue();
+        Task after = task(SIMPLE, "after the loss", null, clock);
+        running.submit(after);
+        assertThat(running.claim(SIMPLE)).map(Task::id).contains(after.id());
+    }
+
+    @Test
     void aPauseSetThroughOneReplicaIsSeenByAnother() {
         RedisStreamsTaskQueue a = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
         RedisStreamsTaskQueue b = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
@@ -138,6 +180,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         first.claim(SIMPLE).orElseThrow();
         first.fail(task.id(), 1, TaskStatus.FAILED, new TaskError(TaskError.MODEL_ERROR, "model backend failed"));
         first.close();
+        opened.remove(first);
 
         RedisStreamsTaskQueue restarted = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
                 Duration.ofSeconds(10));
