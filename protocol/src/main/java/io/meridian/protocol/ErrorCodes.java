@@ -27,6 +27,12 @@ public final class ErrorCodes {
     /** 401: the admin token is missing or wrong; {@code field} is {@code Authorization}. */
     public static final String UNAUTHORIZED = "unauthorized";
 
+    /**
+     * 410: the region restarted with a new store epoch and lost the task (of a task id, or of an
+     * {@code Idempotency-Key}, then the {@code field}); a new key runs the request again.
+     */
+    public static final String TASK_LOST = "task_lost";
+
     /** 404: no endpoint at this path. */
     public static final String NOT_FOUND = "not_found";
 

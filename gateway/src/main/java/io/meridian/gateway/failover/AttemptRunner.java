@@ -55,10 +55,12 @@ final class AttemptRunner {
     private final AttemptPermits permits;
     private final HealthRegistry health;
     private final FailoverMetrics metrics;
+    private final KeyedRequests keyedRequests;
     private final long retryAfterSeconds;
 
     AttemptRunner(RegionClient client, ResponseRelay relay, AttemptPermits permits, HealthRegistry health,
-            FailoverMetrics metrics, long retryAfterSeconds) {
+            FailoverMetrics metrics, KeyedRequests keyedRequests, long retryAfterSeconds) {
+        this.keyedRequests = keyedRequests;
         this.client = client;
         this.relay = relay;
         this.permits = permits;
@@ -69,7 +71,10 @@ final class AttemptRunner {
 
     /** Sends {@code request} along {@code plan} and writes the outcome to the exchange's response. */
     Mono<Void> run(AttemptPlan plan, RegionRequest request) {
-        return new Run(plan.targets(), request).attempt(0);
+        return keyedRequests.open(request.exchange(), plan).flatMap(keyed -> {
+            KeyedRequests.Refusal lost = keyed.lost();
+            return lost != null ? new Run(keyed, request).refused(null, lost) : new Run(keyed, request).attempt(0);
+        });
     }
 
     /** The state of one request's way through its plan. */
@@ -82,11 +87,13 @@ final class AttemptRunner {
         private final boolean idempotent;
         private final Set<String> passedOver = new LinkedHashSet<>();
         private final @Nullable RequestTelemetry telemetry;
+        private final KeyedRequests.Keyed keyed;
         private int attempts;
 
-        Run(List<Target> targets, RegionRequest request) {
+        Run(KeyedRequests.Keyed keyed, RegionRequest request) {
             this.exchange = request.exchange();
-            this.targets = targets;
+            this.keyed = keyed;
+            this.targets = keyed.plan().targets();
             this.request = request;
             this.body = request.body();
             this.telemetry = request.telemetry();
@@ -99,6 +106,10 @@ final class AttemptRunner {
                 return noRegionAvailable("every candidate region failed or was unavailable");
             }
             Target target = targets.get(index);
+            if (keyed.needsClaim(target)) {
+                return keyed.claim(target, index).flatMap(claim -> claim.refusal() != null
+                        ? refused(null, claim.refusal()) : attempt(claim.index()));
+            }
             Region region = target.region();
             AttemptPermits.Grant grant = permits.acquire(region, target.endpoint(), attempts > 0);
             if (grant instanceof Refused(AttemptPermits.Refusal refusal)) {
@@ -133,7 +144,8 @@ final class AttemptRunner {
             if (status == 502 || status == 503 || status == 504) {
                 permit.failure(elapsed, new RegionStatusException(status));
                 record(() -> metrics.attempt(region, AttemptFailure.STATUS.tag, elapsed));
-                if (ResendPolicy.after(AttemptFailure.STATUS, traits()) == ResendPolicy.Verdict.RESEND) {
+                keyed.failed(region, AttemptFailure.STATUS);
+                if (ResendPolicy.after(AttemptFailure.STATUS, traits(region)) == ResendPolicy.Verdict.RESEND) {
                     answer.discard();
                     permit.releaseBulkhead();
                     passOver(region, AttemptFailure.STATUS.tag);
@@ -164,7 +176,11 @@ final class AttemptRunner {
             if (failure == AttemptFailure.CONNECT) {
                 health.markDown(target.endpoint());
             }
-            ResendPolicy.Verdict verdict = ResendPolicy.after(failure, traits());
+            keyed.failed(region, failure);
+            ResendPolicy.Verdict verdict = ResendPolicy.after(failure, traits(region));
+            if (verdict == ResendPolicy.Verdict.OWNER_ALIVE || verdict == ResendPolicy.Verdict.TWO_REGIONS) {
+                return refused(region, keyed.refusal(verdict, region.id(), failure));
+            }
             if (verdict != ResendPolicy.Verdict.RESEND) {
                 return regionFailed(region, failure, verdict);
             }
@@ -172,8 +188,8 @@ final class AttemptRunner {
             return attempt(index + 1);
         }
 
-        private ResendPolicy.Request traits() {
-            return new ResendPolicy.Request(idempotent, body.replayable(), body.unread());
+        private ResendPolicy.Request traits(Region region) {
+            return keyed.traits(idempotent, body.replayable(), body.unread(), region);
         }
 
         /** Records an attempt's meter with the request's span as its exemplar. */
@@ -222,6 +238,17 @@ final class AttemptRunner {
             return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, ErrorCodes.REGION_FAILED,
                     "region '" + region.id() + "' " + failure.description + " after it may have accepted the request; "
                             + "it was not re-sent to another region because " + why, null);
+        }
+
+        /** Answers a keyed request that may not go on: its key's owner is alive, or two regions may have run it. */
+        private Mono<Void> refused(@Nullable Region region, KeyedRequests.Refusal refusal) {
+            metrics.request(region, refusal.code(), refusal.status().value());
+            HttpHeaders headers = exchange.getResponse().getHeaders();
+            if (refusal.retryAfter()) {
+                headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+            }
+            headers.set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(passedOver.size()));
+            return ErrorResponses.write(exchange, refusal.status(), refusal.code(), refusal.message(), refusal.field());
         }
 
         private Mono<Void> noRegionAvailable(String why) {
