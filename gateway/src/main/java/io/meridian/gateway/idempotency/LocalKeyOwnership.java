@@ -46,6 +46,16 @@ public final class LocalKeyOwnership implements KeyOwnership {
         owners.put(key.hash(), owner);
     }
 
+    /** Keys held now (an estimate, for tests). */
+    long size() {
+        return owners.estimatedSize();
+    }
+
+    /** Runs pending evictions now (for tests). */
+    void cleanUp() {
+        owners.cleanUp();
+    }
+
     @Override
     public boolean isShared() {
         return false;

@@ -72,6 +72,11 @@ public final class RedisKeyOwnership implements KeyOwnership, AutoCloseable {
         this.local = local;
         this.unreachable = Counter.builder(FALLBACKS).tag("reason", "unreachable").register(meters);
         this.failed = Counter.builder(FALLBACKS).tag("reason", "failed").register(meters);
+        // Starts connecting now, so that the first keyed request finds the connection open.
+        Mono<List<Object>> warmUp = redis.eval(read, new String[] {KEY_PREFIX + "connect"}, new String[0], timeout);
+        if (warmUp != null) {
+            warmUp.subscribe(reply -> { }, error -> { });
+        }
     }
 
     @Override
