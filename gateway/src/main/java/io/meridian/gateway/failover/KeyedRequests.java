@@ -113,7 +113,10 @@ final class KeyedRequests {
                 + " to run it again", MeridianHeaders.IDEMPOTENCY_KEY, false);
     }
 
-    /** Alive (healthy, circuit not open) or gone; a region no longer in the catalog is gone. */
+    /**
+     * Alive (healthy, circuit not open) or gone; a region no longer in the catalog is gone. A run
+     * also counts a region gone once it refused the run's connection (the health checks may be off).
+     */
     private ResendPolicy.Owner state(String region) {
         return catalog.find(region).map(this::state).orElse(ResendPolicy.Owner.GONE);
     }
@@ -141,6 +144,7 @@ final class KeyedRequests {
         private final @Nullable IdempotencyKey key;
         private final boolean keyed;
         private final Set<String> reached = new LinkedHashSet<>();
+        private final Set<String> refused = new LinkedHashSet<>();
         private @Nullable KeyOwner owner;
         private @Nullable Refusal lost;
 
@@ -203,6 +207,14 @@ final class KeyedRequests {
             if (key != null && failure.mayHaveReachedRegion()) {
                 reached.add(region.id());
             }
+            if (failure == AttemptFailure.CONNECT) {
+                refused.add(region.id());
+            }
+        }
+
+        /** Alive or gone, as {@link KeyedRequests#state}, and gone once it refused this request's connection. */
+        private ResendPolicy.Owner state(String region) {
+            return refused.contains(region) ? ResendPolicy.Owner.GONE : KeyedRequests.this.state(region);
         }
 
         /** The traits {@link ResendPolicy#after} weighs, for a failure at {@code region}. */
@@ -210,7 +222,8 @@ final class KeyedRequests {
             if (!keyed) {
                 return new ResendPolicy.Request(idempotent, bodyKept, bodyUnread);
             }
-            ResendPolicy.Owner state = ownership == null || !reached.contains(region.id()) ? ResendPolicy.Owner.NONE : state(region);
+            ResendPolicy.Owner state = ownership == null || !reached.contains(region.id()) ? ResendPolicy.Owner.NONE
+                    : state(region.id());
             return new ResendPolicy.Request(idempotent, bodyKept, bodyUnread, true, state, reached.size());
         }
 

@@ -39,7 +39,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * needs a region down reports failed checks itself, as the checker would.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "meridian.trusted-proxies=127.0.0.0/8,::1/128",
+        "meridian.client.trusted-proxies=127.0.0.0/8,::1/128",
         "meridian.geoip.reload-interval=0s",
         "meridian.health.interval=0s",
         "meridian.failover.attempt-timeout=2s"})
