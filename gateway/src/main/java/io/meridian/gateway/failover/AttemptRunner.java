@@ -44,7 +44,10 @@ import reactor.core.publisher.Mono;
  * unsafe request whose region failed is answered {@code 502 region_failed}, saying it was not
  * re-sent and why; an unsafe request that got a 502/503/504 answer sees that answer. When no
  * endpoint is left the answer is {@code 503 no_region_available} with Retry-After, at once:
- * nothing here waits except the bounded attempts themselves.
+ * nothing here waits except the bounded attempts themselves. A keyed request (an unsafe method
+ * with an {@code Idempotency-Key}) follows its key's owner: {@link KeyedRequests} orders its plan,
+ * claims the key before each new region and weighs its owner's state in the policy's verdict, so
+ * that it runs in one region while that lives and never in more than two.
  */
 final class AttemptRunner {
 

@@ -47,7 +47,7 @@ final class ResendPolicy {
         NONE,
         /** The owner is healthy and its circuit is not open. */
         ALIVE,
-        /** The owner is marked down or its circuit is open. */
+        /** The owner is marked down, its circuit is open, or it refused this request's connection. */
         GONE
     }
 
