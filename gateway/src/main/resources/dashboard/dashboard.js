@@ -163,6 +163,9 @@
         + stat('p50 / p99 ms', fmtMs(r.p50Millis) + ' / ' + fmtMs(r.p99Millis))
         + stat('in flight', fmtInt(r.inFlight))
         + stat('fail-overs out / in', fmtInt(r.failoversOut) + ' / ' + fmtInt(r.failoversIn), r.failoversOut ? 'warn' : '')
+        // A keyed request sent on after the region owning its key was gone: it may have run twice.
+        + stat('duplicates out / in', fmtInt(r.duplicatesOut) + ' / ' + fmtInt(r.duplicatesIn),
+            r.duplicatesOut || r.duplicatesIn ? 'warn' : '')
         + stat('version', esc(r.version || '–'))
         + '</div>'
         + '<table class="queues"><thead><tr><th>queue</th><th>depth</th><th>in flight</th><th>workers</th>'

@@ -242,7 +242,8 @@ public final class DashboardAggregator {
         return new DashboardState.RegionState(region.id(), region.displayName(), at.latitude(), at.longitude(), status,
                 drains.isDrained(region.id()), reachable, target.unreachableSince, target.error, healthy, circuit.name(), guards.inFlight(region),
                 health.load(region).version(), rate, meters.percentileMillis(region.id(), 0.5),
-                meters.percentileMillis(region.id(), 0.99), (long) meters.failoversOut(region.id()), (long) meters.failoversIn(region.id()), List.copyOf(queues),
+                meters.percentileMillis(region.id(), 0.99), (long) meters.failoversOut(region.id()), (long) meters.failoversIn(region.id()),
+                (long) meters.duplicatesOut(region.id()), (long) meters.duplicatesIn(region.id()), List.copyOf(queues),
                 health.incompatibleProtocol(region));
     }
 

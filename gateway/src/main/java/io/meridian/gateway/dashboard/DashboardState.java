@@ -56,6 +56,9 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
      * @param p99Millis          99th percentile attempt latency, recent window
      * @param failoversOut       times the gateway moved past it to another region since start
      * @param failoversIn        requests it served after another region was passed over, since start
+     * @param duplicatesOut      keyed requests sent on to another region after it, owning their key and
+     *                           maybe having run them, was gone: possible second executions, since start
+     * @param duplicatesIn       keyed requests sent to it after their key's owner was gone, since start
      * @param queues             its queues, last known values (kept while it is unreachable)
      * @param incompatibleProtocol the major protocol version it reports when this gateway cannot speak
      *                           it (the region is then unusable), else {@code null}
@@ -63,7 +66,8 @@ public record DashboardState(long at, long pollMillis, List<RegionState> regions
     public record RegionState(String id, String name, double latitude, double longitude, String status,
             boolean drained, boolean reachable, @Nullable Long unreachableSince, @Nullable String error, boolean healthy,
             String circuit, int inFlight, @Nullable String version, double requestsPerSecond,
-            @Nullable Double p50Millis, @Nullable Double p99Millis, long failoversOut, long failoversIn, List<QueueState> queues,
+            @Nullable Double p50Millis, @Nullable Double p99Millis, long failoversOut, long failoversIn,
+            long duplicatesOut, long duplicatesIn, List<QueueState> queues,
             @Nullable Integer incompatibleProtocol) {
     }
 

@@ -21,6 +21,8 @@ final class RegionMeters {
 
     /** Requests a region served after another was passed over. */
     static final String FAILOVERS_RECEIVED = "meridian.region.failovers.received";
+    /** Keyed requests sent on after their key's owner region was gone, by from and to region. */
+    static final String DUPLICATES = "meridian.failover.duplicates";
     /** Attempt latency by region and outcome; percentiles 0.5 and 0.99 are published. */
     static final String ATTEMPTS = "meridian.region.attempt";
 
@@ -44,6 +46,16 @@ final class RegionMeters {
     /** Times the gateway moved past the region to another one since it started. */
     double failoversOut(String region) {
         return registry.find(FAILOVERS).tag("region", region).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Keyed requests whose key moved away from the region (gone, it may have run them) since the gateway started. */
+    double duplicatesOut(String region) {
+        return registry.find(DUPLICATES).tag("from", region).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Keyed requests whose key moved to the region from a gone owner, since the gateway started. */
+    double duplicatesIn(String region) {
+        return registry.find(DUPLICATES).tag("to", region).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /**

@@ -45,7 +45,10 @@ import reactor.core.publisher.Mono;
  * unsafe request whose region failed is answered {@code 502 region_failed}, saying it was not
  * re-sent and why; an unsafe request that got a 502/503/504 answer sees that answer. When no
  * endpoint is left the answer is {@code 503 no_region_available} with Retry-After, at once:
- * nothing here waits except the bounded attempts themselves.
+ * nothing here waits except the bounded attempts themselves. A keyed request (an unsafe method
+ * with an {@code Idempotency-Key}) follows its key's owner: {@link KeyedRequests} orders its plan,
+ * claims the key before each new region and weighs its owner's state in the policy's verdict, so
+ * that it runs in one region while that lives and never in more than two.
  */
 final class AttemptRunner {
 
@@ -56,18 +59,20 @@ final class AttemptRunner {
     private final AttemptPermits permits;
     private final HealthRegistry health;
     private final FailoverMetrics metrics;
+    private final KeyedRequests keyedRequests;
     private final long retryAfterSeconds;
     private final CallDeadlines deadlines;
 
     AttemptRunner(RegionClient client, ResponseRelay relay, AttemptPermits permits, HealthRegistry health,
-            FailoverMetrics metrics, long retryAfterSeconds) {
-        this(client, relay, permits, health, metrics, retryAfterSeconds,
+            FailoverMetrics metrics, KeyedRequests keyedRequests, long retryAfterSeconds) {
+        this(client, relay, permits, health, metrics, keyedRequests, retryAfterSeconds,
                 new CallDeadlines(FailoverConfiguration.defaultDeadlines(), health, 0.8));
     }
 
     AttemptRunner(RegionClient client, ResponseRelay relay, AttemptPermits permits, HealthRegistry health,
-            FailoverMetrics metrics, long retryAfterSeconds, CallDeadlines deadlines) {
+            FailoverMetrics metrics, KeyedRequests keyedRequests, long retryAfterSeconds, CallDeadlines deadlines) {
         this.deadlines = deadlines;
+        this.keyedRequests = keyedRequests;
         this.client = client;
         this.relay = relay;
         this.permits = permits;
@@ -78,7 +83,10 @@ final class AttemptRunner {
 
     /** Sends {@code request} along {@code plan} and writes the outcome to the exchange's response. */
     Mono<Void> run(AttemptPlan plan, RegionRequest request) {
-        return new Run(plan.targets(), request).attempt(0);
+        return keyedRequests.open(request.exchange(), plan).flatMap(keyed -> {
+            KeyedRequests.Refusal lost = keyed.lost();
+            return lost != null ? new Run(keyed, request).refused(null, lost) : new Run(keyed, request).attempt(0);
+        });
     }
 
     /** The state of one request's way through its plan. */
@@ -91,11 +99,13 @@ final class AttemptRunner {
         private final boolean idempotent;
         private final Set<String> passedOver = new LinkedHashSet<>();
         private final @Nullable RequestTelemetry telemetry;
+        private final KeyedRequests.Keyed keyed;
         private int attempts;
 
-        Run(List<Target> targets, RegionRequest request) {
+        Run(KeyedRequests.Keyed keyed, RegionRequest request) {
             this.exchange = request.exchange();
-            this.targets = targets;
+            this.keyed = keyed;
+            this.targets = keyed.plan().targets();
             this.request = request;
             this.body = request.body();
             this.telemetry = request.telemetry();
@@ -108,6 +118,10 @@ final class AttemptRunner {
                 return noRegionAvailable("every candidate region failed or was unavailable");
             }
             Target target = targets.get(index);
+            if (keyed.needsClaim(target)) {
+                return keyed.claim(target, index).flatMap(claim -> claim.refusal() != null
+                        ? refused(null, claim.refusal()) : attempt(claim.index()));
+            }
             Region region = target.region();
             Deadline deadline = deadlines.of(request.kind(), region, target.endpoint());
             AttemptPermits.Grant grant = permits.acquire(region, target.endpoint(), attempts > 0,
@@ -146,7 +160,8 @@ final class AttemptRunner {
             if (status == 502 || status == 503 || status == 504) {
                 permit.failure(elapsed, new RegionStatusException(status));
                 record(() -> metrics.attempt(region, AttemptFailure.STATUS.tag, elapsed));
-                if (ResendPolicy.after(AttemptFailure.STATUS, traits()) == ResendPolicy.Verdict.RESEND) {
+                keyed.failed(region, AttemptFailure.STATUS);
+                if (ResendPolicy.after(AttemptFailure.STATUS, traits(region)) == ResendPolicy.Verdict.RESEND) {
                     answer.discard();
                     permit.releaseBulkhead();
                     passOver(region, AttemptFailure.STATUS.tag);
@@ -177,7 +192,11 @@ final class AttemptRunner {
             if (failure == AttemptFailure.CONNECT) {
                 health.markDown(target.endpoint());
             }
-            ResendPolicy.Verdict verdict = ResendPolicy.after(failure, traits());
+            keyed.failed(region, failure);
+            ResendPolicy.Verdict verdict = ResendPolicy.after(failure, traits(region));
+            if (verdict == ResendPolicy.Verdict.OWNER_ALIVE || verdict == ResendPolicy.Verdict.TWO_REGIONS) {
+                return refused(region, keyed.refusal(verdict, region.id(), failure));
+            }
             if (verdict != ResendPolicy.Verdict.RESEND) {
                 return regionFailed(region, failure, verdict);
             }
@@ -185,8 +204,8 @@ final class AttemptRunner {
             return attempt(index + 1);
         }
 
-        private ResendPolicy.Request traits() {
-            return new ResendPolicy.Request(idempotent, body.replayable(), body.unread());
+        private ResendPolicy.Request traits(Region region) {
+            return keyed.traits(idempotent, body.replayable(), body.unread(), region);
         }
 
         /** Records an attempt's meter with the request's span as its exemplar. */
@@ -234,6 +253,17 @@ final class AttemptRunner {
             exchange.getResponse().getHeaders().set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(passedOver.size()));
             return ErrorResponses.write(exchange, HttpStatus.BAD_GATEWAY, ErrorCodes.REGION_FAILED,
                     failure.notResent(region.id(), why), null);
+        }
+
+        /** Answers a keyed request that may not go on: its key's owner is alive, or two regions may have run it. */
+        private Mono<Void> refused(@Nullable Region region, KeyedRequests.Refusal refusal) {
+            metrics.request(region, refusal.code(), refusal.status().value());
+            HttpHeaders headers = exchange.getResponse().getHeaders();
+            if (refusal.retryAfter()) {
+                headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+            }
+            headers.set(FailoverForwardingFilter.FAILOVERS_HEADER, Integer.toString(passedOver.size()));
+            return ErrorResponses.write(exchange, refusal.status(), refusal.code(), refusal.message(), refusal.field());
         }
 
         private Mono<Void> noRegionAvailable(String why) {

@@ -6,6 +6,7 @@ import io.meridian.gateway.forwarding.RegionClient;
 import io.meridian.gateway.forwarding.ResponseBodyDecorator;
 import io.meridian.gateway.forwarding.ResponseRelay;
 import io.meridian.gateway.health.HealthRegistry;
+import io.meridian.gateway.idempotency.KeyOwnership;
 import io.meridian.gateway.routing.ProxyProperties;
 import io.meridian.gateway.tenant.TokenMetering;
 import io.meridian.gateway.tenant.UsageLedger;
@@ -59,7 +60,8 @@ class FailoverConfiguration {
             ProxyProperties proxy,
             CandidateSelector selector, EndpointPicker picker,
             RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
-            EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger, Clock clock) {
+            EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger,
+            ObjectProvider<KeyOwnership> keyOwnership, Clock clock) {
         // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
         // request never lands on a connection the region is closing ("prematurely closed"). Each
         // endpoint may hold as many connections as its region's bulkhead admits requests: a request
@@ -80,8 +82,9 @@ class FailoverConfiguration {
         CallDeadlines deadlines = new CallDeadlines(properties.deadlines(), health, circuit.slowCallShare());
         AttemptRunner runner = new AttemptRunner(RegionClient.reactor(client, tls, deadlines::fallback),
                 ResponseRelay.streaming(responseDecorators(ledger.getIfAvailable())),
-                new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics, properties.retryAfter().toSeconds(),
-                deadlines);
+                new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics,
+                new KeyedRequests(keyOwnership.getIfAvailable(), health, guards, catalog, metrics),
+                properties.retryAfter().toSeconds(), deadlines);
         return new FailoverForwardingFilter(selector, picker, budget, runner, properties.maxBufferedBody().toBytes(),
                 proxy.maxBodySize().toBytes());
     }

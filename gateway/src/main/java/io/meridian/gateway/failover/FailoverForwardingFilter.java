@@ -38,7 +38,9 @@ import reactor.core.publisher.Mono;
  * {@link io.meridian.gateway.forwarding.ResponseRelay}. The deadline of an attempt covers only the
  * wait for the answer to start, from the moment the request has been sent: a streamed answer (SSE)
  * may then run as long as it needs. Every request counts towards the {@link RetryBudget} while it
- * is in flight.
+ * is in flight. A request with an {@value #IDEMPOTENCY_KEY_HEADER} keeps to the region that owns
+ * its key ({@link io.meridian.gateway.idempotency.KeyOwnership}, shared by every gateway through
+ * Redis), as the {@link ResendPolicy} says.
  */
 public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
 
@@ -54,7 +56,10 @@ public final class FailoverForwardingFilter implements GlobalFilter, Ordered {
     /** Response header: how many regions were skipped or failed before the one that served. */
     public static final String FAILOVERS_HEADER = "X-Meridian-Failovers";
 
-    /** Request header that makes a non-GET request safe to re-send to another region. */
+    /**
+     * Request header that makes a non-GET request safe to repeat: the region that owns the key
+     * de-duplicates it, and the gateway re-sends it elsewhere only once that owner is gone.
+     */
     public static final String IDEMPOTENCY_KEY_HEADER = MeridianHeaders.IDEMPOTENCY_KEY;
 
     private final CandidateSelector selector;

@@ -39,12 +39,18 @@ final class FailoverMetrics {
     static final String HEALTHY = "meridian.region.healthy";
     /** Requests the gateway has in flight to the region. */
     static final String IN_FLIGHT = "meridian.region.in.flight";
+    /**
+     * Keyed requests sent to another region after the region owning their key, which may have run
+     * them, was gone: possible second executions, by from and to region.
+     */
+    static final String DUPLICATES = "meridian.failover.duplicates";
 
     private final MeterRegistry registry;
     private final ConcurrentMap<MeterKey, Counter> requests = new ConcurrentHashMap<>();
     private final ConcurrentMap<MeterKey, Counter> failovers = new ConcurrentHashMap<>();
     private final ConcurrentMap<MeterKey, Timer> attempts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> received = new ConcurrentHashMap<>();
+    private final ConcurrentMap<MeterKey, Counter> duplicates = new ConcurrentHashMap<>();
 
     FailoverMetrics(MeterRegistry registry, RegionCatalog catalog, RegionGuards guards, HealthRegistry health) {
         this.registry = registry;
@@ -60,6 +66,11 @@ final class FailoverMetrics {
                 failover(region, reason, 0);
             }
             received.put(region.id(), Counter.builder(FAILOVERS_RECEIVED).tag("region", region.id()).register(registry));
+            for (Region to : catalog.regions()) {
+                if (!to.id().equals(region.id())) {
+                    duplicate(region.id(), to.id(), 0);
+                }
+            }
         }
     }
 
@@ -113,6 +124,20 @@ final class FailoverMetrics {
         if (counter != null) {
             counter.increment();
         }
+    }
+
+    /** A keyed request's key moved from {@code from}, which may have run it, to {@code to}. */
+    void duplicate(String from, String to) {
+        duplicate(from, to, 1);
+    }
+
+    private void duplicate(String from, String to, int count) {
+        duplicates.computeIfAbsent(new MeterKey(from, to, 0), key -> Counter.builder(DUPLICATES)
+                        .description("Keyed requests sent on after the region owning their key, which may have run them, was gone")
+                        .tag("from", key.region())
+                        .tag("to", key.outcome())
+                        .register(registry))
+                .increment(count);
     }
 
     void attempt(Region region, String outcome, long millis) {

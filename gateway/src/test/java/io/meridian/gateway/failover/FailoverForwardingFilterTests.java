@@ -64,7 +64,8 @@ class FailoverForwardingFilterTests {
     FailoverForwardingFilter filter(long maxBufferedBody) {
         FailoverMetrics metrics = new FailoverMetrics(new SimpleMeterRegistry(), catalog, guards, health);
         AttemptRunner runner = new AttemptRunner(fake, ResponseRelay.streaming(List.of()),
-                new AttemptPermits(guards, budget, load, clock), health, metrics, 7);
+                new AttemptPermits(guards, budget, load, clock), health, metrics,
+                new KeyedRequests(null, health, guards, catalog, metrics), 7);
         CandidateSelector proximity = ranked -> ranked.stream().map(RankedRegion::region).toList();
         EndpointPicker primary = (region, session) -> List.of(region.primaryEndpoint());
         return new FailoverForwardingFilter(proximity, primary, budget, runner, maxBufferedBody, 1024);

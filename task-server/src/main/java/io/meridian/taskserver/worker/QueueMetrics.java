@@ -30,7 +30,7 @@ final class QueueMetrics implements MeterBinder {
     private final Queues queues;
     private final Clock clock;
     private volatile List<PoolStats> snapshot = List.of();
-    private volatile long takenAt = Long.MIN_VALUE;
+    private volatile long takenAt;
 
     QueueMetrics(WorkerPools pools, Queues queues, Clock clock) {
         this.pools = pools;
