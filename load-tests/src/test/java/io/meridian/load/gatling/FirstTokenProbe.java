@@ -30,7 +30,7 @@ import java.util.List;
 public final class FirstTokenProbe {
 
     private static final String BODY = """
-            {"messages":[{"role":"user","content":"Say one word."}],"stream":true,"max_tokens":2}""";
+            {"messages":[{"role":"user","content":"Say one word."}],"stream":true,"max_tokens":1}""";
 
     public static void main(String[] args) throws Exception {
         String direct = null;

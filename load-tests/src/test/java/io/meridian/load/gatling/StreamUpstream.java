@@ -28,6 +28,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * the first content delta at once, then one every {@code --token-interval} until {@code
  * max_tokens} (from the body, default 20) were sent, then {@code data: [DONE]}. Without {@code
  * "stream":true}: one chat completion, at once.
+ * <li>{@code GET /streams}: the number of streams open now, as plain text.
  * </ul>
  *
  * <p>Prints the number of open streams every 10 s while it changes.
@@ -81,6 +82,8 @@ public final class StreamUpstream {
                     .route(routes -> routes
                             .get("/readyz", (request, response) -> response.header("Content-Type", "application/json")
                                     .sendString(Mono.just(READY)))
+                            .get("/streams", (request, response) -> response.header("Content-Type", "text/plain")
+                                    .sendString(Mono.fromSupplier(() -> upstream.open.get() + "\n")))
                             .post("/v1/chat/completions", upstream::chat))
                     .bindNow());
         }
