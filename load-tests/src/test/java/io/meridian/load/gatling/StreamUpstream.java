@@ -110,7 +110,9 @@ public final class StreamUpstream {
             }
             Flux<String> events = Flux.concat(
                     Mono.just(delta(0)),
-                    Flux.interval(tokenInterval).take(tokens - 1L).map(i -> delta(i + 1)),
+                    // delayElements, not interval: a slow reader delays the next token instead of
+                    // overflowing the timer and cutting the stream short.
+                    Flux.range(1, tokens - 1).delayElements(tokenInterval).map(StreamUpstream::delta),
                     Mono.just("data: [DONE]\n\n"));
             return response.header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache")
                     .sendString(events.doOnSubscribe(s -> open.incrementAndGet()).doFinally(s -> open.decrementAndGet()))
