@@ -1,15 +1,15 @@
 package io.meridian.e2e;
 
+import static io.meridian.e2e.GatewayCalls.chatBody;
+import static io.meridian.e2e.GatewayCalls.processBody;
+import static io.meridian.e2e.GatewayCalls.streamedText;
+import static io.meridian.e2e.GatewayCalls.uniqueWord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.meridian.e2e.GatewayCalls.Call;
 import io.meridian.e2e.StackMetrics.RegionWork;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +48,12 @@ class LongCallsIT {
     /** Longer than the model, the region's sync wait (30 s) and any queueing of a busy machine. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(150);
 
-    static final JsonMapper json = JsonMapper.builder().build();
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    static final JsonMapper json = GatewayCalls.json;
     static LocalStack stack;
     static StackMetrics metrics;
+    static GatewayCalls gateway;
     static Round round;
+    static Exception roundFailed;
 
     @BeforeAll
     static void startWithASlowModel() throws Exception {
@@ -62,26 +62,13 @@ class LongCallsIT {
                 "--meridian.model.simulated.latency=" + MODEL_SECONDS + "s"
                         + " --meridian.model.simulated.time-to-first-token=" + MODEL_SECONDS + "s"));
         metrics = new StackMetrics(stack);
+        gateway = new GatewayCalls(stack, CALL_TIMEOUT);
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (stack != null) {
             stack.close();
-        }
-    }
-
-    /** What one long call got: its status, region header, body and, for a stream, its data lines. */
-    record Call(String name, String key, String client, String body, int status, String region, String answer,
-            List<String> events) {
-
-        JsonNode json() {
-            return LongCallsIT.json.readTree(answer);
-        }
-
-        @Override
-        public String toString() {
-            return name + " -> " + status + " from " + region + ": " + answer.substring(0, Math.min(400, answer.length()));
         }
     }
 
@@ -93,21 +80,35 @@ class LongCallsIT {
         if (round != null) {
             return round;
         }
-        Map<String, RegionWork> before = quiet(stack.managementPorts);
+        if (roundFailed != null) {
+            throw new IllegalStateException("the round of long calls failed", roundFailed);
+        }
+        try {
+            round = sendRound();
+        } catch (Exception ex) {
+            roundFailed = ex;
+            throw ex;
+        }
+        return round;
+    }
+
+    static Round sendRound() throws Exception {
+        Map<String, RegionWork> before = quiet(stack.regionPorts);
         String processKey = "long-process-" + UUID.randomUUID();
         String chatKey = "long-chat-" + UUID.randomUUID();
         Map<String, Callable<Call>> sends = new LinkedHashMap<>();
-        sends.put("process", () -> post("process", "/process", null, "80.133.1.1", processBody("sync")));
-        sends.put("keyed process", () -> post("keyed process", "/process", processKey, "80.133.1.2", processBody("keyed")));
-        sends.put("chat", () -> post("chat", "/v1/chat/completions", null, "8.8.8.8", chatBody("plain", false)));
-        sends.put("streamed chat", () -> stream("streamed chat", "165.21.1.1", chatBody("streamed", true)));
-        sends.put("keyed chat", () -> post("keyed chat", "/v1/chat/completions", chatKey, "24.114.1.1",
+        sends.put("process", () -> gateway.post("process", "/process", null, "80.133.1.1", processBody("sync")));
+        sends.put("keyed process",
+                () -> gateway.post("keyed process", "/process", processKey, "80.133.1.2", processBody("keyed")));
+        sends.put("chat", () -> gateway.post("chat", "/v1/chat/completions", null, "8.8.8.8", chatBody("plain", false)));
+        sends.put("streamed chat", () -> gateway.stream("streamed chat", "165.21.1.1", chatBody("streamed", true)));
+        sends.put("keyed chat", () -> gateway.post("keyed chat", "/v1/chat/completions", chatKey, "24.114.1.1",
                 chatBody("keyed", false)));
-        Map<String, Call> calls = concurrently(sends);
-        round = new Round(calls, before, quiet(stack.managementPorts));
+        Map<String, Call> calls = gateway.concurrently(sends);
+        Round sent = new Round(calls, before, quiet(stack.regionPorts));
         System.out.printf("long calls: %s%nregions before %s%nregions after %s%n", calls.values(), before.values(),
-                round.after().values());
-        return round;
+                sent.after().values());
+        return sent;
     }
 
     @Test
@@ -162,23 +163,28 @@ class LongCallsIT {
         Call chat = round.calls().get("keyed chat");
         assertThat(process.status()).as("the first keyed process: %s", process).isEqualTo(200);
         assertThat(chat.status()).as("the first keyed chat: %s", chat).isEqualTo(200);
-        Map<String, RegionWork> before = quiet(stack.managementPorts);
+        Map<String, RegionWork> before = quiet(stack.regionPorts);
 
         // The same client again, and a client nearest another region with the same key.
         Map<String, Callable<Call>> repeats = new LinkedHashMap<>();
-        repeats.put("process, same client", () -> post("process again", "/process", process.key(), process.client(), process.body()));
-        repeats.put("process, from Singapore", () -> post("process again", "/process", process.key(), "165.21.1.2", process.body()));
-        repeats.put("chat, same client", () -> post("chat again", "/v1/chat/completions", chat.key(), chat.client(), chat.body()));
-        repeats.put("chat, from Germany", () -> post("chat again", "/v1/chat/completions", chat.key(), "80.133.1.3", chat.body()));
-        Map<String, Call> answers = concurrently(repeats);
-        Map<String, RegionWork> after = quiet(stack.managementPorts);
+        repeats.put("process, same client",
+                () -> gateway.post("process again", "/process", process.key(), process.client(), process.body()));
+        repeats.put("process, from Singapore",
+                () -> gateway.post("process again", "/process", process.key(), "165.21.1.2", process.body()));
+        repeats.put("chat, same client",
+                () -> gateway.post("chat again", "/v1/chat/completions", chat.key(), chat.client(), chat.body()));
+        repeats.put("chat, from Germany",
+                () -> gateway.post("chat again", "/v1/chat/completions", chat.key(), "80.133.1.3", chat.body()));
+        Map<String, Call> answers = gateway.concurrently(repeats);
+        Map<String, RegionWork> after = quiet(stack.regionPorts);
 
         SoftAssertions soft = new SoftAssertions();
         for (String name : List.of("process, same client", "process, from Singapore")) {
             Call repeat = answers.get(name);
             soft.assertThat(repeat.status()).as("%s: %s", name, repeat).isEqualTo(200);
             // A process answer names no task; the first execution's has its region, answer and latency.
-            soft.assertThat(repeat.answer()).as("%s answers the first execution's result", name).isEqualTo(process.answer());
+            soft.assertThat(repeat.status() == 200 ? repeat.json() : repeat.answer())
+                    .as("%s answers the first execution's result", name).isEqualTo(process.json());
         }
         String firstTask = chat.json().path("id").asString();
         for (String name : List.of("chat, same client", "chat, from Germany")) {
@@ -196,7 +202,7 @@ class LongCallsIT {
     @Order(4)
     void aRegionKilledDuringAKeyedLongCallGivesOneSuccessorsAnswerOrAClearErrorAndAtMostOneCountedDuplicate()
             throws Exception {
-        Map<String, Integer> ports = managementPortsByRegion();
+        Map<String, Integer> ports = regionPortsByRegion();
         int euCentral = ports.remove("eu-central");
         List<Integer> living = List.copyOf(ports.values());
         Map<String, RegionWork> before = quiet(living);
@@ -205,7 +211,7 @@ class LongCallsIT {
 
         Call call;
         try (ExecutorService client = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Call> answer = client.submit(() -> post("keyed process", "/process",
+            Future<Call> answer = client.submit(() -> gateway.post("keyed process", "/process",
                     "long-killed-" + UUID.randomUUID(), "80.133.1.4", body));
             // eu-central runs the task: the model has begun when the kill comes.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
@@ -240,18 +246,18 @@ class LongCallsIT {
         soft.assertAll();
     }
 
-    /** Waits until the regions on {@code managementPorts} run and hold nothing, and gives their work. */
-    static Map<String, RegionWork> quiet(List<Integer> managementPorts) {
+    /** Waits until the regions on {@code regionPorts} run and hold nothing, and gives their work. */
+    static Map<String, RegionWork> quiet(List<Integer> regionPorts) {
         return await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ofMillis(1_500))
                 .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> metrics.regions(managementPorts),
-                        work -> work.size() == managementPorts.size()
+                .until(() -> metrics.regions(regionPorts),
+                        work -> work.size() == regionPorts.size()
                                 && work.values().stream().allMatch(region -> region.busy() == 0));
     }
 
-    static Map<String, Integer> managementPortsByRegion() throws Exception {
+    static Map<String, Integer> regionPortsByRegion() throws Exception {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (int port : stack.managementPorts) {
+        for (int port : stack.regionPorts) {
             ports.put(metrics.region(port).region(), port);
         }
         return ports;
@@ -263,81 +269,5 @@ class LongCallsIT {
 
     static long completed(Map<String, RegionWork> work) {
         return work.values().stream().mapToLong(RegionWork::completed).sum();
-    }
-
-    static <T> Map<String, T> concurrently(Map<String, Callable<T>> calls) throws Exception {
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Map<String, Future<T>> futures = new LinkedHashMap<>();
-            calls.forEach((name, call) -> futures.put(name, threads.submit(call)));
-            Map<String, T> results = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<T>> future : futures.entrySet()) {
-                results.put(future.getKey(), future.getValue().get(CALL_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS));
-            }
-            return results;
-        }
-    }
-
-    static HttpRequest.Builder request(String path, String key, String client, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack.baseUrl() + path)).timeout(CALL_TIMEOUT)
-                .header("X-Forwarded-For", client).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        return key == null ? request : request.header("Idempotency-Key", key);
-    }
-
-    static Call post(String name, String path, String key, String client, String body) throws Exception {
-        HttpResponse<String> response = http.send(request(path, key, client, body).build(), HttpResponse.BodyHandlers.ofString());
-        return new Call(name, key, client, body, response.statusCode(),
-                response.headers().firstValue("X-Meridian-Region").orElse("?"), response.body(), List.of());
-    }
-
-    /** A streamed chat completion, read to its end: the data lines of its events. */
-    static Call stream(String name, String client, String body) throws Exception {
-        HttpResponse<java.util.stream.Stream<String>> response = http.send(
-                request("/v1/chat/completions", null, client, body).header("Accept", "text/event-stream").build(),
-                HttpResponse.BodyHandlers.ofLines());
-        List<String> data = new ArrayList<>();
-        StringBuilder all = new StringBuilder();
-        try (var lines = response.body()) {
-            lines.forEach(line -> {
-                all.append(line).append('\n');
-                if (line.startsWith("data:")) {
-                    data.add(line.substring(5).strip());
-                }
-            });
-        }
-        return new Call(name, null, client, body, response.statusCode(),
-                response.headers().firstValue("X-Meridian-Region").orElse("?"), all.toString(), data);
-    }
-
-    static String streamedText(Call streamed) {
-        StringBuilder text = new StringBuilder();
-        for (String data : streamed.events()) {
-            if (data.startsWith("{")) {
-                text.append(json.readTree(data).path("choices").path(0).path("delta").path("content").asString(""));
-            }
-        }
-        return text.toString();
-    }
-
-    /** A query with a word of its own, which the simulated model's answer repeats. */
-    static String processBody(String what) {
-        return "{\"query\":\"Long " + what + " call " + word() + "\"}";
-    }
-
-    static String chatBody(String what, boolean stream) {
-        return "{\"messages\":[{\"role\":\"user\",\"content\":\"Long " + what + " chat " + word() + "\"}],\"stream\":"
-                + stream + "}";
-    }
-
-    static String word() {
-        return "w" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    }
-
-    static String uniqueWord(String body) {
-        java.util.regex.Matcher word = java.util.regex.Pattern.compile("\\bw[0-9a-f]{12}\\b").matcher(body);
-        if (!word.find()) {
-            throw new IllegalArgumentException("no unique word in " + body);
-        }
-        return word.group();
     }
 }
