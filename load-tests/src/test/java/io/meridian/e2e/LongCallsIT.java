@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * regions' queue meters), a keyed repeat answers with the first execution's task wherever its
  * client is, and a region killed during a keyed long call costs at most one duplicate, counted.
  *
- * <p>One round of five long calls, sent at once, serves the first three tests; the kill comes
- * last, as it leaves eu-central down.
+ * <p>One round of five long calls, sent at once, serves the first three tests; the kill and the
+ * repeat after it come last, as the kill leaves eu-central down.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LongCallsIT {
@@ -54,6 +54,10 @@ class LongCallsIT {
     static GatewayCalls gateway;
     static Round round;
     static Exception roundFailed;
+    /** The keyed call during which eu-central was killed, and the living regions' work and duplicates before it. */
+    static Call killedDuring;
+    static Map<String, RegionWork> beforeKill;
+    static double duplicatesBeforeKill;
 
     @BeforeAll
     static void startWithASlowModel() throws Exception {
@@ -207,6 +211,8 @@ class LongCallsIT {
         List<Integer> living = List.copyOf(ports.values());
         Map<String, RegionWork> before = quiet(living);
         double duplicatesBefore = metrics.gatewayCounter("meridian_failover_duplicates");
+        beforeKill = before;
+        duplicatesBeforeKill = duplicatesBefore;
         String body = processBody("killed");
 
         Call call;
@@ -219,6 +225,7 @@ class LongCallsIT {
             assertThat(stack.run("kill", "eu-central")).contains("eu-central killed");
             call = answer.get(CALL_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
         }
+        killedDuring = call;
         Map<String, RegionWork> after = quiet(living);
         long ranElsewhere = ended(after) - ended(before);
         double duplicates = metrics.gatewayCounter("meridian_failover_duplicates") - duplicatesBefore;
@@ -246,6 +253,44 @@ class LongCallsIT {
         soft.assertAll();
     }
 
+    /**
+     * Once the gateway knows eu-central is gone, the keyed request of the kill, repeated as its
+     * client would after an error, is answered by one successor: at most one region besides the
+     * dead owner ever ran it, and that second run is the one duplicate counted.
+     */
+    @Test
+    @Order(5)
+    void aKeyedRepeatAfterItsOwnerIsGoneIsAnsweredByOneSuccessorAndTheDuplicateIsCounted() throws Exception {
+        Call killed = killedDuring;
+        assertThat(killed).as("the keyed call of the kill").isNotNull();
+        Map<String, Integer> ports = regionPortsByRegion(List.of("us-east", "ap-southeast"));
+        List<Integer> living = List.copyOf(ports.values());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> metrics.gatewayGauge("meridian_region_healthy", "region", "eu-central") == 0);
+
+        Call repeat = gateway.post("keyed process again", "/process", killed.key(), killed.client(), killed.body());
+        Map<String, RegionWork> after = quiet(living);
+        long ranElsewhere = ended(after) - ended(beforeKill);
+        double duplicates = metrics.gatewayCounter("meridian_failover_duplicates") - duplicatesBeforeKill;
+        System.out.printf("repeated after the owner was gone: %s; living regions before the kill %s, now %s;"
+                + " duplicates counted %.0f%n", repeat, beforeKill.values(), after.values(), duplicates);
+
+        SoftAssertions soft = new SoftAssertions();
+        soft.assertThat(repeat.status()).as("the repeat: %s", repeat).isEqualTo(200);
+        soft.assertThat(repeat.region()).as("the successor that answered").isIn(ports.keySet());
+        if (repeat.status() == 200) {
+            soft.assertThat(repeat.json().path("answer").asString()).contains(uniqueWord(killed.body()));
+        }
+        if (killed.status() == 200) {
+            soft.assertThat(repeat.status() == 200 ? repeat.json() : repeat.answer())
+                    .as("the repeat answers the successor's task").isEqualTo(killed.json());
+        }
+        soft.assertThat(ranElsewhere).as("regions besides the dead owner that ran the task (before the kill %s, now %s)",
+                beforeKill.values(), after.values()).isEqualTo(1);
+        soft.assertThat(duplicates).as("meridian_failover_duplicates counted for the task run again").isEqualTo(1);
+        soft.assertAll();
+    }
+
     /** Waits until the regions on {@code regionPorts} run and hold nothing, and gives their work. */
     static Map<String, RegionWork> quiet(List<Integer> regionPorts) {
         return await().atMost(Duration.ofSeconds(120)).pollDelay(Duration.ofMillis(1_500))
@@ -253,6 +298,21 @@ class LongCallsIT {
                 .until(() -> metrics.regions(regionPorts),
                         work -> work.size() == regionPorts.size()
                                 && work.values().stream().allMatch(region -> region.busy() == 0));
+    }
+
+    static Map<String, Integer> regionPortsByRegion(List<String> regions) throws Exception {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (int port : stack.regionPorts) {
+            try {
+                String region = metrics.region(port).region();
+                if (regions.contains(region)) {
+                    ports.put(region, port);
+                }
+            } catch (java.io.IOException gone) {
+                // a killed region's port answers nothing
+            }
+        }
+        return ports;
     }
 
     static Map<String, Integer> regionPortsByRegion() throws Exception {

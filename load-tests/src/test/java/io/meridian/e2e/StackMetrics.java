@@ -136,6 +136,16 @@ final class StackMetrics {
         return sum;
     }
 
+    /** The gateway's sample named {@code name} whose {@code label} is {@code value}, NaN when it has none. */
+    double gatewayGauge(String name, String label, String value) throws Exception {
+        for (Sample sample : scrape(stack.gatewayManagementPort)) {
+            if (sample.name().equals(name) && value.equals(sample.labels().get(label))) {
+                return sample.value();
+            }
+        }
+        return Double.NaN;
+    }
+
     List<Sample> scrape(int managementPort) throws Exception {
         String token = Files.readString(stack.home.resolve("admin-token")).strip();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
