@@ -55,7 +55,11 @@ class RegionFailoverIT {
         }
     }
 
-    /** The gateway's {@code meridian.failover.attempt-timeout}: the wait of a request caught in a frozen region. */
+    /**
+     * The gateway's {@code meridian.failover.deadlines.take}: a request routed around a frozen region
+     * takes far less; one caught in it waits until the health checks mark the region down, which
+     * releases it to the next region.
+     */
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
 
     /** When the first request sent after {@code after} and answered by {@code region} was sent, or -1. */
@@ -173,7 +177,7 @@ class RegionFailoverIT {
 
     /**
      * A frozen region (SIGSTOP) still accepts connections but never answers: requests caught in it
-     * fail over after the attempt timeout, and the health checks take it out of rotation within a
+     * are released to the next region when the health checks take it out of rotation, within a
      * few seconds, after which requests no longer wait for it at all.
      */
     @Test
@@ -205,8 +209,8 @@ class RegionFailoverIT {
             List<Outcome> bypassed = all.stream()
                     .filter(o -> o.sentNanos() > noticed && o.atNanos() < thawedAt)
                     .toList();
-            // A request caught in the frozen region waits out the attempt timeout (10 s) before it fails
-            // over; one that was routed around it does not, however slow the machine.
+            // A request caught in the frozen region waits until it is marked down before it fails over;
+            // one that was routed around it does not wait for it at all, however slow the machine.
             assertThat(bypassed).isNotEmpty().allSatisfy(o -> {
                 assertThat(o.region()).isEqualTo("us-east");
                 assertThat(o.tookMillis()).isLessThan(ATTEMPT_TIMEOUT.toMillis());
@@ -216,8 +220,8 @@ class RegionFailoverIT {
             List<Outcome> afterThaw = all.stream().filter(o -> o.sentNanos() > backAt).toList();
             assertThat(afterThaw).isNotEmpty().allSatisfy(o -> assertThat(o.region()).isEqualTo("eu-central"));
             long slowest = all.stream().mapToLong(Outcome::tookMillis).max().orElse(0);
-            System.out.printf("freeze run: %d requests, 0 failed; slowest %d ms (caught in the frozen region until the"
-                    + " attempt timeout)%n", all.size(), slowest);
+            System.out.printf("freeze run: %d requests, 0 failed; slowest %d ms (caught in the frozen region until it was"
+                    + " marked down)%n", all.size(), slowest);
         } finally {
             running.set(false);
             clients.shutdownNow();

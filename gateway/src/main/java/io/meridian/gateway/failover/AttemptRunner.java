@@ -40,7 +40,7 @@ import reactor.core.publisher.Mono;
  * <p>Each attempt first takes its {@link AttemptPermits}; a refused circuit or bulkhead skips the
  * region without touching the network, a spent retry budget ends the request. An attempt fails on
  * a connect failure, a connection reset or closed before any answer, no answer headers within the
- * attempt timeout, or a 502/503/504 answer ({@link AttemptFailure}); any other answer, 5xx
+ * deadlines of its kind of call ({@code CallDeadlines}), its region going down, or a 502/503/504 answer ({@link AttemptFailure}); any other answer, 5xx
  * included, is the region's word and goes to the client through the {@link ResponseRelay}. An
  * unsafe request whose region failed is answered {@code 502 region_failed}, saying it was not
  * re-sent and why; an unsafe request that got a 502/503/504 answer sees that answer. When no
