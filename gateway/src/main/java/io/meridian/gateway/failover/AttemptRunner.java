@@ -101,6 +101,7 @@ final class AttemptRunner {
         private final @Nullable RequestTelemetry telemetry;
         private final KeyedRequests.Keyed keyed;
         private int attempts;
+        private boolean ownerRepeated;
 
         Run(KeyedRequests.Keyed keyed, RegionRequest request) {
             this.exchange = request.exchange();
@@ -194,6 +195,14 @@ final class AttemptRunner {
             }
             keyed.failed(region, failure);
             ResendPolicy.Verdict verdict = ResendPolicy.after(failure, traits(region));
+            if (verdict == ResendPolicy.Verdict.OWNER_ALIVE && failure == AttemptFailure.RESET && !ownerRepeated) {
+                // A dropped connection does not say whether the owner died or only this connection
+                // did. Repeating the request to the owner is safe (it de-duplicates by the key): a
+                // living owner answers with the key's task, a dead one refuses the connection and is
+                // then gone, so the request may move to one successor.
+                ownerRepeated = true;
+                return attempt(index);
+            }
             if (verdict == ResendPolicy.Verdict.OWNER_ALIVE || verdict == ResendPolicy.Verdict.TWO_REGIONS) {
                 return refused(region, keyed.refusal(verdict, region.id(), failure));
             }

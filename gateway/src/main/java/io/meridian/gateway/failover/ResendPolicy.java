@@ -19,7 +19,9 @@ package io.meridian.gateway.failover;
  * ({@link io.meridian.gateway.idempotency.KeyOwnership}): while that owner is alive (healthy, its
  * circuit not open) a failure there is answered to the client, who may repeat the request with the
  * same key, rather than sent to a region that would run it again; once the owner is gone the
- * request may go to one successor, and never to a third region. A slow but healthy region thus
+ * request may go to one successor, and never to a third region. (The attempt runner repeats a
+ * request once at a live owner that dropped its connection: the owner de-duplicates by the key, so
+ * the repeat either reaches the key's task or finds the owner refusing connections, and gone.) A slow but healthy region thus
  * runs a keyed request exactly once, a dying one at most twice. A region that refused the attempt
  * before it started (open circuit, full bulkhead) never saw the request either; the attempt runner
  * moves past it without asking. The policy is a pure function of the failure and the request's

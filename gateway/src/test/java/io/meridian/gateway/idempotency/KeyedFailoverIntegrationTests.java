@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -166,7 +167,7 @@ class KeyedFailoverIntegrationTests extends RegionsIntegrationTest {
     }
 
     @Test
-    void aResetAtALiveOwnerIsAnsweredRatherThanSentToAnotherRegion() {
+    void aResetAtALiveOwnerIsRepeatedThereOnceThenAnsweredRatherThanSentToAnotherRegion() {
         answer("eu-central", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
 
         post(GERMANY).expectStatus().isEqualTo(502)
@@ -175,7 +176,24 @@ class KeyedFailoverIntegrationTests extends RegionsIntegrationTest {
                 .jsonPath("$.message").value(message -> assertThat((String) message)
                         .contains("eu-central", "same Idempotency-Key"));
 
+        assertThat(processed("eu-central")).as("the request and its one repeat to the owner").isEqualTo(2);
         assertThat(processed("us-east") + processed("ap-southeast")).isZero();
+    }
+
+    @Test
+    void anOwnerThatDroppedOnlyTheConnectionAnswersTheRepeatWithTheKeysTask() {
+        regions.get("eu-central").stubFor(any(anyUrl()).inScenario("dropped once").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("answering"));
+        regions.get("eu-central").stubFor(any(anyUrl()).inScenario("dropped once").whenScenarioStateIs("answering")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"region\":\"eu-central\"}")));
+        double before = duplicates("eu-central", "us-east");
+
+        post(GERMANY).expectStatus().isOk().expectHeader().valueEquals("X-Meridian-Region", "eu-central");
+
+        assertThat(processed("eu-central")).isEqualTo(2);
+        assertThat(processed("us-east") + processed("ap-southeast")).isZero();
+        assertThat(duplicates("eu-central", "us-east") - before).isZero();
     }
 
     @Test
