@@ -12,19 +12,14 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.meridian.gateway.dashboard.DashboardAggregator;
 import io.meridian.gateway.dashboard.DashboardState;
-import io.meridian.gateway.failover.RegionGuards;
-import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.health.LoadReport;
-import io.meridian.gateway.routing.RegionsIntegrationTest;
+import io.meridian.gateway.routing.FailoverRegionsTest;
 import io.meridian.protocol.ReadinessDetails;
 import io.meridian.region.Region;
-import io.meridian.region.RegionCatalog;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,23 +44,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.failover.deadlines.sync.minimum=1s",
         "meridian.failover.deadlines.chat.minimum=1s",
         "meridian.failover.deadlines.read.answer=2s"})
-class KeyedFailoverIntegrationTests extends RegionsIntegrationTest {
+class KeyedFailoverIntegrationTests extends FailoverRegionsTest {
 
-    static final String GERMANY = "80.133.1.1";
     static final String US = "8.8.8.8";
     static final String SLOWER_THAN_THE_ATTEMPT_TIMEOUT = "4000";
-
-    @Autowired
-    HealthRegistry health;
-
-    @Autowired
-    RegionGuards guards;
-
-    @Autowired
-    RegionCatalog catalog;
-
-    @Autowired
-    MeterRegistry meters;
 
     @Autowired
     DashboardAggregator dashboard;
@@ -91,12 +73,6 @@ class KeyedFailoverIntegrationTests extends RegionsIntegrationTest {
                         markDown(dying);
                     }
                 }));
-            }
-        }
-        for (Region region : catalog.regions()) {
-            guards.circuit(region).reset();
-            for (int i = 0; i < 5; i++) {
-                region.endpoints().forEach(endpoint -> health.recordCheck(endpoint, true, LoadReport.NONE));
             }
         }
     }

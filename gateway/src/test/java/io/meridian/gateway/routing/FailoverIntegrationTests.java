@@ -12,17 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.meridian.gateway.failover.RegionGuards;
-import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.health.LoadReport;
 import io.meridian.region.Region;
-import io.meridian.region.RegionCatalog;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -39,29 +33,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         // Long enough for a healthy answer on a busy machine; the regions that hang below take longer.
         "meridian.failover.deadlines.take=3s",
         "meridian.failover.deadlines.read.answer=3s"})
-class FailoverIntegrationTests extends RegionsIntegrationTest {
-
-    static final String GERMANY = "80.133.1.1";
-
-    @Autowired
-    HealthRegistry health;
-
-    @Autowired
-    RegionGuards guards;
-
-    @Autowired
-    RegionCatalog catalog;
-
-    @Autowired
-    MeterRegistry meters;
-
-    @BeforeEach
-    void setUp() {
-        for (Region region : catalog.regions()) {
-            guards.circuit(region).reset();
-            region.endpoints().forEach(endpoint -> health.recordCheck(endpoint, true, LoadReport.NONE));
-        }
-    }
+class FailoverIntegrationTests extends FailoverRegionsTest {
 
     WebTestClient.RequestHeadersSpec<?> post(String idempotencyKey) {
         WebTestClient.RequestBodySpec spec = client.post().uri("/process").header("X-Forwarded-For", GERMANY);
