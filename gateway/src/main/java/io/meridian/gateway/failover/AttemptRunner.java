@@ -156,6 +156,7 @@ final class AttemptRunner {
             Region region = attempt.target.region();
             int status = answer.status();
             long elapsed = permit.elapsed();
+            health.answered(attempt.target.endpoint());
             permit.releaseRetry();
             attempt.noteOutcome(Integer.toString(status), status >= 500);
             if (status == 502 || status == 503 || status == 504) {

@@ -76,16 +76,21 @@ final class ActiveHealthChecker {
         return checker.get().uri(url)
                 .exchangeToMono(response -> response.bodyToMono(String.class)
                         .defaultIfEmpty("")
-                        .map(body -> new Result(response.statusCode().is2xxSuccessful(), LoadReport.parse(body))))
+                        .map(body -> new Result(response.statusCode().is2xxSuccessful(), LoadReport.parse(body), false)))
                 .timeout(properties.timeout())
-                .onErrorResume(ex -> Mono.just(new Result(false, null)))
+                .onErrorResume(ex -> Mono.just(new Result(false, null, timedOut(ex))))
                 .doOnNext(result -> {
                     boolean wasHealthy = registry.isHealthy(endpoint);
                     if (result.load != null && !RegionProtocol.compatible(result.load.protocol()) && wasHealthy) {
                         log.warn("Region endpoint {} speaks protocol {}.x and this gateway {}: no requests go to it until "
                                 + "their major versions agree", endpoint, result.load.protocol(), ProtocolVersion.CURRENT);
                     }
-                    registry.recordCheck(endpoint, result.up, result.load);
+                    if (!result.timedOut) {
+                        registry.recordCheck(endpoint, result.up, result.load);
+                    } else if (registry.recordCheckTimeout(endpoint)) {
+                        log.debug("Region endpoint {} stays up: its checks time out, but live requests there still get "
+                                + "their answers (a busy region, not a frozen one)", endpoint);
+                    }
                     boolean healthy = registry.isHealthy(endpoint);
                     if (wasHealthy != healthy) {
                         log.info("Region endpoint {} is now {}", endpoint, healthy ? "up" : "down");
@@ -94,6 +99,19 @@ final class ActiveHealthChecker {
                 .then();
     }
 
-    private record Result(boolean up, @Nullable LoadReport load) {
+    /** Whether a check failed for want of an answer in time, rather than by a refusal or a bad answer. */
+    private static boolean timedOut(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof io.netty.handler.timeout.ReadTimeoutException
+                    || cause instanceof io.netty.channel.ConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @param timedOut whether the check got no answer within the timeout */
+    private record Result(boolean up, @Nullable LoadReport load, boolean timedOut) {
     }
 }

@@ -32,6 +32,14 @@ import reactor.core.publisher.Sinks;
  * than at its deadline. Each endpoint keeps one {@link Sinks.Empty} per spell of being up; going
  * down completes it and puts a fresh one in its place (under the endpoint's lock: transitions are
  * rare, reads of the current sink are not locked).
+ *
+ * <p>A check that timed out is weaker evidence than one that was refused or answered not ready: a
+ * region whose CPU is saturated (a burst, a busy machine) answers its probes late while it still
+ * answers live traffic, and taking it down would release calls it is about to answer. So timed-out
+ * checks ({@link #recordCheckTimeout(URI)}) take an endpoint down only once live traffic has been
+ * silent too: no attempt there has had its answer ({@link #answered(URI)}) for {@code silentAfter},
+ * the time {@code unhealthyThreshold} checks take. A frozen or partitioned region answers nothing,
+ * so it still goes down after about that long; a busy one stays up.
  */
 public final class HealthRegistry {
 
@@ -39,6 +47,7 @@ public final class HealthRegistry {
     private final int healthyThreshold;
     private final int unhealthyThreshold;
     private final Duration staleAfter;
+    private final long silentAfterMillis;
     private final Clock clock;
     private final boolean enabled;
 
@@ -54,6 +63,7 @@ public final class HealthRegistry {
         this.unhealthyThreshold = properties.unhealthyThreshold();
         Duration interval = properties.interval().isZero() ? properties.timeout() : properties.interval();
         this.staleAfter = interval.plus(properties.timeout()).multipliedBy(3);
+        this.silentAfterMillis = interval.plus(properties.timeout()).multipliedBy(unhealthyThreshold).toMillis();
         this.clock = clock;
         this.enabled = properties.enabled();
     }
@@ -143,12 +153,41 @@ public final class HealthRegistry {
                 state.healthy = true;
             }
         } else {
-            state.successes = 0;
-            state.failures++;
-            if (state.healthy && state.failures >= unhealthyThreshold) {
-                takeDown(state);
-            }
+            failed(state, false);
         }
+    }
+
+    /**
+     * Records one active check that got no answer within the health timeout: a failure, which takes
+     * the endpoint down at the threshold only if live traffic there has been silent as long.
+     *
+     * @return whether the endpoint was kept up only because live traffic still gets answers there
+     */
+    public boolean recordCheckTimeout(URI endpoint) {
+        EndpointState state = endpoints.get(endpoint);
+        return state != null && failed(state, true);
+    }
+
+    /** An attempt at {@code endpoint} got its answer (headers or a first byte): the region is not frozen. */
+    public void answered(URI endpoint) {
+        EndpointState state = endpoints.get(endpoint);
+        if (state != null) {
+            state.lastAnswerMillis = clock.millis();
+        }
+    }
+
+    /** Counts a failed check; returns whether a timed-out one reached the threshold and was excused by live answers. */
+    private boolean failed(EndpointState state, boolean timedOut) {
+        state.successes = 0;
+        state.failures++;
+        if (!state.healthy || state.failures < unhealthyThreshold) {
+            return false;
+        }
+        if (timedOut && clock.millis() - state.lastAnswerMillis < silentAfterMillis) {
+            return true;
+        }
+        takeDown(state);
+        return false;
     }
 
     /**
@@ -215,5 +254,7 @@ public final class HealthRegistry {
         volatile @Nullable Report report;
         volatile @Nullable Integer incompatibleProtocol;
         volatile Sinks.Empty<Void> down = Sinks.empty();
+        /** When an attempt last had its answer here; far in the past until one has. */
+        volatile long lastAnswerMillis = Long.MIN_VALUE / 2;
     }
 }

@@ -144,4 +144,59 @@ class HealthRegistryTests {
 
         assertThat(registry.load(region)).isEqualTo(LoadReport.NONE);
     }
+
+    @Test
+    void timedOutChecksTakeDownAnEndpointWhoseLiveTrafficIsSilentToo() {
+        HealthRegistry registry = registry(1, 2);
+        AtomicBoolean released = new AtomicBoolean();
+        registry.whenDown(first).subscribe(null, null, () -> released.set(true));
+
+        assertThat(registry.recordCheckTimeout(first)).isFalse();
+        assertThat(registry.recordCheckTimeout(first)).isFalse();
+
+        assertThat(registry.isHealthy(first)).isFalse();
+        assertThat(released).isTrue();
+    }
+
+    @Test
+    void timedOutChecksKeepAnEndpointUpWhileLiveRequestsThereStillGetTheirAnswers() {
+        // Two checks of 1 s interval and 0.5 s timeout: live traffic is silent after 3 s without an answer.
+        HealthRegistry registry = registry(1, 2);
+        registry.answered(first);
+
+        registry.recordCheckTimeout(first);
+        assertThat(registry.recordCheckTimeout(first)).as("excused by a live answer").isTrue();
+        assertThat(registry.isHealthy(first)).isTrue();
+
+        clock.advance(Duration.ofMillis(2_999));
+        assertThat(registry.recordCheckTimeout(first)).isTrue();
+        assertThat(registry.isHealthy(first)).isTrue();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(registry.recordCheckTimeout(first)).isFalse();
+        assertThat(registry.isHealthy(first)).as("silent for as long as the checks take").isFalse();
+        assertThat(registry.isHealthy(second)).as("another endpoint's checks are its own").isTrue();
+    }
+
+    @Test
+    void aCheckThatFailedOtherThanByTimingOutCountsWhateverLiveTrafficSays() {
+        HealthRegistry registry = registry(1, 2);
+        registry.answered(first);
+
+        registry.recordCheck(first, false, null);
+        registry.recordCheck(first, false, null);
+
+        assertThat(registry.isHealthy(first)).isFalse();
+    }
+
+    @Test
+    void aGoodCheckBetweenTimeoutsResetsTheCount() {
+        HealthRegistry registry = registry(1, 2);
+
+        registry.recordCheckTimeout(first);
+        registry.recordCheck(first, true, null);
+        registry.recordCheckTimeout(first);
+
+        assertThat(registry.isHealthy(first)).isTrue();
+    }
 }
