@@ -48,6 +48,11 @@ public final class MeteredChatBackend implements ChatBackend {
     }
 
     @Override
+    public java.util.Set<ChatParameter> supports() {
+        return delegate.supports();
+    }
+
+    @Override
     public Mono<Completion> complete(CompletionRequest request) {
         return Mono.defer(() -> {
             long start = System.nanoTime();
