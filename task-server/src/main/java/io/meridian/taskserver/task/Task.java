@@ -48,8 +48,7 @@ import org.jspecify.annotations.Nullable;
  * @param parameters     the chat completion's other parameters (sampling, stop, seed, response
  *                       format, tools), which the model is called with; {@link ChatParameters#NONE}
  *                       for a plain query. Stored only when set, so a task without them is stored as
- *                       before; a replica of a release without them reads a stored task's
- *                       parameters as unknown fields and ignores them
+ *                       before (see {@code TaskDocument} for the version of one with them)
  */
 public record Task(
         TaskId id,

@@ -75,7 +75,7 @@ class TaskDocumentTests {
 
         String written = documents.write(task);
 
-        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":" + TaskDocument.CURRENT + ",\"id\":");
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":" + TaskDocument.PLAIN + ",\"id\":");
         assertThat(documents.read(written)).isEqualTo(task);
         byte[] announced = ("replica-a\n" + written).getBytes(StandardCharsets.UTF_8);
         assertThat(documents.read(announced, 10, announced.length - 10)).isEqualTo(task);
@@ -99,19 +99,21 @@ class TaskDocumentTests {
 
         String written = documents.write(task);
 
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":2,");
         assertThat(documents.read(written)).isEqualTo(task);
         assertThat(documents.read(written).parameters()).isEqualTo(parameters);
         assertThat(documents.read(written).result().toolCalls()).containsExactly(call);
     }
 
     @Test
-    void leavesUnsetParametersAndToolFieldsOutOfTheDocument() {
+    void writesATaskWithoutParametersOrToolUseAsVersionOneAndLeavesTheirFieldsOut() {
         Task plain = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock).withChat(
                 List.of(new ChatMessage(ChatMessage.USER, "hi")), false, null);
 
         String written = documents.write(plain);
 
-        assertThat(written).doesNotContain("parameters").doesNotContain("toolCalls").doesNotContain("toolCallId");
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":1,")
+                .doesNotContain("parameters").doesNotContain("toolCalls").doesNotContain("toolCallId");
         assertThat(documents.read(written)).isEqualTo(plain);
     }
 
@@ -125,7 +127,7 @@ class TaskDocumentTests {
     @Test
     void refusesADocumentOfANewerVersionRatherThanGuessAtIt() {
         String newer = documents.write(TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock))
-                .replace("\"" + TaskDocument.FIELD + "\":" + TaskDocument.CURRENT,
+                .replace("\"" + TaskDocument.FIELD + "\":" + TaskDocument.PLAIN,
                         "\"" + TaskDocument.FIELD + "\":" + (TaskDocument.CURRENT + 1));
 
         assertThatThrownBy(() -> documents.read(newer)).isInstanceOf(IllegalStateException.class)
