@@ -49,6 +49,7 @@ final class ChatParametersReader {
      * @throws InvalidRequestException naming the field, if one is malformed or refused
      */
     static ChatParameters read(JsonNode body) {
+        JsonNode completionTokens = body.get("max_completion_tokens");
         refuseAlways(body);
         Double temperature = number(body.get("temperature"), "temperature", 0, 2);
         Double topP = number(body.get("top_p"), "top_p", 0, 1);
@@ -60,7 +61,7 @@ final class ChatParametersReader {
         List<ChatParameters.Tool> tools = tools(body.get("tools"));
         ChatParameters.ToolChoice choice = toolChoice(body.get("tool_choice"), tools);
         return new ChatParameters(temperature, topP, stop, seed, presencePenalty, frequencyPenalty, format, tools,
-                choice);
+                choice, !absent(completionTokens));
     }
 
     /**

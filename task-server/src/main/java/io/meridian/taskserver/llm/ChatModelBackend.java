@@ -263,8 +263,14 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
             openAi.customHeaders(headers);
         }
         if (request.maxTokens() != null) {
-            // Ollama's num_predict, OpenAI's max_tokens: the model stops where the budget does.
-            builder.maxTokens(request.maxTokens());
+            // Ollama's num_predict, OpenAI's max_tokens or max_completion_tokens (as the client named
+            // it; Spring AI sends one or the other): the model stops where the budget does.
+            if (request.parameters().maxCompletionTokens() && builder instanceof OpenAiChatOptions.Builder openAi) {
+                openAi.maxCompletionTokens(request.maxTokens());
+            }
+            else {
+                builder.maxTokens(request.maxTokens());
+            }
         }
         parameters(builder, request.parameters());
         ChatOptions options = builder.build();
@@ -392,18 +398,10 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
         List<ToolCall> answered = new ArrayList<>(calls.size());
         for (AssistantMessage.ToolCall call : calls) {
             String id = StringUtils.hasText(call.id()) ? call.id()
-                    : "call_" + HexFormat.of().formatHex(longBytes(ThreadLocalRandom.current().nextLong()));
+                    : "call_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
             answered.add(new ToolCall(id, call.name(), StringUtils.hasText(call.arguments()) ? call.arguments() : "{}"));
         }
         return answered;
-    }
-
-    private static byte[] longBytes(long value) {
-        byte[] bytes = new byte[8];
-        for (int i = 0; i < 8; i++) {
-            bytes[i] = (byte) (value >>> (8 * i));
-        }
-        return bytes;
     }
 
     private Completion toCompletion(ChatResponse response, String requestedModel) {

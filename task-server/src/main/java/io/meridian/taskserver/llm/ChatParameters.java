@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param tools            functions the model may ask the client to call; empty for none
  * @param toolChoice       whether and which tool the model must call, or {@code null} for the
  *                         model's choice ({@code auto} when there are tools)
+ * @param maxCompletionTokens whether the client capped the answer with {@code max_completion_tokens},
+ *                         OpenAI's newer name (which its reasoning models require), rather than
+ *                         {@code max_tokens}: an OpenAI-compatible server is sent the same name
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ChatParameters(
@@ -37,11 +40,12 @@ public record ChatParameters(
         @Nullable Double frequencyPenalty,
         @Nullable ResponseFormat responseFormat,
         List<Tool> tools,
-        @Nullable ToolChoice toolChoice) {
+        @Nullable ToolChoice toolChoice,
+        boolean maxCompletionTokens) {
 
     /** No parameters: the model's defaults throughout. */
     public static final ChatParameters NONE = new ChatParameters(null, null, List.of(), null, null, null, null,
-            List.of(), null);
+            List.of(), null, false);
 
     /**
      * Copies the lists; reads absent ones (an older stored task) as empty.

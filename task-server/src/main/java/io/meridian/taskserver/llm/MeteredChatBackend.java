@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
@@ -48,7 +49,7 @@ public final class MeteredChatBackend implements ChatBackend {
     }
 
     @Override
-    public java.util.Set<ChatParameter> supports() {
+    public Set<ChatParameter> supports() {
         return delegate.supports();
     }
 

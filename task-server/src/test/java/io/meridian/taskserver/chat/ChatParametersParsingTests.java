@@ -71,6 +71,7 @@ class ChatParametersParsingTests {
             assertThat(JSON.readTree(tool.parameters()).path("properties").has("city")).isTrue();
         });
         assertThat(parameters.toolChoice()).isEqualTo(new ChatParameters.ToolChoice("required", "get_weather"));
+        assertThat(parameters.maxCompletionTokens()).isTrue();
         assertThat(parameters.used()).containsExactlyInAnyOrder(ChatParameter.TEMPERATURE, ChatParameter.TOP_P,
                 ChatParameter.PRESENCE_PENALTY, ChatParameter.FREQUENCY_PENALTY, ChatParameter.STOP,
                 ChatParameter.SEED, ChatParameter.JSON_SCHEMA, ChatParameter.TOOLS, ChatParameter.TOOL_CHOICE_FUNCTION);

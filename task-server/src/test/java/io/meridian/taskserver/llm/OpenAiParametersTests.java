@@ -3,6 +3,7 @@ package io.meridian.taskserver.llm;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -93,6 +94,19 @@ class OpenAiParametersTests {
                 .withRequestBody(matchingJsonPath("$.seed", equalTo("42")))
                 .withRequestBody(matchingJsonPath("$.presence_penalty", equalTo("0.5")))
                 .withRequestBody(matchingJsonPath("$.frequency_penalty", equalTo("-0.25"))));
+    }
+
+    @Test
+    void capsTheAnswerWithMaxCompletionTokensWhenTheClientNamedIt() {
+        upstream.stubFor(post(OpenAiWire.CHAT_PATH).willReturn(okJson(OpenAiWire.chatCompletion(MODEL, "Blue.", 9, 2))));
+
+        choice("""
+                {"messages": [{"role": "user", "content": "Sky colour?"}], "max_completion_tokens": 40}
+                """);
+
+        upstream.verify(1, postRequestedFor(urlEqualTo(OpenAiWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.max_completion_tokens", equalTo("40")))
+                .withRequestBody(notContaining("\"max_tokens\"")));
     }
 
     @Test

@@ -31,7 +31,7 @@ class SimulatedParametersTests {
 
     private static ChatParameters parameters(List<String> stop, Integer seed,
             ChatParameters.ResponseFormat format) {
-        return new ChatParameters(null, null, stop, seed, null, null, format, List.of(), null);
+        return new ChatParameters(null, null, stop, seed, null, null, format, List.of(), null, false);
     }
 
     private static Completion complete(SimulatedChatBackend backend, Integer maxTokens, ChatParameters parameters) {

@@ -406,7 +406,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         ChatParameters parameters = new ChatParameters(0.2, null, List.of("END"), 7, null, 0.5,
                 ChatParameters.ResponseFormat.JSON_OBJECT,
                 List.of(new ChatParameters.Tool("get_weather", null, "{\"type\":\"object\"}")),
-                new ChatParameters.ToolChoice(ChatParameters.ToolChoice.AUTO, null));
+                new ChatParameters.ToolChoice(ChatParameters.ToolChoice.AUTO, null), false);
         Task chat = task(SIMPLE, "hi", null, clock).withChat(List.of(new ChatMessage(ChatMessage.USER, "Weather?"),
                         new ChatMessage(ChatMessage.ASSISTANT, "", List.of(call), null),
                         new ChatMessage(ChatMessage.TOOL, "18 C", List.of(), "call_1")), false, null)

@@ -86,7 +86,7 @@ class TaskDocumentTests {
         ChatParameters parameters = new ChatParameters(0.2, 0.9, List.of("END", "\n\n"), 1234, -0.5, 1.5,
                 new ChatParameters.ResponseFormat("city", "{\"type\":\"object\"}", true),
                 List.of(new ChatParameters.Tool("get_weather", "Weather now", "{\"type\":\"object\",\"properties\":{}}")),
-                new ChatParameters.ToolChoice(ChatParameters.ToolChoice.REQUIRED, "get_weather"));
+                new ChatParameters.ToolChoice(ChatParameters.ToolChoice.REQUIRED, "get_weather"), true);
         ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}");
         Task task = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock).withChat(List.of(
                         new ChatMessage(ChatMessage.USER, "Weather in Paris?"),
