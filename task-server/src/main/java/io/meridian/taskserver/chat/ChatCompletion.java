@@ -38,7 +38,7 @@ record ChatCompletion(String id, String object, long created, String model, List
     static ChatCompletion of(Task task, String region) {
         TaskResult result = Objects.requireNonNull(task.result());
         return new ChatCompletion(ID_PREFIX + task.id(), "chat.completion", task.createdAt().getEpochSecond(),
-                result.model(), List.of(new Choice(0, new Message("assistant", result.answer()), "stop")),
+                result.model(), List.of(new Choice(0, Message.of(result), result.finishReason())),
                 Usage.of(result.usage()), Meridian.of(task, region));
     }
 
@@ -47,7 +47,8 @@ record ChatCompletion(String id, String object, long created, String model, List
      *
      * @param index        always 0
      * @param message      the assistant's message
-     * @param finishReason why the model stopped: {@code stop}
+     * @param finishReason why the model stopped, as it said: {@code stop}, {@code length} or
+     *                     {@code tool_calls}
      */
     record Choice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
     }
@@ -55,10 +56,39 @@ record ChatCompletion(String id, String object, long created, String model, List
     /**
      * A message.
      *
-     * @param role    {@code assistant}
-     * @param content its text
+     * @param role      {@code assistant}
+     * @param content   its text; {@code null} when the model only called tools
+     * @param toolCalls the tools the model asked the client to call, absent when none
      */
-    record Message(String role, String content) {
+    record Message(String role, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String content,
+            @JsonProperty("tool_calls") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCallOut> toolCalls) {
+
+        static Message of(TaskResult result) {
+            List<ToolCallOut> calls = result.toolCalls().stream()
+                    .map(call -> new ToolCallOut(call.id(), "function", new Function(call.name(), call.arguments())))
+                    .toList();
+            String content = calls.isEmpty() || !result.answer().isEmpty() ? result.answer() : null;
+            return new Message("assistant", content, calls);
+        }
+    }
+
+    /**
+     * A tool call in OpenAI's shape.
+     *
+     * @param id       the call's id, which the client's {@code tool} message names
+     * @param type     always {@code function}
+     * @param function the function and its arguments
+     */
+    record ToolCallOut(String id, String type, Function function) {
+    }
+
+    /**
+     * The function a tool call calls.
+     *
+     * @param name      the function's name
+     * @param arguments its arguments, JSON text
+     */
+    record Function(String name, String arguments) {
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.meridian.taskserver.chat;
 
+import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.ChatParameter;
+import io.meridian.taskserver.llm.ChatParameters;
+import io.meridian.taskserver.llm.ToolCall;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
@@ -11,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -21,9 +26,12 @@ import tools.jackson.databind.JsonNode;
  * <p>Like {@link TaskRequest}, the body is checked by hand from the JSON tree, so that each wrong
  * shape is refused naming its field as OpenAI's documentation names it ({@code messages[2].role},
  * {@code temperature}). A {@code content} may be a string or an array of text parts; other parts
- * (images, audio) and other roles (tools) are refused rather than silently dropped. Sampling
- * parameters are checked but not passed on: the model server's configured options apply. Unknown
- * fields are ignored, as OpenAI clients send many.
+ * (images, audio) are refused rather than silently dropped. Tool use has its two message shapes:
+ * an {@code assistant} message with {@code tool_calls} (its content may be null) and a
+ * {@code tool} message with {@code tool_call_id}. The chat parameters ({@link ChatParameters},
+ * read by {@link ChatParametersReader}) travel with the task to the model; those the configured
+ * backend cannot honour are refused ({@link #refuseUnsupported}), never dropped. Unknown fields are
+ * ignored, as OpenAI clients send many.
  *
  * @param model         the model asked for, or {@code null} for the classifier's choice; a queue's
  *                      name ({@code simple}, {@code complex}) picks that queue and its model
@@ -34,9 +42,10 @@ import tools.jackson.databind.JsonNode;
  *                      ({@code stream_options.include_usage})
  * @param maxTokens     the most tokens of the answer ({@code max_completion_tokens}, else
  *                      {@code max_tokens}), or {@code null} for the model's own limit
+ * @param parameters    the other chat parameters set
  */
 record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List<ChatMessage> messages,
-        boolean stream, boolean includeUsage, @Nullable Integer maxTokens) {
+        boolean stream, boolean includeUsage, @Nullable Integer maxTokens, ChatParameters parameters) {
 
     private static final Map<String, String> ARTICLES = Map.of("array", "an", "object", "an");
 
@@ -91,8 +100,6 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         }
         Integer maxTokensCap = tokenCap(body.get("max_tokens"), "max_tokens", maxTokens);
         Integer completionCap = tokenCap(body.get("max_completion_tokens"), "max_completion_tokens", maxTokens);
-        number(body.get("temperature"), "temperature", 0, 2);
-        number(body.get("top_p"), "top_p", 0, 1);
         JsonNode n = body.get("n");
         if (n != null && !n.isNull()) {
             BigInteger choices = JsonNumbers.integralValue(n, "n", 1, 1);
@@ -101,8 +108,27 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
                         + JsonNumbers.shown(choices), "n");
             }
         }
+        ChatParameters parameters = ChatParametersReader.read(body);
         return new ChatCompletionRequest(model, kind, messages, stream, includeUsage,
-                completionCap != null ? completionCap : maxTokensCap);
+                completionCap != null ? completionCap : maxTokensCap, parameters);
+    }
+
+    /**
+     * Refuses the request if it sets a parameter the backend does not honour.
+     *
+     * @param backend the backend that would answer
+     * @return this request
+     * @throws InvalidRequestException naming the first such parameter's field
+     */
+    ChatCompletionRequest refuseUnsupported(ChatBackend backend) {
+        Set<ChatParameter> supported = backend.supports();
+        for (ChatParameter used : parameters.used()) {
+            if (!supported.contains(used)) {
+                throw invalid(used.description() + " is not supported by this region's model backend ('"
+                        + backend.name() + "')", used.field());
+            }
+        }
+        return this;
     }
 
     /**
@@ -149,10 +175,30 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
             throw invalid(field + ".role is required", field + ".role");
         }
         if (!role.isString() || !ChatMessage.isRole(role.stringValue())) {
-            throw invalid(field + ".role must be one of 'system', 'developer', 'user', 'assistant', but was "
+            throw invalid(field + ".role must be one of 'system', 'developer', 'user', 'assistant', 'tool', but was "
                     + (role.isString() ? "'" + echo(role.stringValue()) + "'" : describe(role)), field + ".role");
         }
-        return new ChatMessage(role.stringValue(), content(node.get("content"), field + ".content"));
+        String name = role.stringValue().toLowerCase(Locale.ROOT);
+        List<ToolCall> toolCalls = name.equals(ChatMessage.ASSISTANT)
+                ? ChatParametersReader.toolCalls(node.get("tool_calls"), field + ".tool_calls") : List.of();
+        JsonNode content = node.get("content");
+        if (!toolCalls.isEmpty() && (content == null || content.isNull())) {
+            // An assistant message that only called tools has no content.
+            return new ChatMessage(name, "", toolCalls, null);
+        }
+        String text = content(content, field + ".content");
+        if (name.equals(ChatMessage.TOOL)) {
+            JsonNode id = node.get("tool_call_id");
+            if (id == null || id.isNull()) {
+                throw invalid(field + ".tool_call_id is required in a tool message", field + ".tool_call_id");
+            }
+            if (!id.isString()) {
+                throw invalid(field + ".tool_call_id must be a JSON string, but was " + describe(id),
+                        field + ".tool_call_id");
+            }
+            return new ChatMessage(name, text, List.of(), id.stringValue());
+        }
+        return new ChatMessage(name, text, toolCalls, null);
     }
 
     private static String content(@Nullable JsonNode node, String field) {
@@ -207,24 +253,15 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         return value.intValueExact();
     }
 
-    private static void number(@Nullable JsonNode node, String field, double min, double max) {
-        if (node == null || node.isNull()) {
-            return;
-        }
-        if (!node.isNumber() || node.asDouble() < min || node.asDouble() > max) {
-            throw invalid(field + " must be a number within [" + min + ", " + max + "], but was " + node, field);
-        }
-    }
-
-    private static InvalidRequestException invalid(String message, @Nullable String field) {
+    static InvalidRequestException invalid(String message, @Nullable String field) {
         return new InvalidRequestException(ApiError.INVALID_REQUEST, message, field);
     }
 
-    private static String echo(String text) {
+    static String echo(String text) {
         return text.length() <= 50 ? text : text.substring(0, 50) + "...";
     }
 
-    private static String describe(JsonNode node) {
+    static String describe(JsonNode node) {
         String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
         return ARTICLES.getOrDefault(type, "a") + " " + type;
     }

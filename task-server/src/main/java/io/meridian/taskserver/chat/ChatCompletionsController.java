@@ -51,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  * naming the task, whose result {@code GET /v1/tasks/{id}} reads later. Streamed: answers
  * {@code text/event-stream} at once and passes on the tokens of the attempt it shows as the worker
  * produces them (see {@link TaskTokens}). When the task ends, whatever of the answer was not yet
- * sent (all of it if the task ran on another replica) follows in one chunk; a retry that changed an
+ * sent (all of it if the task ran on another replica) follows in one chunk, then the tool calls the
+ * model asked for, if any, and the model's finish reason; a retry that changed an
  * answer already partly sent, or a failure, ends the stream with an OpenAI-style {@code error}
  * event instead of {@code [DONE]}.
  */
@@ -104,7 +105,8 @@ class ChatCompletionsController {
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
         return intake.submit(body, "{\"model\": \"...\", \"messages\": [...]}",
-                        node -> ChatCompletionRequest.from(node, queueNames, limits.maxMessages(), limits.maxTokens()),
+                        node -> ChatCompletionRequest.from(node, queueNames, limits.maxMessages(), limits.maxTokens())
+                                .refuseUnsupported(backend),
                         this::taskRequest, idempotencyKey, allowedModels, exchange)
                 .flatMap(submitted -> {
                     ChatCompletionRequest request = submitted.request();
@@ -125,7 +127,7 @@ class ChatCompletionsController {
                     + " characters in all (with a role tag per message), but had " + length, "messages");
         }
         return new TaskRequest(transcript, request.kind(), request.model(), request.messages(), request.stream(),
-                request.maxTokens());
+                request.maxTokens(), request.parameters());
     }
 
     private ResponseEntity<?> answer(Task task) {
@@ -180,8 +182,13 @@ class ChatCompletionsController {
                 rest = Flux.just(event(ChatCompletionChunk.of(id, created, result.model(),
                         new ChatCompletionChunk.Delta(null, remainder), null)));
             }
+            if (!result.toolCalls().isEmpty()) {
+                // Tool calls arrive whole from the model server's client, so they go in one chunk.
+                rest = rest.concatWithValues(event(ChatCompletionChunk.of(id, created, result.model(),
+                        ChatCompletionChunk.Delta.toolCalls(result.toolCalls()), null)));
+            }
             rest = rest.concatWithValues(event(ChatCompletionChunk.of(id, created, result.model(),
-                    new ChatCompletionChunk.Delta(null, null), "stop")));
+                    new ChatCompletionChunk.Delta(null, null), result.finishReason())));
             if (includeUsage) {
                 rest = rest.concatWithValues(event(ChatCompletionChunk.usage(id, created, result.model(),
                         ChatCompletion.Usage.of(result.usage()))));

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.llm;
 
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +26,19 @@ public interface ChatBackend {
      * @return a model name as the backend understands it, e.g. {@code qwen3}
      */
     String defaultModel();
+
+    /**
+     * The chat parameters this backend honours, beyond {@code max_tokens} (which every backend
+     * does). A request that sets another is refused with a 400 naming it before it is queued,
+     * rather than answered as if it had not been set.
+     *
+     * <p>This default honours none; a backend that passes parameters to its model says which.
+     *
+     * @return the parameters honoured
+     */
+    default Set<ChatParameter> supports() {
+        return Set.of();
+    }
 
     /**
      * Asks the model.

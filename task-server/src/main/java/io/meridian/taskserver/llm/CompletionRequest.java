@@ -15,15 +15,30 @@ import org.jspecify.annotations.Nullable;
  * @param maxTokens the most tokens the answer may have, or {@code null} for the model's own
  *                 limit; a backend stops the answer there (Ollama's {@code num_predict}, OpenAI's
  *                 {@code max_tokens})
+ * @param parameters the other chat parameters the client set, which the backend honours (it
+ *                 {@linkplain ChatBackend#supports() supports} them: the request was refused otherwise)
  */
 public record CompletionRequest(String query, @Nullable String model, List<ChatMessage> messages,
-        @Nullable Integer maxTokens) {
+        @Nullable Integer maxTokens, ChatParameters parameters) {
 
     /**
      * Copies the messages.
      */
     public CompletionRequest {
         messages = List.copyOf(messages);
+    }
+
+    /**
+     * A request with the model's default parameters.
+     *
+     * @param query     the user's text
+     * @param model     the model, or {@code null} for the default
+     * @param messages  the conversation, or empty
+     * @param maxTokens the cap on the answer, or {@code null}
+     */
+    public CompletionRequest(String query, @Nullable String model, List<ChatMessage> messages,
+            @Nullable Integer maxTokens) {
+        this(query, model, messages, maxTokens, ChatParameters.NONE);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
@@ -45,6 +46,11 @@ public final class MeteredChatBackend implements ChatBackend {
     @Override
     public String defaultModel() {
         return delegate.defaultModel();
+    }
+
+    @Override
+    public Set<ChatParameter> supports() {
+        return delegate.supports();
     }
 
     @Override

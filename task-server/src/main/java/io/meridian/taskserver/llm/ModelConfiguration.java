@@ -2,6 +2,8 @@ package io.meridian.taskserver.llm;
 
 import io.meridian.taskserver.TaskServerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import io.meridian.taskserver.tracing.TaskTracing;
 import org.springframework.ai.chat.model.ChatModel;
@@ -48,11 +50,20 @@ class ModelConfiguration {
             case SIMULATED -> new SimulatedChatBackend(server.region(), model.simulated());
             // getObject: without a ChatModel (spring.ai.model.chat overridden) start-up fails naming the type.
             case OLLAMA -> new ChatModelBackend(OLLAMA, chatModel.getObject(), model.ollama().model(),
-                    virtualThreadScheduler("ollama-call", model.ollama().maxConcurrentCalls()), tracing);
+                    virtualThreadScheduler("ollama-call", model.ollama().maxConcurrentCalls()), tracing,
+                    OLLAMA_PARAMETERS, model.ollama().keepAliveParameter());
             case OPENAI -> new ChatModelBackend(OPENAI, chatModel.getObject(), model.openai().model(),
-                    virtualThreadScheduler("openai-call", model.openai().maxConcurrentCalls()), tracing);
+                    virtualThreadScheduler("openai-call", model.openai().maxConcurrentCalls()), tracing,
+                    EnumSet.allOf(ChatParameter.class), null);
         };
     }
+
+    /**
+     * What Ollama's chat API takes: every parameter but a forced tool choice, which it has no
+     * field for ({@code tool_choice: "none"} is honoured by offering no tools).
+     */
+    static final Set<ChatParameter> OLLAMA_PARAMETERS = EnumSet.complementOf(
+            EnumSet.of(ChatParameter.TOOL_CHOICE_REQUIRED, ChatParameter.TOOL_CHOICE_FUNCTION));
 
     /**
      * A bounded scheduler that runs each task on a new virtual thread, at most {@code maxConcurrent}

@@ -210,10 +210,24 @@ public record ModelProperties(
      *                           It must be pulled on the Ollama server.
      * @param maxConcurrentCalls How many calls may wait on Ollama at once; further calls queue, each
      *                           still bounded by meridian.model.timeout.
+     * @param keepAlive          How long Ollama keeps the model loaded after a call (its keep_alive,
+     *                           sent with every call): 0 unloads it at once, a negative value keeps it
+     *                           loaded until Ollama stops; when unset, the Ollama server's own default
+     *                           (5m, or its OLLAMA_KEEP_ALIVE).
      */
     public record Ollama(
             @DefaultValue("qwen3") @NotBlank String model,
-            @DefaultValue("16") @Positive int maxConcurrentCalls) {
+            @DefaultValue("16") @Positive int maxConcurrentCalls,
+            @Nullable Duration keepAlive) {
+
+        /**
+         * The keep-alive as Ollama reads it, a Go duration.
+         *
+         * @return e.g. {@code 600000ms}, {@code -1000ms}, or {@code null} when unset
+         */
+        public @Nullable String keepAliveParameter() {
+            return keepAlive == null ? null : keepAlive.toMillis() + "ms";
+        }
     }
 
     /**

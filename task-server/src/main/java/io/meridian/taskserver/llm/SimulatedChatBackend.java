@@ -2,7 +2,9 @@ package io.meridian.taskserver.llm;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A backend with no model behind it, for demos and load tests.
@@ -44,6 +47,8 @@ final class SimulatedChatBackend implements ChatBackend {
             + "for each token, and it arrives at the pace of the profile the region runs.").split(" ");
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedChatBackend.class);
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String region;
 
@@ -99,18 +104,70 @@ final class SimulatedChatBackend implements ChatBackend {
      * @return the answer, not started
      */
     Answer answer(CompletionRequest request) {
+        ChatParameters parameters = request.parameters();
         SplittableRandom random;
-        synchronized (seeds) {
-            random = new SplittableRandom(seeds.nextLong());
+        if (parameters.seed() != null) {
+            random = new SplittableRandom(parameters.seed());
+        }
+        else {
+            synchronized (seeds) {
+                random = new SplittableRandom(seeds.nextLong());
+            }
         }
         String query = request.lastUserText();
         // Under fixed a non-streamed answer waits the latency, a streamed one its own first token.
         Duration fixedWait = profile.fixedLatency() ? profile.withJitter(profile.latency(), random) : null;
         Duration firstToken = profile.withJitter(profile.timeToFirstToken(), random);
         int length = profile.answerTokens(random);
-        String text = text(query, length, request.maxTokens());
-        Completion completion = new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)));
+        String text = text(query, length);
+        if (parameters.responseFormat() != null) {
+            text = jsonObject(text);
+        }
+        String finishReason = Completion.STOP;
+        text = cutAtStop(text, parameters.stop());
+        Integer maxTokens = request.maxTokens();
+        if (maxTokens != null && countWords(text) > maxTokens) {
+            text = String.join("", words(text).subList(0, maxTokens)).strip();
+            finishReason = Completion.LENGTH;
+        }
+        Completion completion = new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)),
+                finishReason, List.of());
         return new Answer(completion, fixedWait, firstToken, random);
+    }
+
+    /**
+     * The parameters this backend honours: {@code stop} (the answer ends before the first stop
+     * sequence), {@code seed} (it seeds the answer's draws, so the same seed gives the same answer
+     * at the same pace), JSON mode (the answer is a JSON object holding the text) and, with no
+     * effect, the sampling parameters: its text is not sampled, so there is nothing for them to
+     * shape, as there is nothing for them to shape in a real model at temperature 0. A JSON schema
+     * and tools are refused: it cannot write an answer that follows an arbitrary schema, nor
+     * decide honestly when to call a tool.
+     */
+    @Override
+    public Set<ChatParameter> supports() {
+        return SUPPORTED;
+    }
+
+    private static final Set<ChatParameter> SUPPORTED = EnumSet.of(ChatParameter.TEMPERATURE, ChatParameter.TOP_P,
+            ChatParameter.PRESENCE_PENALTY, ChatParameter.FREQUENCY_PENALTY, ChatParameter.STOP, ChatParameter.SEED,
+            ChatParameter.JSON_OBJECT);
+
+    /** The text as JSON mode has it: one object, {@code {"answer": "...", "simulated": true}}. */
+    private static String jsonObject(String text) {
+        return "{\"answer\": " + JSON.writeValueAsString(text) + ", \"simulated\": true}";
+    }
+
+    /** The text up to the first occurrence of any of the stop sequences, which it does not include. */
+    private static String cutAtStop(String text, List<String> stop) {
+        int end = text.length();
+        for (String sequence : stop) {
+            int at = text.indexOf(sequence);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return text.substring(0, end);
     }
 
     /**
@@ -198,16 +255,13 @@ final class SimulatedChatBackend implements ChatBackend {
 
     /**
      * The answer's text: the short answer that says it is simulated and repeats the question, made
-     * as long as {@code length} words (0: as it is) with honest filler, cut after {@code maxTokens}
-     * words as a model stops at its token limit.
+     * as long as {@code length} words (0: as it is) with honest filler. The request's stop
+     * sequences and token limit cut it afterwards, as they cut a model's answer.
      */
-    private String text(String query, int length, @Nullable Integer maxTokens) {
+    private String text(String query, int length) {
         String text = "Simulated answer from region " + region + " (no model was called). You asked: " + query;
         int words = countWords(text);
         int wanted = length > 0 ? length : words;
-        if (maxTokens != null) {
-            wanted = Math.min(wanted, maxTokens);
-        }
         if (wanted < words) {
             return String.join("", words(text.strip()).subList(0, wanted)).strip();
         }

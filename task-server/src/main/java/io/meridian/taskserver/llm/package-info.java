@@ -19,6 +19,12 @@
  * A request may carry a conversation ({@link io.meridian.taskserver.llm.ChatMessage}s), whose roles
  * the Spring AI backends keep.
  *
+ * <p>A chat completion's parameters ({@link io.meridian.taskserver.llm.ChatParameters}) reach the
+ * model as the provider's options; each backend says which it honours
+ * ({@link io.meridian.taskserver.llm.ChatBackend#supports()}), and a request setting another is
+ * refused before it is queued. An answer says why the model stopped
+ * ({@link io.meridian.taskserver.llm.Completion#finishReason()}) and which tools it called.
+ *
  * <p>Callers see two failures: {@link io.meridian.taskserver.llm.ModelFailureException} (the model
  * server erred or answered nonsense) and {@link io.meridian.taskserver.llm.ModelTimeoutException}.
  */

@@ -1,6 +1,8 @@
 package io.meridian.taskserver.task;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.ChatParameters;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * @param maxTokens      the most tokens the model may answer with (the client's {@code max_tokens}),
  *                       or {@code null} for the model's own limit. The gateway reserves a tenant's
  *                       budget by it, so the model is held to it
+ * @param parameters     the chat completion's other parameters (sampling, stop, seed, response
+ *                       format, tools), which the model is called with; {@link ChatParameters#NONE}
+ *                       for a plain query. Stored only when set, so a task without them is stored as
+ *                       before (see {@code TaskDocument} for the version of one with them)
  */
 public record Task(
         TaskId id,
@@ -66,10 +72,13 @@ public record Task(
         @Nullable String requestedModel,
         @Nullable String traceParent,
         String tenant,
-        @Nullable Integer maxTokens) {
+        @Nullable Integer maxTokens,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = ChatParameters.Unset.class)
+        ChatParameters parameters) {
 
     /**
-     * Copies the messages; reads a missing tenant as {@value TenantHeaders#ANONYMOUS}.
+     * Copies the messages; reads a missing tenant as {@value TenantHeaders#ANONYMOUS}, missing chat
+     * parameters as {@link ChatParameters#NONE}.
      */
     public Task {
         // A task stored by a version without conversations (a shared queue backend during a rolling
@@ -81,6 +90,10 @@ public record Task(
         @SuppressWarnings("ConstantValue")
         boolean untenanted = tenant == null || tenant.isEmpty();
         tenant = untenanted ? TenantHeaders.ANONYMOUS : tenant;
+        // And a task stored before tasks carried chat parameters: it had none.
+        @SuppressWarnings("ConstantValue")
+        boolean unparameterized = parameters == null;
+        parameters = unparameterized ? ChatParameters.NONE : parameters;
     }
 
     /**
@@ -108,7 +121,8 @@ public record Task(
             @Nullable Instant finishedAt, @Nullable Instant nextAttemptAt, @Nullable TaskResult result,
             @Nullable TaskError lastError, @Nullable String idempotencyKey, long version) {
         this(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt, finishedAt,
-                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null, TenantHeaders.ANONYMOUS, null);
+                nextAttemptAt, result, lastError, idempotencyKey, version, List.of(), false, null, null, TenantHeaders.ANONYMOUS, null,
+                ChatParameters.NONE);
     }
 
     /**
@@ -122,7 +136,7 @@ public record Task(
     public Task withChat(List<ChatMessage> messages, boolean stream, @Nullable String requestedModel) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant, maxTokens);
+                requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -134,7 +148,7 @@ public record Task(
     public Task withTrace(@Nullable String traceParent) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant, maxTokens);
+                requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -146,7 +160,7 @@ public record Task(
     public Task withTenant(String tenant) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant, maxTokens);
+                requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -158,7 +172,19 @@ public record Task(
     public Task withMaxTokens(@Nullable Integer maxTokens) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
-                requestedModel, traceParent, tenant, maxTokens);
+                requestedModel, traceParent, tenant, maxTokens, parameters);
+    }
+
+    /**
+     * The same task, calling the model with a chat completion's parameters.
+     *
+     * @param parameters the parameters
+     * @return the task
+     */
+    public Task withParameters(ChatParameters parameters) {
+        return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, updatedAt,
+                finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version, messages, stream,
+                requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -206,7 +232,7 @@ public record Task(
     public Task started(Instant now) {
         return new Task(id, queue, query, model, TaskStatus.RUNNING, attempts + 1, maxAttempts, createdAt, now, now,
                 null, null, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant, maxTokens);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -218,7 +244,7 @@ public record Task(
     public Task heartbeat(Instant now) {
         return new Task(id, queue, query, model, status, attempts, maxAttempts, createdAt, startedAt, now,
                 finishedAt, nextAttemptAt, result, lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant, maxTokens);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -231,7 +257,7 @@ public record Task(
     public Task succeeded(TaskResult answer, Instant now) {
         TaskResult result = requestedModel != null ? answer.degradedFrom(requestedModel) : answer;
         return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
-                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent, tenant, maxTokens);
+                now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -245,7 +271,7 @@ public record Task(
     public Task retrying(TaskError error, Instant retryAt, Instant now) {
         return new Task(id, queue, query, model, TaskStatus.QUEUED, attempts, maxAttempts, createdAt, startedAt, now,
                 null, retryAt, null, error, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant, maxTokens);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 
     /**
@@ -263,6 +289,6 @@ public record Task(
         }
         return new Task(id, queue, query, model, finalStatus, attempts, maxAttempts, createdAt, startedAt, now, now,
                 null, null, error != null ? error : lastError, idempotencyKey, version + 1,
-                messages, stream, requestedModel, traceParent, tenant, maxTokens);
+                messages, stream, requestedModel, traceParent, tenant, maxTokens, parameters);
     }
 }

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.task;
 
 import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.ChatParameters;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.util.Collection;
@@ -30,9 +31,11 @@ import tools.jackson.databind.JsonNode;
  * @param stream whether the client streams the answer
  * @param maxTokens the most tokens the answer may have (a chat completion's {@code max_tokens}, or
  *              the gateway's reservation), or {@code null} for the model's own limit
+ * @param parameters a chat completion's other parameters, which the model is called with;
+ *              {@link ChatParameters#NONE} for a plain query
  */
 public record TaskRequest(String query, @Nullable String kind, @Nullable String model, List<ChatMessage> messages,
-        boolean stream, @Nullable Integer maxTokens) {
+        boolean stream, @Nullable Integer maxTokens, ChatParameters parameters) {
 
     /**
      * Copies the messages.
@@ -49,7 +52,7 @@ public record TaskRequest(String query, @Nullable String kind, @Nullable String 
      * @param model the model asked for, or {@code null}
      */
     public TaskRequest(String query, @Nullable String kind, @Nullable String model) {
-        this(query, kind, model, List.of(), false, null);
+        this(query, kind, model, List.of(), false, null, ChatParameters.NONE);
     }
 
     /**
@@ -63,7 +66,7 @@ public record TaskRequest(String query, @Nullable String kind, @Nullable String 
      */
     public TaskRequest(String query, @Nullable String kind, @Nullable String model, List<ChatMessage> messages,
             boolean stream) {
-        this(query, kind, model, messages, stream, null);
+        this(query, kind, model, messages, stream, null, ChatParameters.NONE);
     }
 
     /**
@@ -77,7 +80,7 @@ public record TaskRequest(String query, @Nullable String kind, @Nullable String 
         if (cap == null || (maxTokens != null && maxTokens <= cap)) {
             return this;
         }
-        return new TaskRequest(query, kind, model, messages, stream, cap);
+        return new TaskRequest(query, kind, model, messages, stream, cap, parameters);
     }
 
     private static final int MAX_MODEL_LENGTH = 200;

@@ -1,24 +1,41 @@
 package io.meridian.taskserver.task;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.meridian.taskserver.llm.Completion;
 import io.meridian.taskserver.llm.TokenUsage;
+import io.meridian.taskserver.llm.ToolCall;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a successful task produced.
  *
- * @param answer  the model's answer
- * @param model   the model that answered, as the model server reported it
+ * @param answer         the model's answer (empty when it only called tools)
+ * @param model          the model that answered, as the model server reported it
  * @param backend        the backend that answered: {@code simulated}, {@code ollama} or {@code openai}
  * @param usage          tokens counted for the query and the answer, as the model server reported them
  * @param degraded       whether graceful degradation ran the task on a smaller model than it asked for
  * @param requestedModel the model it asked for, when degraded; {@code null} otherwise
+ * @param finishReason   why the model stopped: {@code stop}, {@code length} or {@code tool_calls}; a
+ *                       result stored before finish reasons were kept reads as {@code stop}
+ * @param toolCalls      the tools the model asked the client to call; empty for none
  */
 public record TaskResult(String answer, String model, String backend, TokenUsage usage, boolean degraded,
-        @Nullable String requestedModel) {
+        @Nullable String requestedModel, String finishReason,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ToolCall> toolCalls) {
 
     /**
-     * A result that was not degraded.
+     * Reads what an older stored result lacks: a natural end, no tool calls.
+     */
+    public TaskResult {
+        @SuppressWarnings("ConstantValue")
+        boolean unreported = finishReason == null || finishReason.isEmpty();
+        finishReason = unreported ? Completion.STOP : finishReason;
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    /**
+     * A result that was not degraded, ended naturally and called no tools.
      *
      * @param answer  the answer
      * @param model   the model that answered
@@ -26,7 +43,7 @@ public record TaskResult(String answer, String model, String backend, TokenUsage
      * @param usage   the tokens counted
      */
     public TaskResult(String answer, String model, String backend, TokenUsage usage) {
-        this(answer, model, backend, usage, false, null);
+        this(answer, model, backend, usage, false, null, Completion.STOP, List.of());
     }
 
     /**
@@ -36,7 +53,7 @@ public record TaskResult(String answer, String model, String backend, TokenUsage
      * @return the degraded result
      */
     public TaskResult degradedFrom(String requested) {
-        return new TaskResult(answer, model, backend, usage, true, requested);
+        return new TaskResult(answer, model, backend, usage, true, requested, finishReason, toolCalls);
     }
 
     /**
@@ -46,6 +63,7 @@ public record TaskResult(String answer, String model, String backend, TokenUsage
      * @return the same answer as a task result
      */
     public static TaskResult of(Completion completion) {
-        return new TaskResult(completion.text(), completion.model(), completion.backend(), completion.usage());
+        return new TaskResult(completion.text(), completion.model(), completion.backend(), completion.usage(), false,
+                null, completion.finishReason(), completion.toolCalls());
     }
 }

@@ -212,6 +212,9 @@ public final class TaskService {
             if (request.maxTokens() != null) {
                 task = task.withMaxTokens(request.maxTokens());
             }
+            if (request.parameters().hasAny()) {
+                task = task.withParameters(request.parameters());
+            }
             if (!tenant.equals(task.tenant())) {
                 task = task.withTenant(tenant);
             }

@@ -87,7 +87,8 @@ final class AttemptRunner {
             if (attempt.stopRequested) {
                 throw new InterruptedException("stopped before it started");
             }
-            CompletionRequest request = new CompletionRequest(task.query(), task.model(), task.messages(), task.maxTokens());
+            CompletionRequest request = new CompletionRequest(task.query(), task.model(), task.messages(), task.maxTokens(),
+                    task.parameters());
             Completion completion = task.stream() && tokens != null ? streamed(task, request, tokens)
                     : backend.complete(request).block();
             if (completion == null) {

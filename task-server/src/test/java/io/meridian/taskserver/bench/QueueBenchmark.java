@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(2)
 public class QueueBenchmark {
 
-    private static final TaskResult RESULT = new TaskResult("Paris.", "qwen3", "simulated", new TokenUsage(7, 2, 9), false, null);
+    private static final TaskResult RESULT = new TaskResult("Paris.", "qwen3", "simulated", new TokenUsage(7, 2, 9));
 
     private TaskQueue queue;
     private Clock clock;

@@ -206,6 +206,50 @@ class ChatCompletionsEndpointTests {
         assertThat(again).isEqualTo(first);
     }
 
+    @Test
+    void reportsLengthWhenMaxTokensCutTheAnswerPlainAndInTheStreamsLastChunk() {
+        Map<String, Object> completion = post("""
+                {"messages": [{"role": "user", "content": "Why is the sky blue?"}], "max_tokens": 3}
+                """).expectStatus().isOk().expectBody(JSON_OBJECT).returnResult().getResponseBody();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> choice = ((List<Map<String, Object>>) completion.get("choices")).getFirst();
+        List<String> events = ChatStreams.stream(client, """
+                {"messages": [{"role": "user", "content": "Why is the sky blue?"}], "max_tokens": 3, "stream": true}
+                """);
+        JsonNode last = ChatStreams.json(events.get(events.size() - 2)).path("choices").get(0);
+
+        assertThat(choice).containsEntry("finish_reason", "length");
+        assertThat(choice.get("message")).isEqualTo(Map.of("role", "assistant", "content", "Simulated answer from"));
+        assertThat(last.path("finish_reason").stringValue()).isEqualTo("length");
+        assertThat(ChatStreams.content(events)).isEqualTo("Simulated answer from");
+    }
+
+    @Test
+    void endsTheAnswerBeforeAStopSequenceAndAnswersJsonInJsonMode() {
+        String stopped = post("""
+                {"messages": [{"role": "user", "content": "Why?"}], "stop": "(no"}
+                """).expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .path("choices").get(0).path("message").path("content").stringValue();
+        String json = post("""
+                {"messages": [{"role": "user", "content": "Why?"}], "response_format": {"type": "json_object"}}
+                """).expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .path("choices").get(0).path("message").path("content").stringValue();
+
+        assertThat(stopped).isEqualTo("Simulated answer from region " + TestRegion.ID + " ");
+        assertThat(ChatStreams.json(json).path("answer").stringValue()).endsWith("You asked: Why?");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', value = {
+        "\"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}]        | tools",
+        "\"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"name\": \"x\", \"schema\": {}}} | response_format" })
+    void refusesWhatTheSimulatedModelCannotHonourNamingTheField(String parameter, String field) {
+        String message = assertApiError(post("{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}], "
+                + parameter + "}"), 400, ApiError.INVALID_REQUEST, field);
+
+        assertThat(message).endsWith("is not supported by this region's model backend ('simulated')");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{}                                                                              | messages",
@@ -213,7 +257,7 @@ class ChatCompletionsEndpointTests {
         "{\"messages\": \"hi\"}                                                          | messages",
         "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, 3]}                   | messages[1]",
         "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"content\": \"b\"}]} | messages[1].role",
-        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"tool\", \"content\": \"b\"}]} | messages[1].role",
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"function\", \"content\": \"b\"}]} | messages[1].role",
         "{\"messages\": [{\"role\": \"user\", \"content\": 42}]}                         | messages[0].content",
         "{\"messages\": [{\"role\": \"user\"}]}                                          | messages[0].content",
         "{\"messages\": [{\"role\": \"user\", \"content\": [{\"type\": \"image_url\"}]}]}  | messages[0].content[0].type",

@@ -26,6 +26,19 @@ public final class ChatStreams {
      * @return the events' data, in order, the last one {@code [DONE]} when the stream ended well
      */
     public static List<String> stream(WebTestClient client, String body) {
+        return stream(client, body, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Posts a chat completion request and reads the whole event stream, waiting at most so long:
+     * longer for a model client whose first call in a fresh context warms up.
+     *
+     * @param client  the client
+     * @param body    the request body, with {@code "stream": true}
+     * @param timeout the longest wait for the stream's end
+     * @return the events' data, in order, the last one {@code [DONE]} when the stream ended well
+     */
+    public static List<String> stream(WebTestClient client, String body, Duration timeout) {
         List<String> events = client.post().uri("/v1/chat/completions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body)
@@ -35,7 +48,7 @@ public final class ChatStreams {
                 .returnResult(String.class)
                 .getResponseBody()
                 .collectList()
-                .block(Duration.ofSeconds(10));
+                .block(timeout);
         assertThat(events).isNotNull();
         return events;
     }

@@ -21,13 +21,28 @@ public final class OllamaWire {
      * @return the JSON body
      */
     public static String chatAnswer(String model, String content, int promptEvalCount, int evalCount) {
+        return chatAnswer(model, content, promptEvalCount, evalCount, "stop");
+    }
+
+    /**
+     * A complete, non-streaming chat answer that ended for a reason.
+     *
+     * @param model           the model that answered
+     * @param content         the answer text
+     * @param promptEvalCount tokens in the prompt
+     * @param evalCount       tokens in the answer
+     * @param doneReason      Ollama's {@code done_reason}: {@code stop} or {@code length}
+     * @return the JSON body
+     */
+    public static String chatAnswer(String model, String content, int promptEvalCount, int evalCount,
+            String doneReason) {
         return """
                 {
                   "model": "%s",
                   "created_at": "2025-05-01T10:15:30.123456789Z",
                   "message": {"role": "assistant", "content": "%s"},
                   "done": true,
-                  "done_reason": "stop",
+                  "done_reason": "%s",
                   "total_duration": 4883583458,
                   "load_duration": 1334875,
                   "prompt_eval_count": %d,
@@ -35,6 +50,30 @@ public final class OllamaWire {
                   "eval_count": %d,
                   "eval_duration": 4535599000
                 }
-                """.formatted(model, content, promptEvalCount, evalCount);
+                """.formatted(model, content, doneReason, promptEvalCount, evalCount);
+    }
+
+    /**
+     * A complete, non-streaming answer that calls a tool, as Ollama sends it: no content, the
+     * call's arguments as a JSON object (not text), no call id, and {@code done_reason} {@code stop}.
+     *
+     * @param model     the model that answered
+     * @param function  the function called
+     * @param arguments its arguments, a JSON object
+     * @return the JSON body
+     */
+    public static String toolCallAnswer(String model, String function, String arguments) {
+        return """
+                {
+                  "model": "%s",
+                  "created_at": "2025-05-01T10:15:30.123456789Z",
+                  "message": {"role": "assistant", "content": "",
+                    "tool_calls": [{"function": {"name": "%s", "arguments": %s}}]},
+                  "done": true,
+                  "done_reason": "stop",
+                  "prompt_eval_count": 120,
+                  "eval_count": 18
+                }
+                """.formatted(model, function, arguments);
     }
 }

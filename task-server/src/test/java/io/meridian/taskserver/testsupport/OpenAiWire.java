@@ -25,6 +25,42 @@ public final class OpenAiWire {
      * @return the JSON body
      */
     public static String chatCompletion(String model, String content, int promptTokens, int completionTokens) {
+        return chatCompletion(model, "\"" + content + "\"", "", "stop", promptTokens, completionTokens);
+    }
+
+    /**
+     * A complete, non-streamed chat completion that ended for a reason.
+     *
+     * @param model            the model that answered
+     * @param content          the answer text (no characters that need JSON escaping)
+     * @param finishReason     {@code stop}, {@code length}, ...
+     * @param promptTokens     tokens in the prompt
+     * @param completionTokens tokens in the answer
+     * @return the JSON body
+     */
+    public static String chatCompletion(String model, String content, String finishReason, int promptTokens,
+            int completionTokens) {
+        return chatCompletion(model, "\"" + content + "\"", "", finishReason, promptTokens, completionTokens);
+    }
+
+    /**
+     * A complete, non-streamed answer that calls one function: no content, {@code tool_calls} and
+     * finish reason {@code tool_calls}.
+     *
+     * @param model     the model that answered
+     * @param id        the call's id
+     * @param function  the function called
+     * @param arguments its arguments, JSON text (escaped here)
+     * @return the JSON body
+     */
+    public static String toolCallCompletion(String model, String id, String function, String arguments) {
+        String calls = ", \"tool_calls\": [{\"id\": \"" + id + "\", \"type\": \"function\", \"function\": {\"name\": \"" + function
+                + "\", \"arguments\": \"" + arguments.replace("\"", "\\\"") + "\"}}]";
+        return chatCompletion(model, "null", calls, "tool_calls", 80, 17);
+    }
+
+    private static String chatCompletion(String model, String content, String toolCalls, String finishReason,
+            int promptTokens, int completionTokens) {
         return """
                 {
                   "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
@@ -34,9 +70,9 @@ public final class OpenAiWire {
                   "choices": [
                     {
                       "index": 0,
-                      "message": {"role": "assistant", "content": "%s", "refusal": null, "annotations": []},
+                      "message": {"role": "assistant", "content": %s, "refusal": null, "annotations": []%s},
                       "logprobs": null,
-                      "finish_reason": "stop"
+                      "finish_reason": "%s"
                     }
                   ],
                   "usage": {
@@ -50,7 +86,8 @@ public final class OpenAiWire {
                   "service_tier": "default",
                   "system_fingerprint": "fp_0123456789"
                 }
-                """.formatted(model, content, promptTokens, completionTokens, promptTokens + completionTokens);
+                """.formatted(model, content, toolCalls, finishReason, promptTokens, completionTokens,
+                promptTokens + completionTokens);
     }
 
     /**
@@ -84,5 +121,32 @@ public final class OpenAiWire {
                 + "\"model\":\"" + model + "\",\"system_fingerprint\":\"fp_0123456789\",\"choices\":[{\"index\":0,"
                 + "\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finishReason + "}],"
                 + "\"usage\":null}\n\n";
+    }
+
+    /**
+     * A streamed answer that calls one function, as OpenAI streams it: the call's id and name in
+     * the first tool-call chunk, its arguments in pieces after, then finish reason
+     * {@code tool_calls}, a usage chunk and {@code [DONE]}.
+     *
+     * @param model          the model that answered
+     * @param id             the call's id
+     * @param function       the function called
+     * @param argumentPieces the arguments' JSON text in pieces (escaped here)
+     * @return the {@code text/event-stream} body
+     */
+    public static String toolCallStream(String model, String id, String function, List<String> argumentPieces) {
+        StringBuilder body = new StringBuilder();
+        body.append(chunk(model, "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"" + id
+                + "\",\"type\":\"function\",\"function\":{\"name\":\"" + function + "\",\"arguments\":\"\"}}]}", "null"));
+        for (String piece : argumentPieces) {
+            body.append(chunk(model, "{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\""
+                    + piece.replace("\"", "\\\"") + "\"}}]}", "null"));
+        }
+        body.append(chunk(model, "{}", "\"tool_calls\""));
+        body.append("data: {\"id\":\"chatcmpl-stream1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,"
+                + "\"model\":\"" + model + "\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":17,\"total_tokens\":97}}\n\n");
+        body.append("data: [DONE]\n\n");
+        return body.toString();
     }
 }

@@ -16,19 +16,27 @@ import tools.jackson.databind.json.JsonMapper;
  * lacks, such as the tenant), so replicas of two releases share a Redis during a rolling upgrade;
  * a change that an older replica would misread raises {@link #CURRENT}, and a replica refuses a
  * document newer than it knows rather than guess at it.
+ *
+ * <p>Version 2 added a chat completion's parameters and tool use (tool calls, {@code tool}
+ * messages). A release before it would read such a task as a plain conversation and answer it
+ * without them, or fail on the {@code tool} role, so only such a task is written as version 2,
+ * which that release refuses by its version; every other task is still written as version 1,
+ * which it reads as before.
  */
 final class TaskDocument {
 
     /** The field that holds a document's version. */
     static final String FIELD = "schemaVersion";
 
-    /** The version this release writes. */
-    static final int CURRENT = 1;
+    /** The newest version this release writes and reads. */
+    static final int CURRENT = 2;
+
+    /** The version of a task without chat parameters or tool use, which every release reads. */
+    static final int PLAIN = 1;
 
     /** The version of a document without {@value #FIELD}: every document written before it existed. */
     static final int UNVERSIONED = 1;
 
-    private static final String HEAD = "{\"" + FIELD + "\":" + CURRENT + ",";
 
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -39,11 +47,18 @@ final class TaskDocument {
         return json;
     }
 
-    /** The task as a document of the {@link #CURRENT} version. */
+    /** The task as a document of the oldest version that holds it all: {@link #PLAIN} or {@link #CURRENT}. */
     String write(Task task) {
         String body = json.writeValueAsString(task);
         // A task is always an object with fields: the version goes in front of the first.
-        return HEAD + body.substring(1);
+        return "{\"" + FIELD + "\":" + version(task) + "," + body.substring(1);
+    }
+
+    /** The version a task is written as. */
+    static int version(Task task) {
+        boolean toolUse = task.messages().stream()
+                .anyMatch(message -> !message.toolCalls().isEmpty() || message.toolCallId() != null);
+        return task.parameters().hasAny() || toolUse ? CURRENT : PLAIN;
     }
 
     /**

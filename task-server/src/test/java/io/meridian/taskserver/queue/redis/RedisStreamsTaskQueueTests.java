@@ -16,6 +16,9 @@ import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.ChatParameters;
+import io.meridian.taskserver.llm.Completion;
+import io.meridian.taskserver.llm.ToolCall;
 import io.meridian.taskserver.llm.TokenUsage;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
@@ -394,6 +397,31 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         assertThat(running.stream()).isTrue();
         assertThat(running.requestedModel()).isEqualTo("qwen3:14b");
         assertThat(running.tenant()).isEqualTo("acme");
+    }
+
+    @Test
+    void anotherReplicaRunsAChatTaskWithItsParametersAndReadsItsToolCalls() {
+        TaskQueue other = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30), Duration.ofSeconds(10));
+        ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}");
+        ChatParameters parameters = new ChatParameters(0.2, null, List.of("END"), 7, null, 0.5,
+                ChatParameters.ResponseFormat.JSON_OBJECT,
+                List.of(new ChatParameters.Tool("get_weather", null, "{\"type\":\"object\"}")),
+                new ChatParameters.ToolChoice(ChatParameters.ToolChoice.AUTO, null), false);
+        Task chat = task(SIMPLE, "hi", null, clock).withChat(List.of(new ChatMessage(ChatMessage.USER, "Weather?"),
+                        new ChatMessage(ChatMessage.ASSISTANT, "", List.of(call), null),
+                        new ChatMessage(ChatMessage.TOOL, "18 C", List.of(), "call_1")), false, null)
+                .withParameters(parameters);
+        queue.submit(chat);
+
+        Task running = other.claim(SIMPLE).orElseThrow();
+        other.succeed(running.id(), running.attempts(), TaskResult.of(new Completion("", "qwen3", "ollama",
+                TokenUsage.of(9, 4), Completion.TOOL_CALLS, List.of(call))));
+
+        assertThat(running.parameters()).isEqualTo(parameters);
+        assertThat(running.messages()).isEqualTo(chat.messages());
+        Task done = queue.find(chat.id()).orElseThrow();
+        assertThat(done.result().finishReason()).isEqualTo(Completion.TOOL_CALLS);
+        assertThat(done.result().toolCalls()).containsExactly(call);
     }
 
     @Test

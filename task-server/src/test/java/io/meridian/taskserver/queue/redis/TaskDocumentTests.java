@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.taskserver.llm.ChatMessage;
+import io.meridian.taskserver.llm.ChatParameters;
+import io.meridian.taskserver.llm.Completion;
+import io.meridian.taskserver.llm.ToolCall;
 import io.meridian.taskserver.llm.TokenUsage;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskId;
@@ -58,6 +61,9 @@ class TaskDocumentTests {
         assertThat(task.idempotencyKey()).isEqualTo("key-1");
         assertThat(task.tenant()).isEqualTo("acme");
         assertThat(task.maxTokens()).isEqualTo(64);
+        assertThat(task.parameters()).isEqualTo(ChatParameters.NONE);
+        assertThat(task.result().finishReason()).isEqualTo("stop");
+        assertThat(task.result().toolCalls()).isEmpty();
         assertThat(TaskDocument.version(JsonMapper.builder().build().readTree(stored)))
                 .isEqualTo(TaskDocument.UNVERSIONED);
     }
@@ -69,10 +75,46 @@ class TaskDocumentTests {
 
         String written = documents.write(task);
 
-        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":" + TaskDocument.CURRENT + ",\"id\":");
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":" + TaskDocument.PLAIN + ",\"id\":");
         assertThat(documents.read(written)).isEqualTo(task);
         byte[] announced = ("replica-a\n" + written).getBytes(StandardCharsets.UTF_8);
         assertThat(documents.read(announced, 10, announced.length - 10)).isEqualTo(task);
+    }
+
+    @Test
+    void carriesAChatCompletionsParametersToolUseAndFinishReasonThroughTheDocument() {
+        ChatParameters parameters = new ChatParameters(0.2, 0.9, List.of("END", "\n\n"), 1234, -0.5, 1.5,
+                new ChatParameters.ResponseFormat("city", "{\"type\":\"object\"}", true),
+                List.of(new ChatParameters.Tool("get_weather", "Weather now", "{\"type\":\"object\",\"properties\":{}}")),
+                new ChatParameters.ToolChoice(ChatParameters.ToolChoice.REQUIRED, "get_weather"), true);
+        ToolCall call = new ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}");
+        Task task = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock).withChat(List.of(
+                        new ChatMessage(ChatMessage.USER, "Weather in Paris?"),
+                        new ChatMessage(ChatMessage.ASSISTANT, "", List.of(call), null),
+                        new ChatMessage(ChatMessage.TOOL, "18 C", List.of(), "call_1")), false, null)
+                .withParameters(parameters)
+                .started(clock.instant())
+                .succeeded(TaskResult.of(new Completion("", "qwen3", "ollama", TokenUsage.of(9, 4),
+                        Completion.TOOL_CALLS, List.of(call))), clock.instant());
+
+        String written = documents.write(task);
+
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":2,");
+        assertThat(documents.read(written)).isEqualTo(task);
+        assertThat(documents.read(written).parameters()).isEqualTo(parameters);
+        assertThat(documents.read(written).result().toolCalls()).containsExactly(call);
+    }
+
+    @Test
+    void writesATaskWithoutParametersOrToolUseAsVersionOneAndLeavesTheirFieldsOut() {
+        Task plain = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock).withChat(
+                List.of(new ChatMessage(ChatMessage.USER, "hi")), false, null);
+
+        String written = documents.write(plain);
+
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":1,")
+                .doesNotContain("parameters").doesNotContain("toolCalls").doesNotContain("toolCallId");
+        assertThat(documents.read(written)).isEqualTo(plain);
     }
 
     @Test
@@ -85,7 +127,7 @@ class TaskDocumentTests {
     @Test
     void refusesADocumentOfANewerVersionRatherThanGuessAtIt() {
         String newer = documents.write(TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock))
-                .replace("\"" + TaskDocument.FIELD + "\":" + TaskDocument.CURRENT,
+                .replace("\"" + TaskDocument.FIELD + "\":" + TaskDocument.PLAIN,
                         "\"" + TaskDocument.FIELD + "\":" + (TaskDocument.CURRENT + 1));
 
         assertThatThrownBy(() -> documents.read(newer)).isInstanceOf(IllegalStateException.class)
