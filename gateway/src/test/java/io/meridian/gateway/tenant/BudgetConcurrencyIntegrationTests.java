@@ -182,7 +182,7 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
                 .mapToLong(answer -> StreamBudget.contentChunks(answer.body())).sum();
         assertThat(streamed).isLessThanOrEqualTo(100);
         assertThat(answers).filteredOn(answer -> answer.status() == 200).isNotEmpty()
-                .allSatisfy(answer -> assertThat(answer.body()).contains("\"error\":\"limit_exceeded\""));
+                .allSatisfy(answer -> assertThat(answer.body()).contains("\"code\":\"limit_exceeded\""));
         assertThat(answers).filteredOn(answer -> answer.status() != 200)
                 .allSatisfy(answer -> assertThat(answer.status()).isEqualTo(429));
     }
