@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * object-mapper configuration that might itself be what failed. Every string goes through
  * {@link Json#quote}, so a message that echoes client input cannot break out of its string.
  *
+ * <p>On OpenAI's endpoints the same four members travel in OpenAI's shape instead
+ * ({@link OpenAiErrors}): {@link #toJson(String)} picks the shape by the request's path, and
+ * every side that answers an error writes it so.
+ *
  * @param error   machine-readable code, one of {@link ErrorCodes}
  * @param message what was wrong, for a human
  * @param field   the request field or header at fault, or {@code null}
@@ -40,6 +44,17 @@ public record ErrorBody(String error, String message, @Nullable String field, in
             Json.quote(out, field);
         }
         return out.append(",\"status\":").append(status).append('}').toString();
+    }
+
+    /**
+     * The document as the request at {@code path} answers it: in OpenAI's shape on OpenAI's
+     * endpoints ({@link OpenAiErrors#isOpenAiPath}), else Meridian's.
+     *
+     * @param path the request's path, canonical or as the client wrote it
+     * @return {@link OpenAiErrors#toJson} or {@link #toJson()}
+     */
+    public String toJson(String path) {
+        return OpenAiErrors.isOpenAiPath(path) ? OpenAiErrors.toJson(this) : toJson();
     }
 
     /**

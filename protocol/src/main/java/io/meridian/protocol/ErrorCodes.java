@@ -53,6 +53,13 @@ public final class ErrorCodes {
     /** 403: the request's API key may not use the model the task would run. */
     public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
+    /**
+     * 404: the request names a model the region does not serve (not a queue's model, a queue's
+     * name nor an alias); {@code field} is {@code model}. The gateway answers it too, for
+     * {@code GET /v1/models/<id>} when no region serves the model.
+     */
+    public static final String MODEL_NOT_FOUND = "model_not_found";
+
     /** 400: the body nests deeper than {@code meridian.server.max-json-depth}. */
     public static final String JSON_TOO_DEEP = "json_too_deep";
 

@@ -14,11 +14,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Writes Meridian's JSON error document:
- * {@code {"error":"<code>","message":"<what was wrong>","field":"<field or header>"|null,"status":<int>}}.
+ * {@code {"error":"<code>","message":"<what was wrong>","field":"<field or header>"|null,"status":<int>}},
+ * and on OpenAI's endpoints ({@code /v1/chat/completions}, {@code /v1/models}, ...) the same in
+ * OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, which OpenAI's clients read.
  *
- * <p>The same shape comes from the gateway and the task servers, so a client handles one format
+ * <p>The same shapes come from the gateway and the task servers, so a client handles one format
  * whoever answered: the document is the protocol's {@link ErrorBody}, with codes from
- * {@link io.meridian.protocol.ErrorCodes}.
+ * {@link io.meridian.protocol.ErrorCodes}, its shape chosen by the request's path
+ * ({@link io.meridian.protocol.OpenAiErrors}).
  */
 public final class ErrorResponses {
 
@@ -35,7 +38,8 @@ public final class ErrorResponses {
         if (response.isCommitted()) {
             return Mono.empty();
         }
-        byte[] body = json(status.value(), code, message, field).getBytes(StandardCharsets.UTF_8);
+        byte[] body = json(exchange.getRequest().getPath().value(), status.value(), code, message, field)
+                .getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(status);
         HttpHeaders headers = response.getHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
@@ -74,8 +78,31 @@ public final class ErrorResponses {
                 }));
     }
 
-    /** The error document as text: the protocol's {@link ErrorBody}. */
+    /** The error document as text: the protocol's {@link ErrorBody}, in Meridian's shape. */
     public static String json(int status, String code, String message, @Nullable String field) {
         return new ErrorBody(code, message, field, status).toJson();
+    }
+
+    /**
+     * The error document as text for a request to {@code path}: in OpenAI's shape on OpenAI's
+     * endpoints, else in Meridian's.
+     */
+    public static String json(String path, int status, String code, String message, @Nullable String field) {
+        return new ErrorBody(code, message, field, status).toJson(path);
+    }
+
+    /**
+     * The path of a request target as it appears on the request line: origin form
+     * ({@code /v1/models?x}) or absolute form ({@code http://host/v1/models}), without the query.
+     */
+    public static String pathOf(String target) {
+        int start = 0;
+        int scheme = target.indexOf("://");
+        if (scheme > 0 && target.indexOf('/') > scheme) {
+            int slash = target.indexOf('/', scheme + 3);
+            start = slash < 0 ? target.length() : slash;
+        }
+        int query = target.indexOf('?', start);
+        return target.substring(start, query < 0 ? target.length() : query);
     }
 }

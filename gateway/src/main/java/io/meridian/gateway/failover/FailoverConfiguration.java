@@ -56,12 +56,19 @@ class FailoverConfiguration {
     }
 
     @Bean
-    FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, CircuitBreakerProperties circuit,
-            ProxyProperties proxy,
-            CandidateSelector selector, EndpointPicker picker,
-            RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
-            EndpointLoad endpointLoad, RegionClientTls tls, ObjectProvider<UsageLedger> ledger,
-            ObjectProvider<KeyOwnership> keyOwnership, Clock clock) {
+    CallDeadlines callDeadlines(FailoverProperties properties, CircuitBreakerProperties circuit, HealthRegistry health) {
+        return new CallDeadlines(properties.deadlines(), health, circuit.slowCallShare());
+    }
+
+    /**
+     * The client every call to a region goes through: forwarded requests and the gateway's own
+     * fan-outs ({@code GET /v1/models}) alike, with one connection pool, the gateway's client
+     * certificate and the header rules of {@link RegionClient}.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    RegionClient regionClient(FailoverProperties properties, RegionGuards guards, RegionCatalog catalog,
+            RegionClientTls tls, CallDeadlines deadlines) {
         // Idle connections are dropped well before a region's keep-alive timeout closes them, so a
         // request never lands on a connection the region is closing ("prematurely closed"). Each
         // endpoint may hold as many connections as its region's bulkhead admits requests: a request
@@ -77,10 +84,18 @@ class FailoverConfiguration {
                 .build();
         HttpClient client = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
+        return RegionClient.reactor(client, tls, deadlines::fallback);
+    }
+
+    @Bean
+    FailoverForwardingFilter failoverForwardingFilter(FailoverProperties properties, ProxyProperties proxy,
+            CandidateSelector selector, EndpointPicker picker,
+            RegionGuards guards, HealthRegistry health, RegionCatalog catalog, ObjectProvider<MeterRegistry> meters,
+            EndpointLoad endpointLoad, RegionClient regionClient, CallDeadlines deadlines,
+            ObjectProvider<UsageLedger> ledger, ObjectProvider<KeyOwnership> keyOwnership, Clock clock) {
         RetryBudget budget = new RetryBudget(properties.retryBudget().ratio(), properties.retryBudget().minRetries());
         FailoverMetrics metrics = new FailoverMetrics(meters.getIfAvailable(SimpleMeterRegistry::new), catalog, guards, health);
-        CallDeadlines deadlines = new CallDeadlines(properties.deadlines(), health, circuit.slowCallShare());
-        AttemptRunner runner = new AttemptRunner(RegionClient.reactor(client, tls, deadlines::fallback),
+        AttemptRunner runner = new AttemptRunner(regionClient,
                 ResponseRelay.streaming(responseDecorators(ledger.getIfAvailable())),
                 new AttemptPermits(guards, budget, endpointLoad, clock), health, metrics,
                 new KeyedRequests(keyOwnership.getIfAvailable(), health, guards, catalog, metrics),

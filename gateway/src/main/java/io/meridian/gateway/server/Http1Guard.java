@@ -301,7 +301,8 @@ final class Http1Guard {
             }
         }
         HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
-        byte[] body = ErrorResponses.json(status.code(), code, message, field).getBytes(StandardCharsets.UTF_8);
+        byte[] body = ErrorResponses.json(ErrorResponses.pathOf(request.uri()), status.code(), code, message, field)
+                .getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)

@@ -50,11 +50,12 @@ public final class StreamBudget {
      * The stream, metered: settled into {@code reservation} (or, without one, counted into
      * {@code ledger}), and cut off past {@code allowance} when there is one. A stream that may be
      * read more than once (a task's events) reports its usage under {@code once}, so that only its
-     * first reading counts (the task itself was charged when it was accepted).
+     * first reading counts (the task itself was charged when it was accepted). The error event of a
+     * stream cut off is shaped as errors are at {@code path}: OpenAI's on a chat completion's stream.
      */
     public static Flux<DataBuffer> meter(Flux<DataBuffer> body, String tenant, UsageLedger ledger,
             @Nullable TokenReservation reservation, @Nullable Allowance allowance, DataBufferFactory buffers,
-            @Nullable String once) {
+            @Nullable String once, String path) {
         return Flux.defer(() -> {
             Lines lines = new Lines();
             AtomicLong streamed = new AtomicLong();
@@ -84,7 +85,7 @@ public final class StreamBudget {
                     if (reservation != null) {
                         reservation.settle(streamed.get());
                     }
-                    sink.next(buffers.wrap(error(allowance).getBytes(StandardCharsets.UTF_8)));
+                    sink.next(buffers.wrap(error(allowance, path).getBytes(StandardCharsets.UTF_8)));
                     sink.complete();
                     return;
                 }
@@ -160,10 +161,10 @@ public final class StreamBudget {
     }
 
     /** The SSE {@code error} event that ends a cut-off stream, its data the protocol's error body. */
-    private static String error(Allowance allowance) {
+    private static String error(Allowance allowance, String path) {
         ErrorBody body = new ErrorBody(ErrorCodes.LIMIT_EXCEEDED, "the answer was cut off: it would have taken "
                 + "this API key past its " + allowance.limit().replace('_', ' ') + "; it resets at " + allowance.resetsAt(),
                 allowance.limit(), 429);
-        return "event: error\ndata: " + body.toJson() + "\n\n";
+        return "event: error\ndata: " + body.toJson(path) + "\n\n";
     }
 }

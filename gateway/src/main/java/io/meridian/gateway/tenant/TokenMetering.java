@@ -65,9 +65,10 @@ public final class TokenMetering {
                 // A read, or the region's refusal: no model work on this request.
                 reservation.settle(0);
             }
-            return streaming ? StreamBudget.meter(body, tenant.id(), ledger, null, null, buffers, once) : body;
+            return streaming ? StreamBudget.meter(body, tenant.id(), ledger, null, null, buffers, once,
+                    exchange.getRequest().getPath().value()) : body;
         }
         return StreamBudget.meter(body, tenant.id(), ledger, reservation, exchange.getAttribute(StreamBudget.ATTRIBUTE),
-                buffers, null);
+                buffers, null, exchange.getRequest().getPath().value());
     }
 }

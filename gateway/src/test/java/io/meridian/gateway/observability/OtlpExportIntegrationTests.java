@@ -47,7 +47,7 @@ class OtlpExportIntegrationTests extends RegionsIntegrationTest {
         collector.stubFor(post("/v1/traces").willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/x-protobuf")));
 
-        client.get().uri("/v1/models")
+        client.get().uri("/v1/replicas")
                 .header("X-Forwarded-For", "80.133.1.1")
                 .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
                 .exchange()

@@ -68,7 +68,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void aRequestWithoutAContextStartsATraceTheRegionJoins() {
-        String traceId = client.get().uri("/v1/models")
+        String traceId = client.get().uri("/v1/replicas")
                 .header("X-Forwarded-For", "8.8.8.8")
                 .exchange()
                 .expectStatus().isOk()
@@ -84,7 +84,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
         for (String hostile : List.of("00-zzzz-yyyy-01", "ff-" + TRACE_ID + "-" + CLIENT_SPAN + "-01",
                 "00-" + "0".repeat(32) + "-" + CLIENT_SPAN + "-01", "x".repeat(4000), "00-" + TRACE_ID + "-\u00e9-01")) {
             regions.resetToHealthy();
-            String traceId = client.get().uri("/v1/models")
+            String traceId = client.get().uri("/v1/replicas")
                     .header("X-Forwarded-For", "8.8.8.8")
                     .header("traceparent", hostile)
                     .exchange()
@@ -101,7 +101,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
     void everyRegionTriedContinuesTheGatewaysSpanAndTheFailoverIsCountedForTheRegionThatServed() {
         regions.get("eu-central").stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503)));
 
-        client.get().uri("/v1/models")
+        client.get().uri("/v1/replicas")
                 .header("X-Forwarded-For", "80.133.1.1")
                 .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01")
                 .exchange()
@@ -126,7 +126,7 @@ class TracingAndAccessLogIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void attemptHistogramsKeepTheTraceAsAnExemplar() {
-        client.get().uri("/v1/models")
+        client.get().uri("/v1/replicas")
                 .header("X-Forwarded-For", "165.21.1.1")
                 .header("traceparent", "00-" + TRACE_ID + "-" + CLIENT_SPAN + "-01")
                 .exchange()

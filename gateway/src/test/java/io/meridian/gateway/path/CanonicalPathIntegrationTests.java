@@ -88,7 +88,9 @@ class CanonicalPathIntegrationTests extends RegionsIntegrationTest {
             body.jsonPath("$.error").isEqualTo("invalid_path").jsonPath("$.field").isEqualTo("path")
                     .jsonPath("$.status").isEqualTo(400).jsonPath("$.message").isNotEmpty();
         } else {
-            body.jsonPath("$.error").isEqualTo(status == 401 ? "missing_api_key" : "not_found");
+            // OpenAI's endpoints answer in OpenAI's shape, read from the canonical path.
+            String code = rawPath.endsWith("/chat/completions") ? "$.error.code" : "$.error";
+            body.jsonPath(code).isEqualTo(status == 401 ? "missing_api_key" : "not_found");
         }
         assertThat(regions.totalRequests()).as("requests that reached a region").isZero();
     }

@@ -44,7 +44,7 @@ class FailoverIntegrationTests extends FailoverRegionsTest {
     }
 
     WebTestClient.ResponseSpec get() {
-        return client.get().uri("/v1/models").header("X-Forwarded-For", GERMANY).exchange();
+        return client.get().uri("/v1/replicas").header("X-Forwarded-For", GERMANY).exchange();
     }
 
     void answer(String region, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {

@@ -117,7 +117,7 @@ class GeoRoutingIntegrationTests extends RegionsIntegrationTest {
                 .withHeader(GeoRoutingFilter.COUNTRY_HEADER, "XX")
                 .withBody("{\"region\":\"eu-central\"}")));
 
-        String answer = RawHttp.exchange(port, "GET /v1/models HTTP/1.1\r\n"
+        String answer = RawHttp.exchange(port, "GET /v1/replicas HTTP/1.1\r\n"
                 + "Host: localhost\r\n"
                 + "X-Forwarded-For: 80.133.1.1\r\n"
                 + "X-Forwarded-Host: evil.example\r\n"
@@ -135,7 +135,7 @@ class GeoRoutingIntegrationTests extends RegionsIntegrationTest {
         assertThat(answer).startsWith("HTTP/1.1 200")
                 .contains("x-region-note: kept", "x-meridian-client-country: de", "x-meridian-region: eu-central")
                 .doesNotContain("x-region-hop", "keep-alive", "xx\r\n");
-        regions.get("eu-central").verify(getRequestedFor(urlEqualTo("/v1/models"))
+        regions.get("eu-central").verify(getRequestedFor(urlEqualTo("/v1/replicas"))
                 .withHeader("X-Client-Note", equalTo("kept"))
                 .withoutHeader(GeoRoutingFilter.CLIENT_IP_HEADER)
                 .withoutHeader(GeoRoutingFilter.COUNTRY_HEADER)

@@ -120,8 +120,9 @@ class LongCallIntegrationTests extends FailoverRegionsTest {
         post("/v1/chat/completions").bodyValue("{\"model\":\"m\",\"stream\": true,\"messages\":[]}").exchange()
                 .expectStatus().isEqualTo(502)
                 .expectBody()
-                .jsonPath("$.error").isEqualTo("region_failed")
-                .jsonPath("$.message").value(message -> assertThat((String) message)
+                .jsonPath("$.error.code").isEqualTo("region_failed")
+                .jsonPath("$.error.type").isEqualTo("server_error")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message)
                         .contains("eu-central", "did not start answering in time"));
     }
 

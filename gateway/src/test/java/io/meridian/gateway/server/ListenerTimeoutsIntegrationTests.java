@@ -54,7 +54,7 @@ class ListenerTimeoutsIntegrationTests extends RegionsIntegrationTest {
         double before = closed("header_timeout");
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (Socket socket = connect()) {
-            Sockets.send(socket, "GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
+            Sockets.send(socket, "GET /v1/replicas HTTP/1.1\r\nHost: localhost\r\nX-Slow: ");
             // A byte every 200 ms: each read would reset a timer on silence, never this one.
             trickle.scheduleAtFixedRate(() -> {
                 try {
@@ -89,7 +89,7 @@ class ListenerTimeoutsIntegrationTests extends RegionsIntegrationTest {
     @Test
     void aKeptAliveConnectionIsClosedWhenIdleAfterAnAnswer() throws Exception {
         try (Socket socket = connect()) {
-            Sockets.send(socket, "GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 8.8.8.8\r\n\r\n");
+            Sockets.send(socket, "GET /v1/replicas HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: 8.8.8.8\r\n\r\n");
             assertThat(Sockets.readAnswer(socket)).startsWith("HTTP/1.1 200");
 
             Sockets.awaitClosed(socket);
@@ -118,12 +118,12 @@ class ListenerTimeoutsIntegrationTests extends RegionsIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            no Host in HTTP/1.1 | GET /v1/models HTTP/1.1\\r\\nAccept: */*\\r\\n\\r\\n                         | invalid_request          | "host"
-            two Host headers    | GET /v1/models HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                 | invalid_request          | "host"
-            obs-fold            | GET /v1/models HTTP/1.1\\r\\nHost: a\\r\\nX-A: b\\r\\n c\\r\\n\\r\\n          | malformed_request        | null
-            obs-fold with a tab | GET /v1/models HTTP/1.1\\r\\nHost: a\\r\\nX-A: b\\r\\n\\tc\\r\\n\\r\\n        | malformed_request        | null
-            HTTP/9.9            | GET /v1/models HTTP/9.9\\r\\nHost: a\\r\\n\\r\\n                            | unsupported_http_version | null
-            HTTP/1.2            | GET /v1/models HTTP/1.2\\r\\nHost: a\\r\\n\\r\\n                            | unsupported_http_version | null
+            no Host in HTTP/1.1 | GET /v1/replicas HTTP/1.1\\r\\nAccept: */*\\r\\n\\r\\n                         | invalid_request          | "host"
+            two Host headers    | GET /v1/replicas HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n                 | invalid_request          | "host"
+            obs-fold            | GET /v1/replicas HTTP/1.1\\r\\nHost: a\\r\\nX-A: b\\r\\n c\\r\\n\\r\\n          | malformed_request        | null
+            obs-fold with a tab | GET /v1/replicas HTTP/1.1\\r\\nHost: a\\r\\nX-A: b\\r\\n\\tc\\r\\n\\r\\n        | malformed_request        | null
+            HTTP/9.9            | GET /v1/replicas HTTP/9.9\\r\\nHost: a\\r\\n\\r\\n                            | unsupported_http_version | null
+            HTTP/1.2            | GET /v1/replicas HTTP/1.2\\r\\nHost: a\\r\\n\\r\\n                            | unsupported_http_version | null
             """)
     void requestsThatHttp11ForbidsAreAJson400(String name, String request, String code, String field) throws Exception {
         String raw = request.replace("\\r", "\r").replace("\\n", "\n").replace("\\t", "\t");
@@ -137,7 +137,7 @@ class ListenerTimeoutsIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void anHttp10RequestWithoutHostAndAFoldLikeBodyAreServed() throws Exception {
-        assertThat(RawHttp.exchange(port, "GET /v1/models HTTP/1.0\r\nX-Forwarded-For: 8.8.8.8\r\n\r\n"))
+        assertThat(RawHttp.exchange(port, "GET /v1/replicas HTTP/1.0\r\nX-Forwarded-For: 8.8.8.8\r\n\r\n"))
                 .startsWith("HTTP/1.1 200");
         // A body that starts with a space right after the blank line is no folded header.
         String body = " {\"query\":\"hi\"}";
@@ -147,7 +147,7 @@ class ListenerTimeoutsIntegrationTests extends RegionsIntegrationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"/v1/ta\\sks", "/%zz", "/process%", "/process%4", "/v1/models?x=|", "/a\"b", "/v1/{x}", "/v1/models?q=<b>"})
+    @ValueSource(strings = {"/v1/ta\\sks", "/%zz", "/process%", "/process%4", "/v1/replicas?x=|", "/a\"b", "/v1/{x}", "/v1/replicas?q=<b>"})
     void aRequestTargetThatIsNoUriIsAJson400NamingThePath(String target) throws Exception {
         String answer = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
 

@@ -126,7 +126,7 @@ class TlsListenerLimitsIntegrationTests {
     void headersUpToTheConfiguredSizeAreTakenAndLargerOnesAreAJson431(String listener, int headerBytes, int status)
             throws Exception {
         String fixed = "Host: localhost\r\nConnection: close\r\nX-Big: ";
-        String request = "GET /v1/models HTTP/1.1\r\n" + fixed + "a".repeat(headerBytes - fixed.length()) + "\r\n\r\n";
+        String request = "GET /v1/replicas HTTP/1.1\r\n" + fixed + "a".repeat(headerBytes - fixed.length()) + "\r\n\r\n";
 
         try (Socket socket = connect(listener)) {
             Sockets.send(socket, request);
@@ -196,7 +196,7 @@ class TlsListenerLimitsIntegrationTests {
 
     @Test
     void aRegionThatTakesSecondsToAnswerOverHttp2IsWaitedFor() throws Exception {
-        region.stubFor(get(urlEqualTo("/v1/models")).willReturn(aResponse().withStatus(200)
+        region.stubFor(get(urlEqualTo("/v1/replicas")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"region\":\"us-east\",\"slow\":true}")
                 .withFixedDelay(3000).withChunkedDribbleDelay(5, 2000)));
         SSLContext context = SSLContext.getInstance("TLS");
@@ -204,7 +204,7 @@ class TlsListenerLimitsIntegrationTests {
         HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(10)).build();
 
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/v1/models"))
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/v1/replicas"))
                 .header("X-Forwarded-For", "8.8.8.8").timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
 

@@ -182,7 +182,7 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
                 .mapToLong(answer -> StreamBudget.contentChunks(answer.body())).sum();
         assertThat(streamed).isLessThanOrEqualTo(100);
         assertThat(answers).filteredOn(answer -> answer.status() == 200).isNotEmpty()
-                .allSatisfy(answer -> assertThat(answer.body()).contains("\"error\":\"limit_exceeded\""));
+                .allSatisfy(answer -> assertThat(answer.body()).contains("\"code\":\"limit_exceeded\""));
         assertThat(answers).filteredOn(answer -> answer.status() != 200)
                 .allSatisfy(answer -> assertThat(answer.status()).isEqualTo(429));
     }
@@ -208,8 +208,9 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
                 .header(HttpHeaders.AUTHORIZATION, "Bearer strict-key").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"qwen3\",\"max_tokens\":" + value + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange().expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error").isEqualTo("invalid_request").jsonPath("$.field").isEqualTo("max_tokens")
-                .jsonPath("$.message").value(message -> assertThat((String) message).contains("whole number"));
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_request").jsonPath("$.error.param").isEqualTo("max_tokens")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("whole number"));
         assertThat(postsReceived("/v1/chat/completions")).isZero();
     }
 
@@ -219,8 +220,9 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
                 .header(HttpHeaders.AUTHORIZATION, "Bearer strict-key").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"model\":\"qwen3\",\"max_completion_tokens\":5000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange().expectStatus().isEqualTo(429)
-                .expectBody().jsonPath("$.field").isEqualTo("tokens_per_day")
-                .jsonPath("$.message").value(message -> assertThat((String) message).contains("reserves 5000"));
+                .expectBody().jsonPath("$.error.param").isEqualTo("tokens_per_day")
+                .jsonPath("$.error.type").isEqualTo("insufficient_quota")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("reserves 5000"));
         assertThat(postsReceived("/v1/chat/completions")).isZero();
     }
 }

@@ -246,7 +246,8 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 
         assertThat(body).contains("\"content\":\"w9 \"").doesNotContain("\"content\":\"w10 \"").doesNotContain("[DONE]")
-                .contains("event: error").contains("\"error\":\"limit_exceeded\"").contains("\"field\":\"tokens_per_day\"");
+                .contains("event: error").contains("\"code\":\"limit_exceeded\"").contains("\"param\":\"tokens_per_day\"")
+                .contains("\"type\":\"insufficient_quota\"");
         process("Bearer midstream-key").expectStatus().isEqualTo(429)
                 .expectBody().jsonPath("$.field").isEqualTo("tokens_per_day");
     }

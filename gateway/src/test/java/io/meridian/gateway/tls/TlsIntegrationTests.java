@@ -97,7 +97,7 @@ class TlsIntegrationTests {
 
     @Test
     void servesHttpsOverHttp2WithHstsAndReachesTheRegionWithItsClientCertificate() throws Exception {
-        HttpResponse<String> response = get(client(), "https://localhost:" + port + "/v1/models");
+        HttpResponse<String> response = get(client(), "https://localhost:" + port + "/v1/replicas");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -109,7 +109,7 @@ class TlsIntegrationTests {
 
     @Test
     void speaksTls12ToOlderClientsToo() throws Exception {
-        assertThat(get(client("TLSv1.2"), "https://localhost:" + port + "/v1/models").statusCode()).isEqualTo(200);
+        assertThat(get(client("TLSv1.2"), "https://localhost:" + port + "/v1/replicas").statusCode()).isEqualTo(200);
     }
 
     @Test

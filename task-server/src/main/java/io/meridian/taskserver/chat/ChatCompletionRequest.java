@@ -5,13 +5,14 @@ import io.meridian.taskserver.llm.ChatMessage;
 import io.meridian.taskserver.llm.ChatParameter;
 import io.meridian.taskserver.llm.ChatParameters;
 import io.meridian.taskserver.llm.ToolCall;
+import io.meridian.taskserver.models.ModelCatalog;
+import io.meridian.taskserver.models.ModelNotFoundException;
 import io.meridian.taskserver.task.TaskRequest;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.JsonNumbers;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * ignored, as OpenAI clients send many.
  *
  * @param model         the model asked for, or {@code null} for the classifier's choice; a queue's
- *                      name ({@code simple}, {@code complex}) picks that queue and its model
+ *                      name ({@code simple}, {@code complex}) picks that queue and its model, and
+ *                      an alias what it stands for ({@link ModelCatalog}); any other name is
+ *                      refused with 404 {@code model_not_found}
  * @param kind          the queue named by {@code model}, or {@code null}
  * @param messages      the conversation, at least one message
  * @param stream        whether the answer is streamed as server-sent events
@@ -53,35 +56,34 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
      * Validates a request body.
      *
      * @param body   the body as a JSON tree
-     * @param queues the queue names, which {@code model} may name
+     * @param models the names {@code model} may use
      * @return the request
      * @throws InvalidRequestException naming the field and the rule, if the body is not acceptable
+     * @throws ModelNotFoundException if {@code model} names a model the region does not serve
      */
-    static ChatCompletionRequest from(JsonNode body, Collection<String> queues) {
-        return from(body, queues, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    static ChatCompletionRequest from(JsonNode body, ModelCatalog models) {
+        return from(body, models, Integer.MAX_VALUE, Integer.MAX_VALUE);
     }
 
     /**
      * Validates a request body within the server's limits.
      *
      * @param body        the body as a JSON tree
-     * @param queues      the queue names, which {@code model} may name
+     * @param models      the names {@code model} may use: a queue's model, a queue, an alias
      * @param maxMessages most messages accepted
      * @param maxTokens   largest {@code max_tokens} accepted
      * @return the request
      * @throws InvalidRequestException naming the field and the rule, if the body is not acceptable
+     * @throws ModelNotFoundException if {@code model} names a model the region does not serve
      */
-    static ChatCompletionRequest from(JsonNode body, Collection<String> queues, int maxMessages, int maxTokens) {
+    static ChatCompletionRequest from(JsonNode body, ModelCatalog models, int maxMessages, int maxTokens) {
         if (!body.isObject()) {
             throw invalid("request body must be a JSON object such as {\"model\": \"...\", \"messages\": [...]}, "
                     + "but was " + describe(body), null);
         }
-        String model = TaskRequest.model(body.get("model"));
-        String kind = null;
-        if (model != null && queues.contains(model)) {
-            kind = model;
-            model = null;
-        }
+        ModelCatalog.Target target = models.resolve(TaskRequest.model(body.get("model")));
+        String model = target.model();
+        String kind = target.queue();
         JsonNode messageNodes = body.get("messages");
         if (messageNodes != null && messageNodes.isArray() && messageNodes.size() > maxMessages) {
             throw new InvalidRequestException(ApiError.TOO_MANY_MESSAGES, "messages may hold at most " + maxMessages

@@ -1,9 +1,9 @@
 package io.meridian.taskserver.chat;
 
+import io.meridian.protocol.OpenAiErrors;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.llm.ChatBackend;
-import io.meridian.taskserver.queue.QueueSettings;
-import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.models.ModelCatalog;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskFailures;
 import io.meridian.taskserver.taskapi.TaskIntake;
@@ -19,9 +19,6 @@ import io.meridian.taskserver.web.ApiException;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>The conversation becomes a task whose query is its role-tagged transcript (what the length
  * limit and the classifier read) and which carries the messages with their roles for the model.
- * A {@code model} naming a queue's model routes there, as does a queue's name. Idempotency keys,
+ * A {@code model} naming a queue's model routes there, as does a queue's name or an alias of either
+ * ({@link ModelCatalog}); any other model is refused with 404 {@code model_not_found}. Idempotency keys,
  * admission limits and retries are the task API's.
  *
  * <p>Plain: waits for the task like {@code POST /process} ({@code meridian.tasks.sync-wait}) and
@@ -79,14 +77,14 @@ class ChatCompletionsController {
 
     private final int maxQueryLength;
 
-    private final List<String> queueNames;
+    private final ModelCatalog models;
 
     private final Duration syncWait;
 
     private final TaskServerProperties limits;
 
     ChatCompletionsController(TaskService tasks, TaskIntake intake, TaskTokens tokens, ChatBackend backend,
-            JsonMapper json, TaskServerProperties server, TaskProperties taskProperties, Queues queues) {
+            JsonMapper json, TaskServerProperties server, TaskProperties taskProperties, ModelCatalog models) {
         this.tasks = tasks;
         this.intake = intake;
         this.tokens = tokens;
@@ -95,7 +93,7 @@ class ChatCompletionsController {
         this.region = server.region();
         this.limits = server;
         this.maxQueryLength = server.maxQueryLength();
-        this.queueNames = queues.all().stream().map(QueueSettings::name).toList();
+        this.models = models;
         this.syncWait = taskProperties.syncWait();
     }
 
@@ -105,7 +103,7 @@ class ChatCompletionsController {
             @RequestHeader(name = TenantHeaders.ALLOWED_MODELS, required = false) @Nullable String allowedModels,
             ServerWebExchange exchange) {
         return intake.submit(body, "{\"model\": \"...\", \"messages\": [...]}",
-                        node -> ChatCompletionRequest.from(node, queueNames, limits.maxMessages(), limits.maxTokens())
+                        node -> ChatCompletionRequest.from(node, models, limits.maxMessages(), limits.maxTokens())
                                 .refuseUnsupported(backend),
                         this::taskRequest, idempotencyKey, allowedModels, exchange)
                 .flatMap(submitted -> {
@@ -212,11 +210,6 @@ class ChatCompletionsController {
 
     /** An error in a stream, in OpenAI's shape, which OpenAI clients raise as an API error. */
     private ServerSentEvent<String> error(ApiException failure) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", Objects.requireNonNullElse(failure.getMessage(), failure.code()));
-        error.put("type", failure.code());
-        error.put("code", failure.code());
-        error.put("status", failure.status());
-        return event(Map.of("error", error));
+        return ServerSentEvent.builder(OpenAiErrors.toJson(failure.body())).build();
     }
 }

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.util.Map;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,6 +29,11 @@ import org.springframework.validation.annotation.Validated;
  * @param simulated Settings of the simulated backend.
  * @param ollama    Settings of the ollama backend.
  * @param openai    Settings of the openai backend.
+ * @param aliases   Other names clients may ask for in a chat completion's model, each mapped to a
+ *                  queue (simple, complex) or to a queue's model, e.g. gpt-4o-mini: simple. They
+ *                  are listed by GET /v1/models with what they stand for; a model that is neither
+ *                  a queue's model, a queue's name nor an alias is refused with 404
+ *                  model_not_found.
  */
 @ConfigurationProperties(ModelProperties.PREFIX)
 @Validated
@@ -36,10 +42,18 @@ public record ModelProperties(
         @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration timeout,
         @DefaultValue @NotNull @Valid Simulated simulated,
         @DefaultValue @NotNull @Valid Ollama ollama,
-        @DefaultValue @NotNull @Valid OpenAi openai) {
+        @DefaultValue @NotNull @Valid OpenAi openai,
+        @Nullable Map<String, @NotBlank String> aliases) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.model";
+
+    /**
+     * Makes an unset alias map empty.
+     */
+    public ModelProperties {
+        aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+    }
 
     /** The backends this server can use. */
     public enum Backend {

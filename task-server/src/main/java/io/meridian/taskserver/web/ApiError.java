@@ -54,6 +54,9 @@ public record ApiError(
     /** 403: the request's API key may not use the model the task would run. */
     public static final String MODEL_NOT_ALLOWED = ErrorCodes.MODEL_NOT_ALLOWED;
 
+    /** 404: the request names a model the region does not serve; {@code field} is {@code model}. */
+    public static final String MODEL_NOT_FOUND = ErrorCodes.MODEL_NOT_FOUND;
+
     /** 400: the body nests deeper than {@code meridian.server.max-json-depth}. */
     public static final String JSON_TOO_DEEP = ErrorCodes.JSON_TOO_DEEP;
 

@@ -30,7 +30,9 @@ import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
 
 /**
- * Turns every failure, on every path (actuator included), into an {@link ApiError} JSON answer.
+ * Turns every failure, on every path (actuator included), into an {@link ApiError} JSON answer:
+ * in OpenAI's shape on OpenAI's endpoints ({@link io.meridian.protocol.OpenAiErrors}), in
+ * Meridian's everywhere else.
  * It replaces Spring Boot's default error handler, whose body has another shape. The body is
  * written by the protocol's {@link io.meridian.protocol.ErrorBody}, not by the object mapper: the
  * error path must not depend on mapper configuration that might itself be what failed.
@@ -76,7 +78,7 @@ final class ApiErrorWebExceptionHandler implements ErrorWebExceptionHandler, Ord
             headers.set(HttpHeaders.RETRY_AFTER, meridian.retryAfterHeader());
         }
         headers.setContentType(MediaType.APPLICATION_JSON);
-        byte[] body = error.body().toJson().getBytes(StandardCharsets.UTF_8);
+        byte[] body = error.body().toJson(request.getPath().value()).getBytes(StandardCharsets.UTF_8);
         headers.setContentLength(body.length);
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
     }

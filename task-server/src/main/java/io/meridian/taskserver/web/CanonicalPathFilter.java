@@ -41,7 +41,8 @@ public final class CanonicalPathFilter implements WebFilter, Ordered {
     private Mono<Void> refuse(ServerWebExchange exchange, String reason) {
         ServerHttpResponse response = exchange.getResponse();
         byte[] body = new ApiError(ApiError.INVALID_PATH, "invalid request path: " + reason, "path",
-                HttpStatus.BAD_REQUEST.value()).body().toJson().getBytes(StandardCharsets.UTF_8);
+                HttpStatus.BAD_REQUEST.value()).body().toJson(exchange.getRequest().getPath().value())
+                .getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(HttpStatus.BAD_REQUEST);
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(body.length);

@@ -2,7 +2,9 @@ package io.meridian.taskserver.chat;
 
 import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.openai.errors.NotFoundException;
 import io.meridian.taskserver.testsupport.ChatStreams;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
@@ -41,6 +43,8 @@ import tools.jackson.databind.JsonNode;
         "meridian.model.simulated.latency=0ms",
         "meridian.model.simulated.time-to-first-token=0ms",
         "meridian.model.simulated.tokens-per-second=2000",
+        "meridian.model.aliases.gpt-4o-mini=simple",
+        "meridian.model.aliases.big=qwen3:14b",
         "meridian.server.max-query-length=" + ChatCompletionsEndpointTests.MAX_QUERY_LENGTH })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
@@ -63,7 +67,7 @@ class ChatCompletionsEndpointTests {
     }
 
     private static final String CONVERSATION = """
-            {"model": "qwen3", "messages": [
+            {"model": "simulated", "messages": [
               {"role": "system", "content": "Be brief."},
               {"role": "user", "content": "First question?"},
               {"role": "assistant", "content": "First answer."},
@@ -166,8 +170,8 @@ class ChatCompletionsEndpointTests {
                     .exchange()
                     .expectStatus().isBadRequest()
                     .expectBody()
-                    .jsonPath("$.error").isEqualTo("invalid_header")
-                    .jsonPath("$.field").isEqualTo(TenantHeaders.MAX_TOKENS);
+                    .jsonPath("$.error.code").isEqualTo("invalid_header")
+                    .jsonPath("$.error.param").isEqualTo(TenantHeaders.MAX_TOKENS);
         }
     }
 
@@ -191,6 +195,38 @@ class ChatCompletionsEndpointTests {
                     .jsonPath("$.meridian.queue").isEqualTo("complex")
                     .jsonPath("$.meridian.degraded").isEqualTo(false);
         }
+    }
+
+    @Test
+    void routesAnAliasToWhatItStandsFor() {
+        post("{\"model\": \"gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.model").isEqualTo("simulated")
+                .jsonPath("$.meridian.queue").isEqualTo("simple");
+        post("{\"model\": \"big\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.meridian.queue").isEqualTo("complex");
+    }
+
+    @Test
+    void refusesAModelTheRegionDoesNotServeWith404InOpenAisShape() {
+        String message = assertApiError(post("{\"model\": \"gpt-4o-does-not-exist\", \"messages\": "
+                + "[{\"role\": \"user\", \"content\": \"hi\"}]}"), 404, ApiError.MODEL_NOT_FOUND, "model");
+
+        assertThat(message).contains("'gpt-4o-does-not-exist'").contains(TestRegion.ID).contains("GET /v1/models");
+    }
+
+    @Test
+    void refusesABadRequestInOpenAisShapeNamingTheParam() {
+        Map<String, Object> body = post("{\"messages\": [{\"role\": \"tool\", \"content\": \"b\"}]}")
+                .expectStatus().isBadRequest()
+                .expectBody(JSON_OBJECT).returnResult().getResponseBody();
+
+        assertThat(body).containsOnlyKeys("error");
+        assertThat(body.get("error")).isEqualTo(Map.of("message", ((Map<?, ?>) body.get("error")).get("message"),
+                "type", "invalid_request_error", "param", "messages[0].role", "code", "invalid_request"));
     }
 
     @Test
@@ -319,7 +355,7 @@ class ChatCompletionsEndpointTests {
                 .options(OpenAiChatOptions.builder()
                         .baseUrl("http://localhost:" + port + "/v1")
                         .apiKey("not-needed")
-                        .model("qwen3")
+                        .model("gpt-4o-mini")
                         .maxRetries(0)
                         .build())
                 .build();
@@ -336,5 +372,26 @@ class ChatCompletionsEndpointTests {
         assertThat(plain.getMetadata().getId()).startsWith("chatcmpl-" + TestRegion.ID + ".");
         assertThat(plain.getMetadata().getUsage().getTotalTokens()).isPositive();
         assertThat(streamed).isEqualTo(plain.getResult().getOutput().getText());
+    }
+
+    @Test
+    void anOpenAiClientReadsTheCodeParamAndTypeOfAnError() {
+        OpenAiChatModel openAi = OpenAiChatModel.builder()
+                .options(OpenAiChatOptions.builder()
+                        .baseUrl("http://localhost:" + port + "/v1")
+                        .apiKey("not-needed")
+                        .model("gpt-4o-does-not-exist")
+                        .maxRetries(0)
+                        .build())
+                .build();
+
+        assertThatThrownBy(() -> openAi.call(new Prompt(List.of(new UserMessage("Hello there")))))
+                .isInstanceOfSatisfying(NotFoundException.class, error -> {
+                    assertThat(error.statusCode()).isEqualTo(404);
+                    assertThat(error.code()).contains(ApiError.MODEL_NOT_FOUND);
+                    assertThat(error.param()).contains("model");
+                    assertThat(error.type()).contains("invalid_request_error");
+                    assertThat(error.getMessage()).contains("'gpt-4o-does-not-exist' does not exist");
+                });
     }
 }

@@ -2,11 +2,15 @@ package io.meridian.taskserver.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.taskserver.models.ModelCatalog;
+import io.meridian.taskserver.models.ModelNotFoundException;
 import io.meridian.taskserver.task.TaskRequest;
+import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.taskserver.web.InvalidRequestException;
 import io.meridian.taskserver.web.JsonLimits;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -21,12 +25,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Fuzzing the parsers of request bodies: whatever JSON arrives (fields of the right names with
  * values of any type, nested anyhow, strings with any characters), parsing either yields a request
- * or fails with {@link InvalidRequestException} naming a field: never another exception, which would
- * be a 500.
+ * or fails with {@link InvalidRequestException} naming a field (or, for a model the region does not
+ * serve, {@link ModelNotFoundException}): never another exception, which would be a 500.
  */
 class RequestParsingProperties {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ModelCatalog MODELS = new ModelCatalog("test", "simulated", TaskFixtures.queues(10),
+            Map.of("gpt-4o-mini", "simple"));
     private static final List<String> FIELDS = List.of("query", "kind", "model", "messages", "role", "content", "type",
             "text", "stream", "stream_options", "include_usage", "max_tokens", "max_completion_tokens", "temperature",
             "top_p", "n", "x");
@@ -38,7 +44,7 @@ class RequestParsingProperties {
 
     @Property(tries = 2000)
     void aChatCompletionParsesOrIsRefusedNamingWhy(@ForAll("bodies") JsonNode body) {
-        assertParsesOrRefuses(() -> ChatCompletionRequest.from(body, List.of("simple", "complex"), 8, 1000));
+        assertParsesOrRefuses(() -> ChatCompletionRequest.from(body, MODELS, 8, 1000));
     }
 
     @Property(tries = 500)
@@ -65,6 +71,8 @@ class RequestParsingProperties {
         } catch (InvalidRequestException ex) {
             assertThat(ex.getMessage()).isNotBlank();
             assertThat(ex.code()).isNotBlank();
+        } catch (ModelNotFoundException ex) {
+            assertThat(ex.field()).isEqualTo("model");
         } catch (Exception ex) {
             throw new AssertionError("parsing failed with " + ex + " instead of a 400", ex);
         }

@@ -290,7 +290,7 @@ abstract class TenantScopedTasksContract {
     void chatCompletionsRecordTheTenant() {
         Map<String, Object> completion = as("acme", client.post().uri("/v1/chat/completions"))
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"model\": \"qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
+                .bodyValue("{\"model\": \"simple\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}")
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody(new ParameterizedTypeReference<Map<String, Object>>() { })

@@ -1,5 +1,6 @@
 package io.meridian.taskserver.web;
 
+import io.meridian.protocol.OpenAiErrors;
 import io.meridian.taskserver.testsupport.TestRegion;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,7 +25,19 @@ class InputLimitsTests {
     WebTestClient.BodyContentSpec refused(String path, String body, String error) {
         return client.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
                 .expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.error").isEqualTo(error);
+                .expectBody().jsonPath(member(path, "error")).isEqualTo(error);
+    }
+
+    /** Where an error member is in the answer at {@code path}: OpenAI's shape on OpenAI's endpoints. */
+    static String member(String path, String name) {
+        if (!OpenAiErrors.isOpenAiPath(path)) {
+            return "$." + name;
+        }
+        return "$.error." + switch (name) {
+            case "error" -> "code";
+            case "field" -> "param";
+            default -> name;
+        };
     }
 
     @ParameterizedTest
@@ -32,7 +45,7 @@ class InputLimitsTests {
     void aBodyNestedDeeperThanTheLimitIsRefused(String path) {
         String deep = "{\"query\":\"hi\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x\":"
                 + "[".repeat(20) + "]".repeat(20) + "}";
-        refused(path, deep, ApiError.JSON_TOO_DEEP).jsonPath("$.message").value(message ->
+        refused(path, deep, ApiError.JSON_TOO_DEEP).jsonPath(member(path, "message")).value(message ->
                 org.assertj.core.api.Assertions.assertThat((String) message).contains("8 levels"));
     }
 
@@ -48,13 +61,13 @@ class InputLimitsTests {
     void moreMessagesThanTheLimitAreRefusedNamingMessages() {
         String message = "{\"role\":\"user\",\"content\":\"hi\"}";
         refused("/v1/chat/completions", "{\"messages\":[" + String.join(",", message, message, message, message) + "]}",
-                ApiError.TOO_MANY_MESSAGES).jsonPath("$.field").isEqualTo("messages");
+                ApiError.TOO_MANY_MESSAGES).jsonPath("$.error.param").isEqualTo("messages");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"max_tokens", "max_completion_tokens"})
     void aTokenCapAboveTheLimitIsRefusedNamingIt(String field) {
         refused("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"" + field + "\":1001}",
-                ApiError.MAX_TOKENS_TOO_LARGE).jsonPath("$.field").isEqualTo(field);
+                ApiError.MAX_TOKENS_TOO_LARGE).jsonPath("$.error.param").isEqualTo(field);
     }
 }

@@ -1,0 +1,10 @@
+/**
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}} across regions: the gateway asks every
+ * region the request may reach for its models at once, merges the answers by id and says which
+ * regions serve each ({@link io.meridian.gateway.models.ModelsFanOutFilter},
+ * {@link io.meridian.gateway.models.ModelLists}).
+ */
+@NullMarked
+package io.meridian.gateway.models;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,189 @@
+package io.meridian.taskserver.models;
+
+import io.meridian.taskserver.llm.ModelProperties;
+import io.meridian.taskserver.queue.QueueSettings;
+import io.meridian.taskserver.queue.Queues;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The names a region answers to in a request's {@code model}, and what each stands for.
+ *
+ * <p>Three kinds of name, all listed by {@code GET /v1/models}: each queue's model
+ * ({@code qwen3}, {@code qwen3:14b}), which runs on its queue; each queue's name ({@code simple},
+ * {@code complex}), which picks the queue and its model; and the aliases of
+ * {@code meridian.model.aliases}, each standing for a queue or a queue's model (so a client written
+ * for another provider's names, {@code gpt-4o-mini}, can be pointed at a queue without changing
+ * its code). Any other name is refused with {@code 404 model_not_found}: a region never serves a
+ * model it was not configured for under a name the client did not choose.
+ *
+ * <p>The names are checked when the catalog is built: an alias must not hide a model or a queue,
+ * and must stand for one of them, so a bad configuration stops start-up naming the alias. The
+ * backend ({@code simulated}, {@code ollama}, {@code openai}) is reported with each name, so a
+ * simulated region's {@code qwen3:14b} says it is simulated.
+ */
+public final class ModelCatalog {
+
+    private final String region;
+
+    private final String backend;
+
+    private final Map<String, Entry> entries;
+
+    /**
+     * Builds the catalog.
+     *
+     * @param region  the region's id, for messages
+     * @param backend the backend's name, reported with each model
+     * @param queues  the region's queues
+     * @param aliases alias → queue name or queue model ({@code meridian.model.aliases})
+     * @throws IllegalArgumentException naming the alias, if one hides a model or a queue or stands
+     *                                  for neither
+     */
+    public ModelCatalog(String region, String backend, Queues queues, Map<String, String> aliases) {
+        this.region = region;
+        this.backend = backend;
+        Map<String, Entry> names = new LinkedHashMap<>();
+        // The classifier sends a model that is the complex queue's to the complex queue first.
+        List<QueueSettings> byModel = List.of(queues.complex(), queues.simple());
+        for (QueueSettings queue : queues.all()) {
+            QueueSettings runs = byModel.stream().filter(q -> q.model().equals(queue.model())).findFirst().orElse(queue);
+            names.putIfAbsent(queue.model(), new Entry(queue.model(), Kind.MODEL, runs.name(), queue.model(), null));
+        }
+        for (QueueSettings queue : queues.all()) {
+            if (names.containsKey(queue.name())) {
+                throw new IllegalArgumentException("queue name '" + queue.name() + "' is also a queue's model; "
+                        + "a request naming it could mean either");
+            }
+            names.put(queue.name(), new Entry(queue.name(), Kind.QUEUE, queue.name(), queue.model(), null));
+        }
+        for (Map.Entry<String, String> alias : new TreeMap<>(aliases).entrySet()) {
+            String name = alias.getKey();
+            String target = alias.getValue().strip();
+            if (names.containsKey(name)) {
+                throw new IllegalArgumentException(ModelProperties.PREFIX + ".aliases." + name + " must not be a queue's "
+                        + "name or model, which it would hide, but was '" + name + "'");
+            }
+            Entry to = names.get(target);
+            if (to == null || to.kind() == Kind.ALIAS) {
+                throw new IllegalArgumentException(ModelProperties.PREFIX + ".aliases." + name + " must name a queue "
+                        + "or a queue's model (" + String.join(", ", names.keySet()) + "), but was '" + target + "'");
+            }
+            names.put(name, new Entry(name, Kind.ALIAS, to.queue(), to.model(), target));
+        }
+        this.entries = names;
+    }
+
+    /**
+     * What a request's {@code model} asks for.
+     *
+     * @param requested the name, or {@code null} for the classifier's choice
+     * @return the queue it names (or {@code null}) and the model it names (or {@code null})
+     * @throws ModelNotFoundException if the region does not answer to the name
+     */
+    public Target resolve(@Nullable String requested) {
+        if (requested == null) {
+            return new Target(null, null);
+        }
+        Entry entry = entries.get(requested);
+        if (entry == null) {
+            throw new ModelNotFoundException(requested, region, false);
+        }
+        return switch (entry.kind()) {
+            case MODEL -> new Target(null, entry.model());
+            case QUEUE -> new Target(entry.queue(), null);
+            case ALIAS -> entries.get(entry.aliasOf()).kind() == Kind.QUEUE
+                    ? new Target(entry.queue(), null) : new Target(null, entry.model());
+        };
+    }
+
+    /**
+     * Every name, models first, then the queues, then the aliases by name, as a tenant may use them.
+     *
+     * @param allowedModels the models the tenant may use; empty: any
+     * @return the entries whose model the tenant may use
+     */
+    public List<Entry> entries(Collection<String> allowedModels) {
+        List<Entry> visible = new ArrayList<>();
+        for (Entry entry : entries.values()) {
+            if (allowedModels.isEmpty() || allowedModels.contains(entry.model())) {
+                visible.add(entry);
+            }
+        }
+        return visible;
+    }
+
+    /**
+     * One name, as a tenant may use it.
+     *
+     * @param id            the name
+     * @param allowedModels the models the tenant may use; empty: any
+     * @return the entry
+     * @throws ModelNotFoundException if there is no such name, or the tenant may not use its model
+     */
+    public Entry entry(String id, Collection<String> allowedModels) {
+        Entry entry = entries.get(id);
+        if (entry == null || !allowedModels.isEmpty() && !allowedModels.contains(entry.model())) {
+            throw new ModelNotFoundException(id, region, true);
+        }
+        return entry;
+    }
+
+    /**
+     * The backend that answers every name.
+     *
+     * @return e.g. {@code simulated}
+     */
+    public String backend() {
+        return backend;
+    }
+
+    /**
+     * The region.
+     *
+     * @return its id
+     */
+    public String region() {
+        return region;
+    }
+
+    /** What a name is. */
+    public enum Kind {
+
+        /** A queue's model. */
+        MODEL,
+
+        /** A queue's name. */
+        QUEUE,
+
+        /** A configured alias. */
+        ALIAS
+    }
+
+    /**
+     * One name a request may use.
+     *
+     * @param id      the name
+     * @param kind    what it is
+     * @param queue   the queue it runs on (for a model the simple and complex queues share, the one
+     *                the classifier picks)
+     * @param model   the model that answers it
+     * @param aliasOf for an alias, the queue or model it stands for; else {@code null}
+     */
+    public record Entry(String id, Kind kind, String queue, String model, @Nullable String aliasOf) {
+    }
+
+    /**
+     * What a request's {@code model} asks for.
+     *
+     * @param queue the queue it names, or {@code null}
+     * @param model the model it names, or {@code null}
+     */
+    public record Target(@Nullable String queue, @Nullable String model) {
+    }
+}
