@@ -220,7 +220,7 @@ class ChatCompletionsEndpointTests {
 
     @Test
     void refusesABadRequestInOpenAisShapeNamingTheParam() {
-        Map<String, Object> body = post("{\"messages\": [{\"role\": \"tool\", \"content\": \"b\"}]}")
+        Map<String, Object> body = post("{\"messages\": [{\"role\": \"robot\", \"content\": \"b\"}]}")
                 .expectStatus().isBadRequest()
                 .expectBody(JSON_OBJECT).returnResult().getResponseBody();
 

@@ -10,10 +10,13 @@ import io.meridian.taskserver.llm.ChatParameters;
 import io.meridian.taskserver.llm.Completion;
 import io.meridian.taskserver.llm.CompletionRequest;
 import io.meridian.taskserver.llm.ToolCall;
+import io.meridian.taskserver.models.ModelCatalog;
+import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.InvalidRequestException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,8 +36,10 @@ class ChatParametersParsingTests {
 
     private static final String USER = "\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]";
 
+    private static final ModelCatalog MODELS = new ModelCatalog("test", "simulated", TaskFixtures.queues(10), Map.of());
+
     private static ChatCompletionRequest parse(String body) {
-        return ChatCompletionRequest.from(JSON.readTree(body), List.of("simple", "complex"));
+        return ChatCompletionRequest.from(JSON.readTree(body), MODELS);
     }
 
     private static ChatCompletionRequest parseWith(String parameters) {
