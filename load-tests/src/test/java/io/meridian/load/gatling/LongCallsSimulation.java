@@ -106,8 +106,9 @@ public class LongCallsSimulation extends Simulation {
             request = request.header("Idempotency-Key", session -> UUID.randomUUID().toString());
         }
         // The saving checks come first: they never fail, so the outcome is known whatever fails after.
+        // The error code is Meridian's "error" member, or "code" in OpenAI's shape on the chat routes.
         request = request.check(status().saveAs(CallOutcomes.STATUS),
-                regex("\"error\"\\s*:\\s*\"([^\"]+)\"").optional().saveAs(CallOutcomes.ERROR_CODE));
+                regex("\"(?:error|code)\"\\s*:\\s*\"([^\"]+)\"").optional().saveAs(CallOutcomes.ERROR_CODE));
         return switch (kind) {
             case "process" -> request.body(StringBody("{\"query\":\"Write a long answer for #{country}\"}"))
                     .check(status().is(200), regex("\"answer\"\\s*:").exists());
