@@ -47,6 +47,8 @@ import org.springframework.validation.annotation.Validated;
  *                  queues' (meridian.queues.simple, meridian.queues.complex); a queue without a tier,
  *                  and every setting a tier leaves unset, follows the settings above, so a
  *                  configuration without tiers runs both queues on meridian.model.backend as before.
+ *                  Each tier takes backend, endpoints, model, fallback, timeout, failure-cooldown,
+ *                  api-key and simulated.*; see docs/operations.md, Model tiers.
  */
 @ConfigurationProperties(ModelProperties.PREFIX)
 @Validated

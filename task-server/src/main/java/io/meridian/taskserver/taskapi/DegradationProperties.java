@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Graceful degradation on backlog ({@value #PREFIX}.*): on by default, past a backlog of
- * {@value #DEFAULT_COMPLEX_BACKLOG_THRESHOLD} complex tasks.
+ * Graceful degradation on backlog ({@value #PREFIX}.*): on by default, past a backlog of 20
+ * complex tasks.
  *
  * <p>The default threshold is a wait, not a fraction of the queue: with the complex pool's default 2
  * workers and a large model's answer of about 25 s, 20 waiting tasks are about four minutes of GPU
