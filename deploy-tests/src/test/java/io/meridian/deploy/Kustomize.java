@@ -54,6 +54,39 @@ final class Kustomize {
         return RENDERS.computeIfAbsent(overlay, o -> parse(kubectlKustomize(repositoryRoot().resolve("k8s/overlays").resolve(o))));
     }
 
+    /**
+     * The objects of a region overlay with components added, as an operator who lists them in the
+     * overlay's {@code components} gets them. The overlay is rendered from a kustomization written
+     * under {@code dir}, which names the overlay and the components by relative paths (Kustomize
+     * refuses absolute ones) and puts what they add in the region's namespace, as the overlay would.
+     *
+     * @param overlay    the overlay under {@code k8s/overlays/}
+     * @param dir        an empty directory to write the kustomization in
+     * @param components the components under {@code k8s/components/}
+     * @return the objects
+     */
+    static List<HasMetadata> renderWith(String overlay, Path dir, String... components) {
+        Path k8s = repositoryRoot().resolve("k8s");
+        StringBuilder kustomization = new StringBuilder("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")
+                .append("namespace: meridian-").append(overlay).append("\n")
+                .append("resources:\n  - ").append(relative(dir, k8s.resolve("overlays").resolve(overlay))).append("\n")
+                .append("components:\n");
+        for (String component : components) {
+            kustomization.append("  - ").append(relative(dir, k8s.resolve("components").resolve(component))).append("\n");
+        }
+        try {
+            Files.writeString(dir.resolve("kustomization.yaml"), kustomization);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("writing a kustomization in " + dir, ex);
+        }
+        return parse(kubectlKustomize(dir));
+    }
+
+    private static String relative(Path from, Path to) {
+        return from.toAbsolutePath().normalize().relativize(to.toAbsolutePath().normalize()).toString();
+    }
+
     /** Parses a multi-document YAML stream of Kubernetes objects. */
     static List<HasMetadata> parse(String yaml) {
         Object parsed = SERIALIZATION.unmarshal(yaml);

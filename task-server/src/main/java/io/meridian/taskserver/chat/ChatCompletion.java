@@ -114,7 +114,8 @@ record ChatCompletion(String id, String object, long created, String model, List
      * @param region         the region that served
      * @param queue          the queue it ran on
      * @param backend        the backend that answered
-     * @param degraded       whether a smaller model answered than the one asked for
+     * @param degraded       whether another model answered than the one asked for: backlog
+     *                       degradation, or a tier's fallback
      * @param requestedModel the model asked for, when degraded
      */
     record Meridian(String taskId, String region, String queue, String backend, boolean degraded,
@@ -123,7 +124,8 @@ record ChatCompletion(String id, String object, long created, String model, List
         static Meridian of(Task task, String region) {
             TaskResult result = task.result();
             return new Meridian(task.id().toString(), region, task.queue(),
-                    result != null ? result.backend() : "", task.degraded(), task.requestedModel());
+                    result != null ? result.backend() : "", task.degraded() || result != null && result.degraded(),
+                    task.requestedModel() != null ? task.requestedModel() : result != null ? result.requestedModel() : null);
         }
     }
 }

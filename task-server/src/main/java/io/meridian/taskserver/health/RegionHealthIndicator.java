@@ -4,6 +4,7 @@ import io.meridian.protocol.ProtocolVersion;
 import io.meridian.protocol.ReadinessDetails;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.llm.ChatBackend;
+import io.meridian.taskserver.llm.ModelTiers;
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
@@ -28,13 +29,21 @@ import org.springframework.stereotype.Component;
  * queues), and its task store's {@code epoch} and {@code store} ({@code memory} or {@code redis}),
  * by which the gateway sizes its deadlines and tells a lost task. It reports identity and load, not the model server's
  * reachability: a model server that is down makes requests fail with 502, not this server unready.
+ * Under {@code tiers} it adds each model tier's backend, model, fallback and endpoints, each
+ * {@code up} or {@code down} as the tier's calls last found it (see {@code meridian.model.tiers}):
+ * for operators, not the gateway, which ignores the key.
  * The keys and their forms are the protocol's {@link ReadinessDetails}, which the gateway reads.
  */
 @Component
 class RegionHealthIndicator implements HealthIndicator {
 
     private final TaskServerProperties server;
+    /** Key of the model tiers' details: tier → backend, model, fallback and each endpoint's state. */
+    static final String TIERS = "tiers";
+
     private final ChatBackend backend;
+
+    private final ModelTiers tiers;
     private final LoadTracker load;
     private final @Nullable String version;
 
@@ -46,8 +55,9 @@ class RegionHealthIndicator implements HealthIndicator {
 
     private final Duration modelTimeout;
 
-    RegionHealthIndicator(TaskServerProperties server, ChatBackend backend, LoadTracker load, Queues queues,
-            TaskQueue queue, TaskProperties tasks, ObjectProvider<BuildProperties> build) {
+    RegionHealthIndicator(TaskServerProperties server, ChatBackend backend, ModelTiers tiers, LoadTracker load,
+            Queues queues, TaskQueue queue, TaskProperties tasks, ObjectProvider<BuildProperties> build) {
+        this.tiers = tiers;
         this.server = server;
         this.syncWait = tasks.syncWait();
         this.modelTimeout = queues.all().stream().map(QueueSettings::taskTimeout).max(Duration::compareTo)
@@ -64,7 +74,11 @@ class RegionHealthIndicator implements HealthIndicator {
     public Health health() {
         ReadinessDetails details = new ReadinessDetails(server.region(), backend.name(), backend.defaultModel(),
                 version, ProtocolVersion.CURRENT, load.inFlight(), load.capacity(), queueDepth(), limits());
-        return Health.up().withDetails(details.toMap()).build();
+        Health.Builder health = Health.up().withDetails(details.toMap());
+        if (tiers.isPrimary(backend)) {
+            health.withDetail(TIERS, tiers.health());
+        }
+        return health.build();
     }
 
     private ReadinessDetails.Limits limits() {

@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param finishReason why the model stopped, in OpenAI's words: {@value #STOP} (a natural end or a
  *                     stop sequence), {@value #LENGTH} (the token limit) or {@value #TOOL_CALLS}
  * @param toolCalls    the tools the model asked the client to call; empty for none
+ * @param fallbackFrom when a tier's fallback answered because the tier failed, the model the tier
+ *                     was asked for; {@code null} when the model asked for answered
  */
 public record Completion(String text, String model, String backend, TokenUsage usage, String finishReason,
-        List<ToolCall> toolCalls) {
+        List<ToolCall> toolCalls, @Nullable String fallbackFrom) {
 
     /** The model ended its answer, or met a stop sequence. */
     public static final String STOP = "stop";
@@ -32,6 +34,31 @@ public record Completion(String text, String model, String backend, TokenUsage u
      */
     public Completion {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    /**
+     * An answer of the model asked for.
+     *
+     * @param text         the answer text
+     * @param model        the model that answered
+     * @param backend      the backend
+     * @param usage        the tokens counted
+     * @param finishReason why the model stopped
+     * @param toolCalls    the tools the model asked the client to call
+     */
+    public Completion(String text, String model, String backend, TokenUsage usage, String finishReason,
+            List<ToolCall> toolCalls) {
+        this(text, model, backend, usage, finishReason, toolCalls, null);
+    }
+
+    /**
+     * The same answer, given by a fallback instead of the model asked for.
+     *
+     * @param requested the model asked for
+     * @return the answer, marked
+     */
+    public Completion fallbackFrom(String requested) {
+        return new Completion(text, model, backend, usage, finishReason, toolCalls, requested);
     }
 
     /**

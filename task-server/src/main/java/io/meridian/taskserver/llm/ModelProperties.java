@@ -5,10 +5,17 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -34,6 +41,14 @@ import org.springframework.validation.annotation.Validated;
  *                  are listed by GET /v1/models with what they stand for; a model that is neither
  *                  a queue's model, a queue's name nor an alias is refused with 404
  *                  model_not_found.
+ * @param tiers     A model tier per queue, and any further tiers that only serve as fallbacks: each
+ *                  names its backend, endpoints, model and fallback, e.g.
+ *                  meridian.model.tiers.complex.backend=openai. The keys simple and complex are the
+ *                  queues' (meridian.queues.simple, meridian.queues.complex); a queue without a tier,
+ *                  and every setting a tier leaves unset, follows the settings above, so a
+ *                  configuration without tiers runs both queues on meridian.model.backend as before.
+ *                  Each tier takes backend, endpoints, model, fallback, timeout, failure-cooldown,
+ *                  api-key and simulated.*; see docs/operations.md, Model tiers.
  */
 @ConfigurationProperties(ModelProperties.PREFIX)
 @Validated
@@ -43,7 +58,8 @@ public record ModelProperties(
         @DefaultValue @NotNull @Valid Simulated simulated,
         @DefaultValue @NotNull @Valid Ollama ollama,
         @DefaultValue @NotNull @Valid OpenAi openai,
-        @Nullable Map<String, @NotBlank String> aliases) {
+        @Nullable Map<String, @NotBlank String> aliases,
+        @Nullable Map<String, @Valid Tier> tiers) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.model";
@@ -53,6 +69,126 @@ public record ModelProperties(
      */
     public ModelProperties {
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        tiers = tiers == null ? Map.of() : Map.copyOf(tiers);
+        for (Map.Entry<String, Tier> tier : tiers.entrySet()) {
+            String fallback = tier.getValue().fallback();
+            if (!tier.getKey().matches(TIER_NAME_PATTERN)) {
+                throw new IllegalArgumentException(PREFIX + ".tiers must be keyed by lowercase names such as 'simple', "
+                        + "but had '" + tier.getKey() + "'");
+            }
+            if (fallback != null && !fallback.equals(SIMPLE_TIER) && !fallback.equals(COMPLEX_TIER)
+                    && !tiers.containsKey(fallback)) {
+                throw new IllegalArgumentException(PREFIX + ".tiers." + tier.getKey() + ".fallback must name a tier ("
+                        + String.join(", ", new TreeSet<>(tierNames(tiers))) + "), but was '" + fallback + "'");
+            }
+        }
+        for (String start : tiers.keySet()) {
+            List<String> chain = new ArrayList<>(List.of(start));
+            for (String next = fallbackOf(tiers, start); next != null; next = fallbackOf(tiers, next)) {
+                chain.add(next);
+                if (next.equals(start)) {
+                    throw new IllegalArgumentException(PREFIX + ".tiers." + start + ".fallback must not lead back to "
+                            + "it, but was a cycle: " + String.join(" -> ", chain));
+                }
+                if (chain.size() > tiers.size() + 2) {
+                    break; // a cycle that does not pass through start: reported from one of its own tiers
+                }
+            }
+        }
+    }
+
+    /** Name of the simple queue's tier. */
+    public static final String SIMPLE_TIER = "simple";
+
+    /** Name of the complex queue's tier. */
+    public static final String COMPLEX_TIER = "complex";
+
+    /** What a tier's name looks like. */
+    public static final String TIER_NAME_PATTERN = "[a-z][a-z0-9-]*";
+
+    private static Set<String> tierNames(Map<String, Tier> tiers) {
+        Set<String> names = new HashSet<>(tiers.keySet());
+        names.add(SIMPLE_TIER);
+        names.add(COMPLEX_TIER);
+        return names;
+    }
+
+    private static @Nullable String fallbackOf(Map<String, Tier> tiers, String name) {
+        Tier tier = tiers.get(name);
+        return tier == null ? null : tier.fallback();
+    }
+
+    /**
+     * A tier's settings, or those of a tier that sets nothing.
+     *
+     * @param name the tier
+     * @return its settings, possibly all unset
+     */
+    public Tier tier(String name) {
+        return tiers.getOrDefault(name, Tier.UNSET);
+    }
+
+    /**
+     * One model tier: the backend, endpoints and model that answer a queue's tasks (or, for a tier
+     * that is no queue's, the fallback of another tier).
+     *
+     * <p>Several endpoints are balanced round robin over those that are up; an endpoint whose call
+     * fails (it cannot be reached, answers 5xx or 429, or exceeds the tier's timeout) is skipped for
+     * {@code failureCooldown}. When every endpoint is down, the one that has been down longest is
+     * tried anyway, so that one endpoint alone behaves as without tiers. When the tier fails, its
+     * {@code fallback} answers, and the answer says degraded with the model it asked for.
+     *
+     * @param backend         Backend of this tier: simulated, ollama or openai; when unset,
+     *                        meridian.model.backend.
+     * @param endpoints       Base URLs of the tier's model servers, balanced round robin, e.g.
+     *                        http://cpu-ollama:11434 for ollama or http://gpu-vllm:8000/v1 for openai
+     *                        (the OpenAI API's base, with /v1); when unset, spring.ai.ollama.base-url
+     *                        or spring.ai.openai.base-url. Unused by simulated.
+     * @param model           Model the tier's queue asks when a request names none; when unset, the
+     *                        queue's (meridian.queues.simple.model, meridian.queues.complex.model), or
+     *                        the backend's default model.
+     * @param fallback        Tier that answers when this one fails (a model error, a timeout, an
+     *                        overloaded server), e.g. simple for the complex tier; the answer says
+     *                        degraded with the model that answered. When unset, a failure fails the
+     *                        attempt, which is retried as usual.
+     * @param timeout         Longest a call to this tier may take before it counts as failed, its
+     *                        endpoint is marked down and the fallback answers; when unset, only the
+     *                        queue's task timeout bounds it. Only useful with a fallback, and shorter
+     *                        than the task timeout.
+     * @param failureCooldown How long an endpoint whose call failed is skipped.
+     * @param apiKey          API key sent to the tier's openai endpoints; when unset,
+     *                        spring.ai.openai.api-key.
+     * @param simulated       Settings of a simulated tier; when unset, meridian.model.simulated.
+     */
+    public record Tier(
+            @Nullable Backend backend,
+            @Nullable List<URI> endpoints,
+            @Nullable @Pattern(regexp = "\\S+", message = "must not be blank") String model,
+            @Nullable @Pattern(regexp = TIER_NAME_PATTERN,
+                    message = "must name a tier such as 'simple', but was '${validatedValue}'") String fallback,
+            @Nullable @DurationMin(millis = 1) Duration timeout,
+            @DefaultValue("30s") @NotNull @DurationMin(millis = 0) Duration failureCooldown,
+            @Nullable String apiKey,
+            @Nullable @Valid Simulated simulated) {
+
+        /** A tier that sets nothing: everything as meridian.model.* says. */
+        static final Tier UNSET = new Tier(null, null, null, null, null, Duration.ofSeconds(30), null, null);
+
+        /**
+         * Copies the endpoints, checking each is an absolute http(s) URL.
+         *
+         * @throws IllegalArgumentException naming the endpoint that is not
+         */
+        public Tier {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+            for (URI endpoint : endpoints) {
+                if (endpoint.getHost() == null || !("http".equals(endpoint.getScheme())
+                        || "https".equals(endpoint.getScheme()))) {
+                    throw new IllegalArgumentException(PREFIX + ".tiers.*.endpoints must be http or https URLs such as "
+                            + "http://cpu-ollama:11434, but had '" + endpoint + "'");
+                }
+            }
+        }
     }
 
     /** The backends this server can use. */

@@ -35,6 +35,8 @@ public final class ModelCatalog {
 
     private final Map<String, Entry> entries;
 
+    private final Map<String, String> backends;
+
     /**
      * Builds the catalog.
      *
@@ -46,8 +48,25 @@ public final class ModelCatalog {
      *                                  for neither
      */
     public ModelCatalog(String region, String backend, Queues queues, Map<String, String> aliases) {
+        this(region, backend, Map.of(), queues, aliases);
+    }
+
+    /**
+     * Builds the catalog of a region whose queues run on different backends (model tiers).
+     *
+     * @param region   the region's id, for messages
+     * @param backend  the region's default backend, reported for a queue that {@code backends} omits
+     * @param backends queue name → the backend of its tier
+     * @param queues   the region's queues
+     * @param aliases  alias → queue name or queue model ({@code meridian.model.aliases})
+     * @throws IllegalArgumentException naming the alias, if one hides a model or a queue or stands
+     *                                  for neither
+     */
+    public ModelCatalog(String region, String backend, Map<String, String> backends, Queues queues,
+            Map<String, String> aliases) {
         this.region = region;
         this.backend = backend;
+        this.backends = Map.copyOf(backends);
         Map<String, Entry> names = new LinkedHashMap<>();
         // The classifier sends a model that is the complex queue's to the complex queue first.
         List<QueueSettings> byModel = List.of(queues.complex(), queues.simple());
@@ -135,12 +154,22 @@ public final class ModelCatalog {
     }
 
     /**
-     * The backend that answers every name.
+     * The region's default backend: the simple queue's.
      *
      * @return e.g. {@code simulated}
      */
     public String backend() {
         return backend;
+    }
+
+    /**
+     * The backend that answers a name: its queue's tier's.
+     *
+     * @param entry the name
+     * @return e.g. {@code ollama}
+     */
+    public String backend(Entry entry) {
+        return backends.getOrDefault(entry.queue(), backend);
     }
 
     /**

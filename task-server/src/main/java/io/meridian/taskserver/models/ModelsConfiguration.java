@@ -3,7 +3,9 @@ package io.meridian.taskserver.models;
 import io.meridian.taskserver.TaskServerProperties;
 import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.ModelProperties;
+import io.meridian.taskserver.llm.ModelTiers;
 import io.meridian.taskserver.queue.Queues;
+import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,7 +16,11 @@ class ModelsConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ModelCatalog modelCatalog(TaskServerProperties server, ChatBackend backend, Queues queues, ModelProperties model) {
-        return new ModelCatalog(server.region(), backend.name(), queues, model.aliases());
+    ModelCatalog modelCatalog(TaskServerProperties server, ChatBackend backend, ModelTiers tiers, Queues queues,
+            ModelProperties model) {
+        // Each queue's models are reported with its tier's backend, unless one backend answers both.
+        Map<String, String> backends = !tiers.isPrimary(backend) ? Map.of() : Map.of(
+                queues.simple().name(), tiers.simple().name(), queues.complex().name(), tiers.complex().name());
+        return new ModelCatalog(server.region(), backend.name(), backends, queues, model.aliases());
     }
 }

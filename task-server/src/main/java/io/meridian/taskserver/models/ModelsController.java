@@ -59,8 +59,9 @@ class ModelsController {
     }
 
     private Model model(ModelCatalog.Entry entry) {
-        return new Model(entry.id(), MODEL, created, catalog.backend(), new Served(catalog.region(),
-                entry.kind().name().toLowerCase(java.util.Locale.ROOT), entry.queue(), entry.model(), catalog.backend(),
+        String backend = catalog.backend(entry);
+        return new Model(entry.id(), MODEL, created, backend, new Served(catalog.region(),
+                entry.kind().name().toLowerCase(java.util.Locale.ROOT), entry.queue(), entry.model(), backend,
                 entry.aliasOf()));
     }
 

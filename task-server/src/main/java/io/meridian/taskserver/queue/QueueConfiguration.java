@@ -2,6 +2,7 @@ package io.meridian.taskserver.queue;
 
 import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.ModelProperties;
+import io.meridian.taskserver.llm.ModelTiers;
 import io.meridian.taskserver.task.TaskProperties;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -24,7 +25,11 @@ class QueueConfiguration {
     private static final Logger log = LoggerFactory.getLogger(QueueConfiguration.class);
 
     @Bean
-    Queues queues(QueuesProperties properties, ModelProperties model, ChatBackend backend) {
+    Queues queues(QueuesProperties properties, ModelProperties model, ChatBackend backend, ModelTiers tiers) {
+        if (tiers.isPrimary(backend)) {
+            // Each queue asks its tier's model: meridian.model.tiers.*.model, else the queue's, else the backend's.
+            return properties.queues(model.timeout(), tiers.simple().defaultModel(), tiers.complex().defaultModel());
+        }
         return properties.queues(model.timeout(), backend.defaultModel());
     }
 

@@ -65,12 +65,24 @@ public record QueuesProperties(
      * @return the queues
      */
     public Queues queues(Duration defaultTaskTimeout, String defaultModel) {
+        return queues(defaultTaskTimeout, simple.model != null ? simple.model : defaultModel, complex.model);
+    }
+
+    /**
+     * The settings of both queues, each task timeout resolved and each model as its tier says.
+     *
+     * @param defaultTaskTimeout the timeout of a queue that sets none ({@code meridian.model.timeout})
+     * @param simpleModel        the simple queue's model
+     * @param complexModel       the complex queue's model
+     * @return the queues
+     */
+    public Queues queues(Duration defaultTaskTimeout, String simpleModel, String complexModel) {
         return new Queues(
-                new QueueSettings(simple.name, simple.model != null ? simple.model : defaultModel, simple.maxDepth,
+                new QueueSettings(simple.name, simpleModel, simple.maxDepth,
                         simple.minWorkers, simple.maxWorkers,
                         simple.maxAttempts, simple.retryDelay, simple.maxRetryDelay,
                         simple.taskTimeout != null ? simple.taskTimeout : defaultTaskTimeout),
-                new QueueSettings(complex.name, complex.model, complex.maxDepth, complex.workers, complex.workers,
+                new QueueSettings(complex.name, complexModel, complex.maxDepth, complex.workers, complex.workers,
                         complex.maxAttempts, complex.retryDelay, complex.maxRetryDelay,
                         complex.taskTimeout != null ? complex.taskTimeout : defaultTaskTimeout));
     }
@@ -81,6 +93,7 @@ public record QueuesProperties(
      * @param name          Name of the queue, as clients send it in kind and see it in queue.
      * @param model         Model its tasks ask when the request names none, such as qwen3; when unset,
      *                      the backend's default (meridian.model.ollama.model, qwen3 by default).
+ *                      meridian.model.tiers.simple.model, when set, takes precedence.
      * @param maxDepth      Most tasks that may wait in it; a submit beyond is refused with 429 queue_full.
      * @param minWorkers    Fewest workers the pool keeps, however idle.
      * @param maxWorkers    Most workers the pool runs, however long the backlog.
@@ -119,7 +132,8 @@ public record QueuesProperties(
      * The complex queue: its pool has a fixed number of workers, as many as the GPU serves at once.
      *
      * @param name          Name of the queue, as clients send it in kind and see it in queue.
-     * @param model         Model its tasks ask when the request names none, such as qwen3:14b.
+     * @param model         Model its tasks ask when the request names none, such as qwen3:14b;
+ *                      meridian.model.tiers.complex.model, when set, takes precedence.
      * @param maxDepth      Most tasks that may wait in it; a submit beyond is refused with 429 queue_full.
      * @param workers       Workers of the pool: how many tasks run at once.
      * @param maxAttempts   Attempts a task gets; after the last failed one it is dead-lettered.

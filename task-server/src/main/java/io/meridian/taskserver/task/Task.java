@@ -255,6 +255,7 @@ public record Task(
      * @return the succeeded task
      */
     public Task succeeded(TaskResult answer, Instant now) {
+        // Backlog degradation names the model the client asked for, before any fallback's.
         TaskResult result = requestedModel != null ? answer.degradedFrom(requestedModel) : answer;
         return new Task(id, queue, query, model, TaskStatus.SUCCEEDED, attempts, maxAttempts, createdAt, startedAt,
                 now, now, null, result, lastError, idempotencyKey, version + 1, messages, stream, requestedModel, traceParent, tenant, maxTokens, parameters);

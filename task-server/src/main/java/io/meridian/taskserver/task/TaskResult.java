@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param model          the model that answered, as the model server reported it
  * @param backend        the backend that answered: {@code simulated}, {@code ollama} or {@code openai}
  * @param usage          tokens counted for the query and the answer, as the model server reported them
- * @param degraded       whether graceful degradation ran the task on a smaller model than it asked for
+ * @param degraded       whether another model answered than the one asked for: graceful degradation ran
+ *                       the task on a smaller model, or a model tier failed and its fallback answered
  * @param requestedModel the model it asked for, when degraded; {@code null} otherwise
  * @param finishReason   why the model stopped: {@code stop}, {@code length} or {@code tool_calls}; a
  *                       result stored before finish reasons were kept reads as {@code stop}
@@ -57,13 +58,14 @@ public record TaskResult(String answer, String model, String backend, TokenUsage
     }
 
     /**
-     * The result of a completion.
+     * The result of a completion; one a tier's fallback gave is degraded from the model asked for.
      *
      * @param completion the model's answer
      * @return the same answer as a task result
      */
     public static TaskResult of(Completion completion) {
-        return new TaskResult(completion.text(), completion.model(), completion.backend(), completion.usage(), false,
-                null, completion.finishReason(), completion.toolCalls());
+        String fallbackFrom = completion.fallbackFrom();
+        return new TaskResult(completion.text(), completion.model(), completion.backend(), completion.usage(),
+                fallbackFrom != null, fallbackFrom, completion.finishReason(), completion.toolCalls());
     }
 }

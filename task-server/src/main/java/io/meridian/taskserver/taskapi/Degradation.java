@@ -7,10 +7,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Graceful degradation, when {@code meridian.degradation.complex-backlog-threshold} is set: a task
- * classified complex while more than that many tasks wait on the complex queue goes to the simple
- * queue with the simple queue's model instead, and its result says {@code degraded} with the model
- * it asked for.
+ * Graceful degradation, unless {@code meridian.degradation.enabled} is false: a task classified
+ * complex while more than {@code meridian.degradation.complex-backlog-threshold} (20) tasks wait on
+ * the complex queue goes to the simple queue with the simple queue's model instead, and its result
+ * says {@code degraded} with the model it asked for.
  *
  * <p>A quick smaller answer beats a timeout behind a long GPU backlog; the client can tell, and
  * resubmit with an explicit kind once the backlog has drained (an explicit {@code kind} degrades

@@ -24,7 +24,7 @@ class TaskConfiguration {
             TaskServerProperties server, Clock clock, Queues queues, DegradationProperties degradation) {
         // Task ids are the only credential for reading a task: their random part must be unguessable.
         return new TaskService(queue, classifier, load, server.region(), clock, new SecureRandom(), queues,
-                degradation.complexBacklogThreshold());
+                degradation.threshold());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.llm.ChatBackend;
+import io.meridian.taskserver.llm.ModelTiers;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
@@ -14,7 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** One worker pool per queue, ticked by one dispatcher thread. */
+/** One worker pool per queue, each asking its queue's model tier, ticked by one dispatcher thread. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({WorkerProperties.class, TaskLogProperties.class})
 class WorkerConfiguration {
@@ -25,16 +26,28 @@ class WorkerConfiguration {
     }
 
     @Bean
-    WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, WorkerProperties workers,
-            Clock clock, TaskTokens tokens, TaskTracing tracing, TaskLogProperties logging) {
+    WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, ModelTiers tiers,
+            WorkerProperties workers, Clock clock, TaskTokens tokens, TaskTracing tracing, TaskLogProperties logging) {
         TaskLog taskLog = new TaskLog(logging);
         Dispatcher dispatcher = new Dispatcher();
         RandomGenerator jitter = workers.retryJitterSeed() != null ? new Random(workers.retryJitterSeed())
                 : new Random();
         List<WorkerPool> pools = queues.all().stream()
-                .map(settings -> pool(settings, queue, backend, workers, clock, jitter, dispatcher, tokens, tracing, taskLog))
+                .map(settings -> pool(settings, queue, backendOf(settings, queues, backend, tiers), workers, clock, jitter,
+                        dispatcher, tokens, tracing, taskLog))
                 .toList();
         return new WorkerPools(pools, queue, dispatcher, workers.tick().toMillis(), workers.shutdownGrace());
+    }
+
+    /**
+     * The backend a queue's workers ask: its tier's, unless the application replaced the region's
+     * {@link ChatBackend}, which then answers both queues.
+     */
+    private static ChatBackend backendOf(QueueSettings settings, Queues queues, ChatBackend backend, ModelTiers tiers) {
+        if (!tiers.isPrimary(backend)) {
+            return backend;
+        }
+        return settings.name().equals(queues.complex().name()) ? tiers.complex() : tiers.simple();
     }
 
     private static WorkerPool pool(QueueSettings settings, TaskQueue queue, ChatBackend backend,

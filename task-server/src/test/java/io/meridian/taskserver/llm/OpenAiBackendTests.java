@@ -81,9 +81,8 @@ class OpenAiBackendTests {
 
     @Test
     void usesSpringAisOpenAiChatModelAndNoOllamaOne() {
-        assertThat(context.getBean(ChatBackend.class)).isInstanceOf(MeteredChatBackend.class);
-        assertThat(((MeteredChatBackend) context.getBean(ChatBackend.class)).delegate()).isInstanceOf(ChatModelBackend.class);
         assertThat(context.getBean(ChatBackend.class).name()).isEqualTo("openai");
+        assertThat(context.getBean(ModelTiers.class).complex().name()).isEqualTo("openai");
         assertThat(context.getBeansOfType(OpenAiChatModel.class)).hasSize(1);
         assertThat(context.getBeansOfType(OllamaChatModel.class)).isEmpty();
     }

@@ -8,14 +8,18 @@ import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueClassifier;
 import io.meridian.taskserver.queue.Queues;
 import io.meridian.taskserver.queue.TaskQueue;
+import io.meridian.taskserver.taskapi.DegradationProperties;
 import io.meridian.taskserver.taskapi.TaskService;
 import io.meridian.taskserver.testsupport.TaskFixtures;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.testing.MutableClock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -89,5 +93,17 @@ class GracefulDegradationTests {
 
         assertThat(simple.degraded()).isFalse();
         assertThat(on.submit(complex(), null).task().degraded()).isTrue();
+    }
+
+    @Test
+    void isOnByDefaultPastABacklogOfTwentyComplexTasksAndCanBeTurnedOff() {
+        assertThat(degradation(Map.of()).threshold()).isEqualTo(20);
+        assertThat(degradation(Map.of("meridian.degradation.complex-backlog-threshold", "5")).threshold()).isEqualTo(5);
+        assertThat(degradation(Map.of("meridian.degradation.enabled", "false")).threshold()).isNull();
+    }
+
+    private static DegradationProperties degradation(Map<String, String> properties) {
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate(DegradationProperties.PREFIX, DegradationProperties.class);
     }
 }
