@@ -426,9 +426,11 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
 
     @Test
     void oneReplicaHoldsTheLeaseAndTheNextTakesItWithALargerTokenWhenItLapses() {
-        List<RedisStreamsTaskQueue> replicas = quickReplicas();
-        RedisStreamsTaskQueue first = replicas.get(0);
-        RedisStreamsTaskQueue second = replicas.get(1);
+        // A lease of 3 s (half the replica timeout): long enough that a loaded machine does not let
+        // it lapse between the two replicas' first ticks, which a 200 ms lease did.
+        Queues queues = TaskFixtures.queues(50);
+        RedisStreamsTaskQueue first = replica("replica-a", queues, SHORT_MARGIN, Duration.ofSeconds(6));
+        RedisStreamsTaskQueue second = replica("replica-b", queues, SHORT_MARGIN, Duration.ofSeconds(6));
         first.housekeep();
         second.housekeep();
         String firstLease = redis.get(namespace + ":lease");
@@ -437,7 +439,7 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
                 .containsExactlyInAnyOrder(tuple(first.consumer(), true, true), tuple(second.consumer(), true, false));
 
         // The holder falls silent: its lease lapses after half the replica timeout and the other takes it.
-        String secondLease = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        String secondLease = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             second.housekeep();
             return redis.get(namespace + ":lease");
         }, lease -> lease != null && lease.endsWith("/" + second.consumer()));
