@@ -20,6 +20,13 @@ package io.meridian.protocol;
  */
 public final class OllamaErrors {
 
+    /**
+     * The Ollama release whose API Meridian's Ollama-compatible endpoints follow, which
+     * {@code GET /api/version} reports (on the gateway and on a region alike), so that a client that
+     * checks for a feature's release (structured outputs came in 0.5) finds it.
+     */
+    public static final String API_VERSION = "0.9.0";
+
     private OllamaErrors() {
     }
 
