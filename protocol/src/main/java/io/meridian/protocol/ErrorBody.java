@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * {@link Json#quote}, so a message that echoes client input cannot break out of its string.
  *
  * <p>On OpenAI's endpoints the same four members travel in OpenAI's shape instead
- * ({@link OpenAiErrors}): {@link #toJson(String)} picks the shape by the request's path, and
- * every side that answers an error writes it so.
+ * ({@link OpenAiErrors}), on Ollama's in Ollama's ({@link OllamaErrors}): {@link #toJson(String)}
+ * picks the shape by the request's path, and every side that answers an error writes it so.
  *
  * @param error   machine-readable code, one of {@link ErrorCodes}
  * @param message what was wrong, for a human
@@ -48,13 +48,17 @@ public record ErrorBody(String error, String message, @Nullable String field, in
 
     /**
      * The document as the request at {@code path} answers it: in OpenAI's shape on OpenAI's
-     * endpoints ({@link OpenAiErrors#isOpenAiPath}), else Meridian's.
+     * endpoints ({@link OpenAiErrors#isOpenAiPath}), in Ollama's on Ollama's
+     * ({@link OllamaErrors#isOllamaPath}), else Meridian's.
      *
      * @param path the request's path, canonical or as the client wrote it
-     * @return {@link OpenAiErrors#toJson} or {@link #toJson()}
+     * @return {@link OpenAiErrors#toJson}, {@link OllamaErrors#toJson} or {@link #toJson()}
      */
     public String toJson(String path) {
-        return OpenAiErrors.isOpenAiPath(path) ? OpenAiErrors.toJson(this) : toJson();
+        if (OpenAiErrors.isOpenAiPath(path)) {
+            return OpenAiErrors.toJson(this);
+        }
+        return OllamaErrors.isOllamaPath(path) ? OllamaErrors.toJson(this) : toJson();
     }
 
     /**

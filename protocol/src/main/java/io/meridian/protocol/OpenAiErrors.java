@@ -107,7 +107,7 @@ public final class OpenAiErrors {
     }
 
     /** Up to {@code limit} non-empty segments of {@code path}, each cut at its first {@code ;}. */
-    private static String[] segments(String path, int limit) {
+    static String[] segments(String path, int limit) {
         String[] found = new String[limit];
         int count = 0;
         int at = 0;

@@ -14,13 +14,15 @@ import org.springframework.http.MediaType;
  * {@code Accept: text/event-stream} header, or, for a chat completion, {@code "stream": true} in a
  * kept JSON body ({@link RequestBody#asksForStream()}, a scan of the bytes, not a parse). A chat
  * completion whose body is streamed rather than kept is judged by its {@code Accept} header alone.
+ * Ollama's {@code POST /api/chat} and {@code POST /api/generate} are chat completions that stream
+ * (NDJSON) unless a kept body says {@code "stream": false} ({@link RequestBody#refusesStream()}).
  */
 public enum CallKind {
 
     /** {@code POST /process} and any other call that runs the model before it answers. */
     SYNC("sync", false),
 
-    /** A non-streamed chat completion, {@code POST /v1/chat/completions}. */
+    /** A non-streamed chat completion, {@code POST /v1/chat/completions} (or Ollama's, with {@code "stream": false}). */
     CHAT("chat", false),
 
     /** A streamed chat completion: headers and a first chunk at once, then the tokens. */
@@ -34,6 +36,8 @@ public enum CallKind {
 
     private static final String CHAT_PATH = "/v1/chat/completions";
     private static final String TASKS_PATH = "/v1/tasks";
+    private static final String OLLAMA_CHAT_PATH = "/api/chat";
+    private static final String OLLAMA_GENERATE_PATH = "/api/generate";
 
     /** Tag value for metrics and logs. */
     public final String tag;
@@ -54,6 +58,9 @@ public enum CallKind {
         boolean eventStream = acceptsEventStream(headers);
         if (method == HttpMethod.POST && path.equals(CHAT_PATH)) {
             return eventStream || body.asksForStream() ? CHAT_STREAM : CHAT;
+        }
+        if (method == HttpMethod.POST && (path.equals(OLLAMA_CHAT_PATH) || path.equals(OLLAMA_GENERATE_PATH))) {
+            return body.refusesStream() ? CHAT : CHAT_STREAM;
         }
         if (eventStream || (path.startsWith(TASKS_PATH + "/") && path.endsWith("/events"))) {
             return EVENTS;

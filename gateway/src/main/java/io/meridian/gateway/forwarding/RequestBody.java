@@ -29,6 +29,7 @@ public final class RequestBody {
     private static final RequestBody EMPTY = new RequestBody(new byte[0], null);
     private static final byte[] STREAM_KEY = "\"stream\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
 
     private final byte @Nullable [] bytes;
     private final @Nullable Flux<DataBuffer> stream;
@@ -101,6 +102,19 @@ public final class RequestBody {
      * stream's deadlines. A streamed body is never read for this: {@code false}.
      */
     public boolean asksForStream() {
+        return says(TRUE);
+    }
+
+    /**
+     * Whether a kept JSON body asks for an answer that is not streamed: {@code "stream"}, a colon
+     * and {@code false}, scanned as {@link #asksForStream()} is. Ollama's API streams unless told
+     * not to. A streamed body is never read for this: {@code false}.
+     */
+    public boolean refusesStream() {
+        return says(FALSE);
+    }
+
+    private boolean says(byte[] value) {
         byte[] b = bytes;
         if (b == null) {
             return false;
@@ -109,7 +123,7 @@ public final class RequestBody {
             int j = skipSpace(b, i + STREAM_KEY.length);
             if (j < b.length && b[j] == ':') {
                 j = skipSpace(b, j + 1);
-                if (j + TRUE.length <= b.length && indexOf(b, TRUE, j) == j) {
+                if (j + value.length <= b.length && indexOf(b, value, j) == j) {
                     return true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.meridian.gateway.ratelimit;
 
+import io.meridian.gateway.routing.ApiPaths;
 import io.meridian.gateway.client.ClientIpResolver;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.tenant.ApiKeys;
@@ -15,7 +16,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Applies the per-client token buckets to {@code /process} and {@code /v1/**}, before any region is
+ * Applies the per-client token buckets to the routed paths ({@link ApiPaths}), before any region is
  * chosen, and says where the client stands in the {@code RateLimit-Policy} and {@code RateLimit}
  * headers (IETF draft-ietf-httpapi-ratelimit-headers). A refused request gets 429 with
  * {@code Retry-After} and a JSON error.
@@ -59,7 +60,7 @@ public final class RateLimitFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ServerHttpRequest request = exchange.getRequest();
         String path = request.getPath().value();
-        if (!path.equals("/process") && !path.startsWith("/v1/")) {
+        if (!ApiPaths.isRouted(path)) {
             return chain.filter(exchange);
         }
         String client = identity(exchange);

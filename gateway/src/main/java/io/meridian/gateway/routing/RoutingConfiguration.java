@@ -7,15 +7,21 @@ import io.meridian.region.ProximityRanking;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
 import io.micrometer.core.instrument.Gauge;
+import io.meridian.protocol.OllamaErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Meridian's routes: {@code /process} and {@code /v1/**} go to the nearest region. The route URI
+ * Meridian's routes: {@code /process}, {@code /v1/**} and Ollama's chat, generate and tags
+ * ({@link ApiPaths}) go to the nearest region; {@code GET /api/version} the gateway answers. The route URI
  * is a placeholder that {@link GeoRoutingFilter} always replaces. Routes match the canonical path
  * ({@link io.meridian.gateway.path.CanonicalPathFilter}).
  */
@@ -56,20 +62,18 @@ class RoutingConfiguration {
                 residency, countries, drains);
     }
 
-    /**
-     * Whether the gateway routes {@code path} (a canonical path) to a region: {@code /process} and
-     * everything under {@code /v1/}. The key check and the rate limit cover exactly these paths, by
-     * the same comparison; a path pattern here would also take {@code /v1} itself (and, by
-     * default, {@code /process/}), which they do not cover.
-     */
-    static boolean isApiPath(String path) {
-        return path.equals("/process") || path.startsWith("/v1/");
+    /** {@code GET /api/version}: the Ollama API version Meridian speaks, the same a region reports. */
+    @Bean
+    RouterFunction<ServerResponse> ollamaVersionRoute() {
+        return RouterFunctions.route().GET(ApiPaths.OLLAMA_VERSION, request -> ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"version\":\"" + OllamaErrors.API_VERSION + "\"}")).build();
     }
 
     @Bean
     RouteLocator meridianRoutes(RouteLocatorBuilder builder, GeoRoutingFilter geoRoutingFilter) {
         return builder.routes()
-                .route(ROUTE_ID, r -> r.predicate(exchange -> isApiPath(exchange.getRequest().getPath().value()))
+                .route(ROUTE_ID, r -> r.predicate(exchange -> ApiPaths.isRouted(exchange.getRequest().getPath().value()))
                         .filters(f -> f.filter(geoRoutingFilter))
                         .uri("http://meridian.regions.invalid"))
                 .build();

@@ -7,7 +7,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How many tokens a request body reserves: its {@code max_completion_tokens}, else its
- * {@code max_tokens} (a chat completion's cap on its answer), else the configured reservation of
+ * {@code max_tokens} (a chat completion's cap on its answer), else its {@code options.num_predict}
+ * (Ollama's), else the configured reservation of
  * its {@code model} (or of its {@code kind}, the task API's queue), else the default.
  *
  * <p>Only these fields are read, and only to size the reservation: a body that is not JSON, or not
@@ -41,8 +42,22 @@ final class ReservationSize {
         if (max != null) {
             return max;
         }
+        JsonNode options = root.get("options");
+        Long numPredict = options != null && options.isObject() ? numPredict(options.get("num_predict")) : null;
+        if (numPredict != null) {
+            return numPredict;
+        }
         String model = text(root.get("model"));
         return reservation.tokensFor(model != null ? model : text(root.get("kind")));
+    }
+
+    /** Ollama's cap, {@code options.num_predict}: none for its "no limit" values, -1 and -2. */
+    private static @Nullable Long numPredict(@Nullable JsonNode node) {
+        if (node == null || node.isNull() || node.isIntegralNumber() && node.canConvertToLong()
+                && (node.longValue() == -1 || node.longValue() == -2)) {
+            return null;
+        }
+        return cap(node, "options.num_predict");
     }
 
     private static @Nullable Long cap(@Nullable JsonNode node, String field) {

@@ -2,6 +2,7 @@ package io.meridian.gateway.tenant;
 
 import io.meridian.protocol.ErrorBody;
 import io.meridian.protocol.ErrorCodes;
+import io.meridian.protocol.OllamaErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -23,8 +24,8 @@ import reactor.core.publisher.Mono;
  * ({@link Allowance}: its {@link TokenReservation}, drawn from the tenant's one pot, so concurrent
  * streams share the tenant's allowance rather than each getting all of it); past that, the stream
  * ends with an SSE {@code error} event naming the limit, and its reservation settles to the chunks
- * streamed. An answer that ends by itself settles to its usage comment, or, without one, to its
- * chunks.
+ * streamed. An answer that ends by itself settles to its usage comment (an NDJSON answer's: its
+ * done line), or, without one, to its chunks.
  */
 public final class StreamBudget {
 
@@ -160,11 +161,17 @@ public final class StreamBudget {
         return count;
     }
 
-    /** The SSE {@code error} event that ends a cut-off stream, its data the protocol's error body. */
+    /**
+     * What ends a cut-off stream: the SSE {@code error} event, its data the protocol's error body; on
+     * Ollama's endpoints, whose streams are NDJSON, Ollama's error line.
+     */
     private static String error(Allowance allowance, String path) {
         ErrorBody body = new ErrorBody(ErrorCodes.LIMIT_EXCEEDED, "the answer was cut off: it would have taken "
                 + "this API key past its " + allowance.limit().replace('_', ' ') + "; it resets at " + allowance.resetsAt(),
                 allowance.limit(), 429);
+        if (OllamaErrors.isOllamaPath(path)) {
+            return body.toJson(path) + "\n";
+        }
         return "event: error\ndata: " + body.toJson(path) + "\n\n";
     }
 }

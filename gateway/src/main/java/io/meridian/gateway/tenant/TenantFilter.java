@@ -1,5 +1,6 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.gateway.routing.ApiPaths;
 import io.meridian.gateway.error.ErrorResponses;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * Admits a request to {@code /process} and {@code /v1/**} for its tenant, before anything else
+ * Admits a request to the routed paths ({@link ApiPaths}) for its tenant, before anything else
  * runs: an unknown, revoked or (with anonymous access off) missing API key gets 401; a tenant over
  * one of its limits, or any tenant while the deployment is over its own cap, gets 429 with
  * {@code Retry-After}, the limit in {@code field} and its reset time in the message. Nothing has
@@ -72,7 +73,7 @@ public final class TenantFilter implements GlobalFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         String path = exchange.getRequest().getPath().value();
-        if (!path.equals("/process") && !path.startsWith("/v1/")) {
+        if (!ApiPaths.isRouted(path)) {
             return chain.filter(exchange);
         }
         TenantDirectory.Identity identity = directory.identify(exchange.getRequest().getHeaders());

@@ -2,12 +2,16 @@ package io.meridian.gateway.tenant;
 
 import io.meridian.protocol.MeridianHeaders;
 import io.meridian.protocol.UsageReport;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads the token usage a region reports, in the protocol's {@link UsageReport} format: the
  * {@value #HEADER} header ({@code prompt=<n>, completion=<n>}) of an answer with a finished result,
  * or the SSE comment line {@code :meridian-usage prompt=<n> completion=<n>} at the end of a
- * streamed answer.
+ * streamed answer; in an NDJSON stream (Ollama's API), which has no comments, the last line's
+ * {@code prompt_eval_count} and {@code eval_count}, beside {@code "done": true}.
  */
 public final class TokenUsageReport {
 
@@ -53,8 +57,38 @@ public final class TokenUsageReport {
         }
     }
 
-    /** The usage in a chunk of an event stream, or -1 when the chunk holds no readable usage comment. */
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String DONE = "\"done\":true";
+
+    /**
+     * The usage in a chunk of a stream, or -1 when the chunk holds no readable usage: an event
+     * stream's usage comment, or an NDJSON stream's done line.
+     */
     public static long inStreamChunk(String chunk) {
-        return UsageReport.inStream(chunk).map(UsageReport::total).orElse(-1L);
+        long comment = UsageReport.inStream(chunk).map(UsageReport::total).orElse(-1L);
+        return comment >= 0 || !chunk.contains(DONE) ? comment : inDoneLine(chunk);
+    }
+
+    /** The counts of the first line of {@code chunk} that says it is done, or -1. */
+    private static long inDoneLine(String chunk) {
+        for (String line : chunk.split("\n")) {
+            if (!line.contains(DONE) || !line.startsWith("{")) {
+                continue;
+            }
+            try {
+                JsonNode done = JSON.readTree(line);
+                JsonNode prompt = done.path("prompt_eval_count");
+                JsonNode eval = done.path("eval_count");
+                if (done.path("done").booleanValue() && prompt.canConvertToLong() && eval.canConvertToLong()
+                        && prompt.isIntegralNumber() && eval.isIntegralNumber()
+                        && prompt.longValue() >= 0 && eval.longValue() >= 0) {
+                    return prompt.longValue() + eval.longValue();
+                }
+            } catch (JacksonException notJson) {
+                // Not a line of Ollama's: no usage in it.
+            }
+        }
+        return -1;
     }
 }

@@ -37,6 +37,22 @@ class CallKindTests {
     }
 
     @Test
+    void ollamasChatAndGenerateStreamUnlessTheirBodySaysStreamFalse() {
+        for (String path : new String[] {"/api/chat", "/api/generate"}) {
+            assertThat(kind(HttpMethod.POST, path, "{\"model\":\"qwen3\",\"messages\":[]}")).as(path)
+                    .isEqualTo(CallKind.CHAT_STREAM);
+            assertThat(kind(HttpMethod.POST, path, "{\"model\":\"qwen3\",\"stream\":true}")).as(path)
+                    .isEqualTo(CallKind.CHAT_STREAM);
+            assertThat(kind(HttpMethod.POST, path, "{\"stream\" :\n false,\"model\":\"qwen3\"}")).as(path)
+                    .isEqualTo(CallKind.CHAT);
+            assertThat(CallKind.of(HttpMethod.POST, path, new HttpHeaders(),
+                    RequestBody.streamed(reactor.core.publisher.Flux.empty()))).as("a streamed body: Ollama's default")
+                    .isEqualTo(CallKind.CHAT_STREAM);
+        }
+        assertThat(kind(HttpMethod.GET, "/api/tags", "")).isEqualTo(CallKind.READ);
+    }
+
+    @Test
     void aChatCompletionWithAStreamedBodyIsJudgedByItsAcceptHeader() {
         RequestBody streamed = RequestBody.streamed(reactor.core.publisher.Flux.empty());
         HttpHeaders sse = new HttpHeaders();

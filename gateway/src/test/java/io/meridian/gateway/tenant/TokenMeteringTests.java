@@ -71,6 +71,26 @@ class TokenMeteringTests {
     }
 
     @Test
+    void anNdjsonStreamCountsItsDoneLinesCountsEvenInOneBufferWithItsPieces() {
+        String body = meter(exchange("/api/chat", ACME), 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson"),
+                true, "{\"message\":{\"role\":\"assistant\",\"content\":\"a\"},\"done\":false}\n"
+                        + "{\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,\"done_reason\":\"stop\","
+                        + "\"prompt_eval_count\":4,\"eval_count\":5}\n");
+
+        assertThat(body).contains("\"eval_count\":5");
+        assertThat(recorded).containsExactly("record acme 9");
+    }
+
+    @Test
+    void anNdjsonStreamWithoutADoneLineCountsItsPieces() {
+        meter(exchange("/api/chat", ACME), 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson"), true,
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"a\"},\"done\":false}\n",
+                "{\"message\":{\"role\":\"assistant\",\"content\":\"b\"},\"done\":false}\n");
+
+        assertThat(recorded).containsExactly("record acme 2");
+    }
+
+    @Test
     void aRequestWithoutATenantIsNotMetered() {
         String body = meter(exchange("/v1/chat/completions", null), 200,
                 Map.of(TokenUsageReport.HEADER, "prompt=12, completion=30"), false, "{}");

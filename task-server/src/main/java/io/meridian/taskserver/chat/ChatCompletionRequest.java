@@ -134,6 +134,23 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
     }
 
     /**
+     * The task this request asks for.
+     *
+     * @param maxQueryLength the most characters its transcript may have
+     * @return the task request
+     * @throws InvalidRequestException if the transcript is too long
+     */
+    TaskRequest toTask(int maxQueryLength) {
+        String text = transcript();
+        int length = text.codePointCount(0, text.length());
+        if (length > maxQueryLength) {
+            throw new InvalidRequestException(ApiError.QUERY_TOO_LONG, "messages must hold at most " + maxQueryLength
+                    + " characters in all (with a role tag per message), but had " + length, "messages");
+        }
+        return new TaskRequest(text, kind, model, messages, stream, maxTokens, parameters);
+    }
+
+    /**
      * The conversation as one role-tagged text, which is the task's query: what the length limit
      * and the classifier read, and what a backend without roles would see.
      *
@@ -230,7 +247,7 @@ record ChatCompletionRequest(@Nullable String model, @Nullable String kind, List
         return text.toString();
     }
 
-    private static boolean bool(@Nullable JsonNode node, String field) {
+    static boolean bool(@Nullable JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return false;
         }

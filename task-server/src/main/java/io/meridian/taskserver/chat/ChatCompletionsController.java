@@ -47,12 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Plain: waits for the task like {@code POST /process} ({@code meridian.tasks.sync-wait}) and
  * answers a {@link ChatCompletion}; a task still running then answers 504 {@code model_timeout}
  * naming the task, whose result {@code GET /v1/tasks/{id}} reads later. Streamed: answers
- * {@code text/event-stream} at once and passes on the tokens of the attempt it shows as the worker
- * produces them (see {@link TaskTokens}). When the task ends, whatever of the answer was not yet
- * sent (all of it if the task ran on another replica) follows in one chunk, then the tool calls the
- * model asked for, if any, and the model's finish reason; a retry that changed an
- * answer already partly sent, or a failure, ends the stream with an OpenAI-style {@code error}
- * event instead of {@code [DONE]}.
+ * {@code text/event-stream} at once and passes on the tokens as {@link ChatRun} gives them. When
+ * the task ends, whatever of the answer was not yet sent follows in one chunk, then the tool calls
+ * the model asked for, if any, and the model's finish reason; a retry that changed an answer
+ * already partly sent, or a failure, ends the stream with an OpenAI-style {@code error} event
+ * instead of {@code [DONE]}.
  */
 @RestController
 class ChatCompletionsController {
@@ -60,14 +59,11 @@ class ChatCompletionsController {
     /** The end of an OpenAI stream. */
     static final String DONE = "[DONE]";
 
-    /** How often a stream without news says it is alive (a task may wait long in its queue). */
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
-
     private final TaskService tasks;
 
     private final TaskIntake intake;
 
-    private final TaskTokens tokens;
+    private final ChatRun run;
 
     private final ChatBackend backend;
 
@@ -79,22 +75,19 @@ class ChatCompletionsController {
 
     private final ModelCatalog models;
 
-    private final Duration syncWait;
-
     private final TaskServerProperties limits;
 
     ChatCompletionsController(TaskService tasks, TaskIntake intake, TaskTokens tokens, ChatBackend backend,
             JsonMapper json, TaskServerProperties server, TaskProperties taskProperties, ModelCatalog models) {
         this.tasks = tasks;
         this.intake = intake;
-        this.tokens = tokens;
+        this.run = new ChatRun(tasks, tokens, taskProperties.syncWait());
         this.backend = backend;
         this.json = json;
         this.region = server.region();
         this.limits = server;
         this.maxQueryLength = server.maxQueryLength();
         this.models = models;
-        this.syncWait = taskProperties.syncWait();
     }
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -105,7 +98,7 @@ class ChatCompletionsController {
         return intake.submit(body, "{\"model\": \"...\", \"messages\": [...]}",
                         node -> ChatCompletionRequest.from(node, models, limits.maxMessages(), limits.maxTokens())
                                 .refuseUnsupported(backend),
-                        this::taskRequest, idempotencyKey, allowedModels, exchange)
+                        request -> request.toTask(maxQueryLength), idempotencyKey, allowedModels, exchange)
                 .flatMap(submitted -> {
                     ChatCompletionRequest request = submitted.request();
                     Task task = submitted.task();
@@ -113,31 +106,14 @@ class ChatCompletionsController {
                         return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                                 .body(stream(task, request.includeUsage())));
                     }
-                    return tasks.await(task.id(), syncWait).map(this::answer);
+                    return run.result(task).map(this::answer);
                 });
     }
 
-    private TaskRequest taskRequest(ChatCompletionRequest request) {
-        String transcript = request.transcript();
-        int length = transcript.codePointCount(0, transcript.length());
-        if (length > maxQueryLength) {
-            throw new InvalidRequestException(ApiError.QUERY_TOO_LONG, "messages must hold at most " + maxQueryLength
-                    + " characters in all (with a role tag per message), but had " + length, "messages");
-        }
-        return new TaskRequest(transcript, request.kind(), request.model(), request.messages(), request.stream(),
-                request.maxTokens(), request.parameters());
-    }
-
     private ResponseEntity<?> answer(Task task) {
-        return switch (task.status()) {
-            case SUCCEEDED -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                    .header(TenantHeaders.USAGE, TenantHeaders.usage(Objects.requireNonNull(task.result()).usage()))
-                    .body(ChatCompletion.of(task, region));
-            case FAILED, DEAD_LETTERED, CANCELLED -> throw TaskFailures.toApiException(task);
-            case QUEUED, RUNNING -> throw new ApiException(ApiError.MODEL_TIMEOUT, 504, "task " + task.id()
-                    + " did not finish within " + syncWait.toMillis() + " ms; it goes on, and GET /v1/tasks/"
-                    + task.id() + " reads its result", null, null);
-        };
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .header(TenantHeaders.USAGE, TenantHeaders.usage(Objects.requireNonNull(task.result()).usage()))
+                .body(ChatCompletion.of(task, region));
     }
 
     private Flux<ServerSentEvent<String>> stream(Task task, boolean includeUsage) {
@@ -146,62 +122,39 @@ class ChatCompletionsController {
         // Chunks before the answer name the model asked for, except on a backend that answers under
         // its own name whatever is asked (simulated): it never passes for the model named.
         String model = backend.name().equals(backend.defaultModel()) ? backend.defaultModel() : task.model();
-        StringBuilder sent = new StringBuilder();
-        AtomicInteger shownAttempt = new AtomicInteger(-1);
-        Mono<Task> finished = tasks.events(task.id().toString(), TaskScope.tenant(task.tenant()))
-                .filter(state -> state.status().isTerminal())
-                .last()
-                .cache();
-        // The hub completes a task's tokens when it finishes, after replaying those held; releasing
-        // them here too ends a stream whose tokens never come (the task ran on another replica or
-        // finished before this subscription), without cutting off any that did.
-        Flux<ServerSentEvent<String>> pieces = Flux.merge(tokens.tokens(task.id()),
-                        finished.doOnNext(last -> tokens.release(task.id())).thenMany(Flux.<TaskTokens.Token>empty()))
-                .filter(token -> shownAttempt.compareAndSet(-1, token.attempt())
-                        || shownAttempt.get() == token.attempt())
-                .map(token -> {
-                    sent.append(token.text());
-                    return event(ChatCompletionChunk.of(id, created, model,
-                            new ChatCompletionChunk.Delta(null, token.text()), null));
-                });
-        Flux<ServerSentEvent<String>> end = finished.flatMapMany(last -> {
-            if (last.status() != TaskStatus.SUCCEEDED) {
-                return Flux.just(error(TaskFailures.toApiException(last)));
-            }
-            TaskResult result = Objects.requireNonNull(last.result());
-            if (!result.answer().startsWith(sent.toString())) {
-                return Flux.just(error(new ApiException(ApiError.MODEL_ERROR, 502, "the model's answer was "
-                        + "interrupted and retried after part of it was sent; GET /v1/tasks/" + last.id()
-                        + " reads the whole answer", null, null)));
-            }
-            Flux<ServerSentEvent<String>> rest = Flux.empty();
-            String remainder = result.answer().substring(sent.length());
-            if (!remainder.isEmpty()) {
-                rest = Flux.just(event(ChatCompletionChunk.of(id, created, result.model(),
-                        new ChatCompletionChunk.Delta(null, remainder), null)));
-            }
-            if (!result.toolCalls().isEmpty()) {
-                // Tool calls arrive whole from the model server's client, so they go in one chunk.
-                rest = rest.concatWithValues(event(ChatCompletionChunk.of(id, created, result.model(),
-                        ChatCompletionChunk.Delta.toolCalls(result.toolCalls()), null)));
-            }
-            rest = rest.concatWithValues(event(ChatCompletionChunk.of(id, created, result.model(),
-                    new ChatCompletionChunk.Delta(null, null), result.finishReason())));
-            if (includeUsage) {
-                rest = rest.concatWithValues(event(ChatCompletionChunk.usage(id, created, result.model(),
-                        ChatCompletion.Usage.of(result.usage()))));
-            }
-            // The gateway counts the tenant's tokens from this comment; clients ignore comments.
-            return rest.concatWithValues(ServerSentEvent.<String>builder().comment(TenantHeaders.usageComment(result.usage())).build(),
-                    ServerSentEvent.builder(DONE).build());
+        Flux<ServerSentEvent<String>> pieces = run.pieces(task).concatMap(piece -> switch (piece) {
+            case ChatRun.Text text -> Flux.just(event(ChatCompletionChunk.of(id, created, model,
+                    new ChatCompletionChunk.Delta(null, text.text()), null)));
+            case ChatRun.Failed failed -> Flux.just(error(failed.failure()));
+            case ChatRun.Finished finished -> end(id, created, finished, includeUsage);
         });
         Flux<ServerSentEvent<String>> first = Flux.just(event(ChatCompletionChunk.of(id, created, model,
                 new ChatCompletionChunk.Delta("assistant", ""), null)));
-        Flux<ServerSentEvent<String>> events = Flux.concat(first, pieces, end)
-                .doFinally(signal -> tokens.release(task.id()));
-        return events.publish(shared -> Flux.merge(shared, Flux.interval(KEEP_ALIVE, KEEP_ALIVE)
-                .map(tick -> ServerSentEvent.<String>builder().comment("keep-alive").build())
-                .takeUntilOther(shared.then())));
+        return ChatRun.keptAlive(Flux.concat(first, pieces),
+                () -> ServerSentEvent.<String>builder().comment("keep-alive").build());
+    }
+
+    private Flux<ServerSentEvent<String>> end(String id, long created, ChatRun.Finished finished, boolean includeUsage) {
+        TaskResult result = finished.result();
+        Flux<ServerSentEvent<String>> rest = Flux.empty();
+        if (!finished.remainder().isEmpty()) {
+            rest = Flux.just(event(ChatCompletionChunk.of(id, created, result.model(),
+                    new ChatCompletionChunk.Delta(null, finished.remainder()), null)));
+        }
+        if (!result.toolCalls().isEmpty()) {
+            // Tool calls arrive whole from the model server's client, so they go in one chunk.
+            rest = rest.concatWithValues(event(ChatCompletionChunk.of(id, created, result.model(),
+                    ChatCompletionChunk.Delta.toolCalls(result.toolCalls()), null)));
+        }
+        rest = rest.concatWithValues(event(ChatCompletionChunk.of(id, created, result.model(),
+                new ChatCompletionChunk.Delta(null, null), result.finishReason())));
+        if (includeUsage) {
+            rest = rest.concatWithValues(event(ChatCompletionChunk.usage(id, created, result.model(),
+                    ChatCompletion.Usage.of(result.usage()))));
+        }
+        // The gateway counts the tenant's tokens from this comment; clients ignore comments.
+        return rest.concatWithValues(ServerSentEvent.<String>builder().comment(TenantHeaders.usageComment(result.usage())).build(),
+                ServerSentEvent.builder(DONE).build());
     }
 
     private ServerSentEvent<String> event(Object data) {

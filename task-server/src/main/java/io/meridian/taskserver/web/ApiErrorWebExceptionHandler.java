@@ -31,8 +31,8 @@ import tools.jackson.databind.DatabindException;
 
 /**
  * Turns every failure, on every path (actuator included), into an {@link ApiError} JSON answer:
- * in OpenAI's shape on OpenAI's endpoints ({@link io.meridian.protocol.OpenAiErrors}), in
- * Meridian's everywhere else.
+ * in OpenAI's shape on OpenAI's endpoints ({@link io.meridian.protocol.OpenAiErrors}), in Ollama's
+ * on Ollama's ({@link io.meridian.protocol.OllamaErrors}), in Meridian's everywhere else.
  * It replaces Spring Boot's default error handler, whose body has another shape. The body is
  * written by the protocol's {@link io.meridian.protocol.ErrorBody}, not by the object mapper: the
  * error path must not depend on mapper configuration that might itself be what failed.
