@@ -135,7 +135,8 @@ final class ChatParametersReader {
         }
     }
 
-    private static @Nullable Double number(@Nullable JsonNode node, String field, double min, double max) {
+    /** A number within [min, max], or {@code null} when absent; refused naming {@code field} otherwise. */
+    static @Nullable Double number(@Nullable JsonNode node, String field, double min, double max) {
         if (absent(node)) {
             return null;
         }

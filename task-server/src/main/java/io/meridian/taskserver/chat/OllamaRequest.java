@@ -234,10 +234,10 @@ record OllamaRequest(ChatCompletionRequest chat, boolean generate) {
                         + "num_predict, stop, seed, presence_penalty and frequency_penalty", "options." + name);
             }
         }
-        Double temperature = number(node.get("temperature"), "options.temperature", 0, 2);
-        Double topP = number(node.get("top_p"), "options.top_p", 0, 1);
-        Double presence = number(node.get("presence_penalty"), "options.presence_penalty", -2, 2);
-        Double frequency = number(node.get("frequency_penalty"), "options.frequency_penalty", -2, 2);
+        Double temperature = ChatParametersReader.number(node.get("temperature"), "options.temperature", 0, 2);
+        Double topP = ChatParametersReader.number(node.get("top_p"), "options.top_p", 0, 1);
+        Double presence = ChatParametersReader.number(node.get("presence_penalty"), "options.presence_penalty", -2, 2);
+        Double frequency = ChatParametersReader.number(node.get("frequency_penalty"), "options.frequency_penalty", -2, 2);
         List<String> stop = stop(node.get("stop"));
         Integer seed = null;
         JsonNode seedNode = node.get("seed");
@@ -292,17 +292,6 @@ record OllamaRequest(ChatCompletionRequest chat, boolean generate) {
             stop.add(sequence.stringValue());
         }
         return stop;
-    }
-
-    private static @Nullable Double number(@Nullable JsonNode node, String field, double min, double max) {
-        if (absent(node)) {
-            return null;
-        }
-        if (!node.isNumber() || !Double.isFinite(node.asDouble()) || node.asDouble() < min || node.asDouble() > max) {
-            throw invalid(field + " must be a number within [" + min + ", " + max + "], but was "
-                    + (node.isNumber() ? node.toString() : ChatCompletionRequest.describe(node)), field);
-        }
-        return node.asDouble();
     }
 
     private static void refuse(JsonNode body, String field, String why) {
