@@ -122,7 +122,7 @@ class JsonErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
     private static String message(ResponseStatusException ex) {
         if (ex.getStatusCode().value() == 404) {
-            return "no route for this path; Meridian serves /process and /v1/**";
+            return "no route for this path; Meridian serves /process, /v1/** and Ollama's /api/chat, /api/generate, /api/tags and /api/version";
         }
         String reason = ex.getReason();
         if (reason != null && !reason.isBlank()) {
