@@ -6,6 +6,7 @@ import io.meridian.protocol.OllamaErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,8 @@ public final class StreamBudget {
     /** Exchange attribute: the {@link Allowance} of an admitted request whose tenant has token limits. */
     public static final String ATTRIBUTE = StreamBudget.class.getName() + ".allowance";
 
-    private static final String CONTENT = "\"content\":\"";
+    /** A piece of the answer: in an SSE delta and an Ollama chat line, {@code content}; an Ollama generate line, {@code response}. */
+    private static final List<String> PIECES = List.of("\"content\":\"", "\"response\":\"");
 
     /**
      * What one stream may spend: the tokens it reserved, and the tightest limit they came from.
@@ -152,10 +154,12 @@ public final class StreamBudget {
     /** Events in {@code text} that carry a piece of the answer. */
     static int contentChunks(String text) {
         int count = 0;
-        for (int at = text.indexOf(CONTENT); at >= 0; at = text.indexOf(CONTENT, at + CONTENT.length())) {
-            int next = at + CONTENT.length();
-            if (next < text.length() && text.charAt(next) != '"') {
-                count++;
+        for (String piece : PIECES) {
+            for (int at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + piece.length())) {
+                int next = at + piece.length();
+                if (next < text.length() && text.charAt(next) != '"') {
+                    count++;
+                }
             }
         }
         return count;

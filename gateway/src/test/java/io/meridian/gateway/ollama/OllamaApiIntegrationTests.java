@@ -50,11 +50,15 @@ import tools.jackson.databind.json.JsonMapper;
         "meridian.auth.tenants[0].keys-sha256[0]=" + OllamaApiIntegrationTests.OLLAMA_HASH,
         "meridian.auth.tenants[1].id=budget",
         "meridian.auth.tenants[1].keys-sha256[0]=" + OllamaApiIntegrationTests.BUDGET_HASH,
-        "meridian.auth.tenants[1].limits.tokens-per-day=30"})
+        "meridian.auth.tenants[1].limits.tokens-per-day=30",
+        "meridian.auth.tenants[2].id=generate",
+        "meridian.auth.tenants[2].keys-sha256[0]=" + OllamaApiIntegrationTests.GENERATE_HASH,
+        "meridian.auth.tenants[2].limits.tokens-per-day=100"})
 class OllamaApiIntegrationTests extends RegionsIntegrationTest {
 
     static final String OLLAMA_HASH = "dc5798b04600156d6755c7c4e5c4ae3b2e71bd5f683e37cc97e948ad060f8b9a";
     static final String BUDGET_HASH = "ca84bf10f218fbc0871f76dd11094d13bbf7eb3d7f38bbc105efb2720b3d87a0";
+    static final String GENERATE_HASH = "6734c6a9d2d87b0b37eae86f98b47a03f77af30d1d89a886f52c279a6084cd47";
 
     @Autowired
     private ApplicationContext context;
@@ -106,6 +110,7 @@ class OllamaApiIntegrationTests extends RegionsIntegrationTest {
     void theHashesAreThoseOfTheTestKeys() {
         assertThat(ApiKeys.sha256("ollama-key")).isEqualTo(OLLAMA_HASH);
         assertThat(ApiKeys.sha256("budget-key")).isEqualTo(BUDGET_HASH);
+        assertThat(ApiKeys.sha256("generate-key")).isEqualTo(GENERATE_HASH);
     }
 
     @Test
@@ -169,6 +174,32 @@ class OllamaApiIntegrationTests extends RegionsIntegrationTest {
                 .expectStatus().isEqualTo(429)
                 .expectBody().returnResult().getResponseBody();
         assertThat(ollamaError(refused)).contains("limit_exceeded");
+    }
+
+    @Test
+    void aGenerateStreamCutBeforeItsDoneLineIsChargedTheResponsePiecesItCarried() {
+        // /api/generate carries its pieces in "response", not "content": three of them, then the stream ends.
+        String cut = """
+                {"model":"qwen3","created_at":"2026-01-01T00:00:00Z","response":"Rayleigh ","done":false}
+                {"model":"qwen3","created_at":"2026-01-01T00:00:00Z","response":"scattering ","done":false}
+                {"model":"qwen3","created_at":"2026-01-01T00:00:00Z","response":"again.","done":false}
+                """;
+        regions.servers().forEach(region -> region.stubFor(post(urlEqualTo("/api/generate")).willReturn(aResponse()
+                .withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_NDJSON_VALUE).withBody(cut))));
+
+        List<String> lines = client.post().uri("/api/generate").header(HttpHeaders.AUTHORIZATION, "Bearer generate-key")
+                .header("X-Forwarded-For", "8.8.8.8").header(HttpHeaders.ACCEPT_ENCODING, "identity")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"qwen3\",\"prompt\":\"Hi\",\"options\":{\"num_predict\":50}}").exchange()
+                .expectStatus().isOk()
+                .returnResult(String.class).getResponseBody().collectList().block(Duration.ofSeconds(20));
+        assertThat(String.join("\n", Objects.requireNonNull(lines))).contains("again.");
+
+        // Charged its three pieces, not nothing: a client cannot read an answer and leave before the done line for free.
+        UsageLedger ledger = context.getBean(UsageLedger.class);
+        TenantProperties.Limits none = new TenantProperties.Limits(null, null, null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Objects.requireNonNull(ledger.reserve("generate", none, none, 0)
+                .block()).usage().tokensToday() == 3);
     }
 
     @Test
