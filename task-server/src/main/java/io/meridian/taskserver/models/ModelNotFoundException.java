@@ -20,6 +20,18 @@ public final class ModelNotFoundException extends ApiException {
                 + "; GET /v1/models lists the models it serves", "model", null);
     }
 
+    /**
+     * Creates the exception with a message of the caller's.
+     *
+     * @param model  the name asked for
+     * @param region the region that does not serve it
+     * @param why    why not, fit to show to a client
+     */
+    public ModelNotFoundException(String model, String region, String why) {
+        super(ApiError.MODEL_NOT_FOUND, 404, "the model '" + shown(model) + "' does not exist in region " + region
+                + ": " + why, "model", null);
+    }
+
     private static String shown(String model) {
         return model.length() <= 100 ? model : model.substring(0, 100) + "...";
     }

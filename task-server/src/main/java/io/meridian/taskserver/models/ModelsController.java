@@ -90,13 +90,14 @@ class ModelsController {
      * What a name is in this region.
      *
      * @param region  the region
-     * @param kind    {@code model} (a queue's model), {@code queue} (a queue's name) or {@code alias}
-     * @param queue   the queue it runs on
+     * @param kind    {@code model} (a queue's model), {@code queue} (a queue's name), {@code alias} or
+     *                {@code embedding} (the embedding model, which POST /v1/embeddings takes)
+     * @param queue   the queue it runs on; absent for the embedding model
      * @param model   the model that answers it
      * @param backend the backend
      * @param aliasOf for an alias, the queue or model it stands for
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Served(String region, String kind, String queue, String model, String backend, @Nullable String aliasOf) {
+    record Served(String region, String kind, @Nullable String queue, String model, String backend, @Nullable String aliasOf) {
     }
 }

@@ -70,4 +70,51 @@ class ModelCatalogTests {
                 Map.of("a", "b", "b", "simple"))).withMessageContaining("meridian.model.aliases.a");
         assertThat(List.of(catalog.backend(), catalog.region())).containsExactly("ollama", "eu-central");
     }
+
+    private static ModelCatalog withEmbedding(String model, Map<String, String> aliases) {
+        return new ModelCatalog("eu-central", "ollama", Map.of(), TaskFixtures.queues(10), aliases,
+                new ModelCatalog.Embedding(model, "openai"));
+    }
+
+    @Test
+    void theEmbeddingModelAndItsAliasesAreListedButOnlyEmbed() {
+        ModelCatalog embedding = withEmbedding("nomic-embed-text", Map.of("text-embedding-3-small", "nomic-embed-text"));
+
+        assertThat(embedding.resolveEmbedding(null)).isEqualTo("nomic-embed-text");
+        assertThat(embedding.resolveEmbedding("text-embedding-3-small")).isEqualTo("nomic-embed-text");
+        ModelCatalog.Entry entry = embedding.entry("nomic-embed-text", Set.of());
+        assertThat(entry.kind()).isEqualTo(ModelCatalog.Kind.EMBEDDING);
+        assertThat(entry.queue()).isNull();
+        assertThat(embedding.backend(entry)).as("the embedding model's own backend").isEqualTo("openai");
+        assertThatThrownBy(() -> embedding.resolve("text-embedding-3-small"))
+                .isInstanceOfSatisfying(io.meridian.taskserver.web.InvalidRequestException.class, ex -> {
+                    assertThat(ex.field()).isEqualTo("model");
+                    assertThat(ex.getMessage()).contains("POST /v1/embeddings");
+                });
+        assertThatThrownBy(() -> embedding.resolveEmbedding("qwen3"))
+                .isInstanceOfSatisfying(io.meridian.taskserver.web.InvalidRequestException.class,
+                        ex -> assertThat(ex.getMessage()).contains("'qwen3' does not embed").contains("'nomic-embed-text'"));
+        assertThatThrownBy(() -> embedding.resolveEmbedding("nope")).isInstanceOf(ModelNotFoundException.class);
+    }
+
+    @Test
+    void anEmbeddingModelThatIsAlsoAQueuesModelIsOneNameBothEndpointsTake() {
+        ModelCatalog shared = withEmbedding("qwen3", Map.of());
+
+        assertThat(shared.resolve("qwen3")).isEqualTo(new ModelCatalog.Target(null, "qwen3"));
+        assertThat(shared.resolveEmbedding("qwen3")).isEqualTo("qwen3");
+        assertThat(shared.entries(Set.of())).extracting(ModelCatalog.Entry::id)
+                .containsExactly("qwen3", "qwen3:14b", "simple", "complex");
+    }
+
+    @Test
+    void anEmbeddingModelNamedLikeAQueueStopsStartUpAndARegionWithoutOneServesNoEmbeddings() {
+        assertThatIllegalArgumentException().isThrownBy(() -> withEmbedding("simple", Map.of()))
+                .withMessageContaining("meridian.model.embeddings.model").withMessageContaining("'simple'");
+        assertThatThrownBy(() -> catalog.resolveEmbedding(null))
+                .isInstanceOfSatisfying(ModelNotFoundException.class, ex -> {
+                    assertThat(ex.status()).isEqualTo(404);
+                    assertThat(ex.getMessage()).contains("serves no embeddings");
+                });
+    }
 }

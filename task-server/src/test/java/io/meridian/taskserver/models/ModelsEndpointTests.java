@@ -43,7 +43,8 @@ class ModelsEndpointTests {
 
         assertThat(list.path("object").stringValue()).isEqualTo("list");
         List<String> ids = list.path("data").valueStream().map(model -> model.path("id").stringValue()).toList();
-        assertThat(ids).containsExactly("simulated", "qwen3:14b", "simple", "complex", "gpt-4o-mini");
+        assertThat(ids).containsExactly("simulated", "qwen3:14b", "simple", "complex", "simulated-embedding",
+                "gpt-4o-mini");
         assertThat(list.path("data").valueStream()).allSatisfy(model -> {
             assertThat(model.path("object").stringValue()).isEqualTo("model");
             assertThat(model.path("created").asLong()).isPositive();
@@ -51,12 +52,15 @@ class ModelsEndpointTests {
             assertThat(model.path("meridian").path("region").stringValue()).isEqualTo(TestRegion.ID);
             assertThat(model.path("meridian").path("backend").stringValue()).isEqualTo("simulated");
         });
-        JsonNode alias = list.path("data").get(4).path("meridian");
+        JsonNode alias = list.path("data").get(5).path("meridian");
         assertThat(alias.path("kind").stringValue()).isEqualTo("alias");
         assertThat(alias.path("aliasOf").stringValue()).isEqualTo("simple");
         assertThat(alias.path("queue").stringValue()).isEqualTo("simple");
         assertThat(alias.path("model").stringValue()).isEqualTo("simulated");
         assertThat(list.path("data").get(1).path("meridian").path("queue").stringValue()).isEqualTo("complex");
+        JsonNode embedding = list.path("data").get(4).path("meridian");
+        assertThat(embedding.path("kind").stringValue()).isEqualTo("embedding");
+        assertThat(embedding.has("queue")).as("the embedding model runs on no queue").isFalse();
     }
 
     @Test

@@ -1,12 +1,16 @@
 package io.meridian.taskserver.testsupport;
 
 /**
- * Bodies in Ollama's {@code /api/chat} wire format (non-streaming), as an Ollama server sends them.
+ * Bodies in Ollama's {@code /api/chat} wire format (non-streaming), and its {@code /api/embed}
+ * answers, as an Ollama server sends them.
  */
 public final class OllamaWire {
 
     /** Ollama's chat endpoint. */
     public static final String CHAT_PATH = "/api/chat";
+
+    /** Ollama's embedding endpoint. */
+    public static final String EMBED_PATH = "/api/embed";
 
     private OllamaWire() {
     }
@@ -75,5 +79,20 @@ public final class OllamaWire {
                   "eval_count": 18
                 }
                 """.formatted(model, function, arguments);
+    }
+
+    /**
+     * An {@code /api/embed} answer.
+     *
+     * @param model           the model that answered
+     * @param promptEvalCount tokens in the inputs
+     * @param vectors         one vector per input, each as JSON numbers, e.g. {@code 0.6, 0.8}
+     * @return the JSON body
+     */
+    public static String embedAnswer(String model, int promptEvalCount, String... vectors) {
+        return """
+                {"model": "%s", "embeddings": [[%s]], "total_duration": 14143917, "load_duration": 1019500,
+                 "prompt_eval_count": %d}
+                """.formatted(model, String.join("], [", vectors), promptEvalCount);
     }
 }

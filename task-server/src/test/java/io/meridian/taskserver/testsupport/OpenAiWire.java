@@ -12,6 +12,9 @@ public final class OpenAiWire {
     /** The chat completions endpoint, under a base URL ending in {@code /v1}. */
     public static final String CHAT_PATH = "/v1/chat/completions";
 
+    /** The embeddings endpoint, under a base URL ending in {@code /v1}. */
+    public static final String EMBEDDINGS_PATH = "/v1/embeddings";
+
     private OpenAiWire() {
     }
 
@@ -148,5 +151,23 @@ public final class OpenAiWire {
                 + "\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":17,\"total_tokens\":97}}\n\n");
         body.append("data: [DONE]\n\n");
         return body.toString();
+    }
+
+    /**
+     * A {@code /v1/embeddings} answer with float vectors.
+     *
+     * @param model        the model that answered
+     * @param promptTokens tokens in the inputs
+     * @param vectors      one vector per input, each as JSON numbers, e.g. {@code 0.6, 0.8}
+     * @return the JSON body
+     */
+    public static String embeddings(String model, int promptTokens, String... vectors) {
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < vectors.length; i++) {
+            data.append(i == 0 ? "" : ", ").append("{\"object\": \"embedding\", \"index\": ").append(i)
+                    .append(", \"embedding\": [").append(vectors[i]).append("]}");
+        }
+        return "{\"object\": \"list\", \"data\": [" + data + "], \"model\": \"" + model
+                + "\", \"usage\": {\"prompt_tokens\": " + promptTokens + ", \"total_tokens\": " + promptTokens + "}}";
     }
 }
