@@ -110,7 +110,7 @@ final class AttemptRunner {
             this.request = request;
             this.body = request.body();
             this.telemetry = request.telemetry();
-            this.idempotent = ResendPolicy.idempotent(request.method().name(),
+            this.idempotent = ResendPolicy.idempotent(request.method().name(), exchange.getRequest().getPath().value(),
                     exchange.getRequest().getHeaders().containsHeader(MeridianHeaders.IDEMPOTENCY_KEY));
         }
 

@@ -14,6 +14,10 @@ package io.meridian.gateway.failover;
  *       carries an {@code Idempotency-Key} header), and only if its body was kept: a streamed body
  *       cannot be sent twice.</li>
  * </ul>
+ * {@code POST /v1/embeddings} counts as idempotent without a key: it queues nothing, keeps nothing
+ * and gives the same vectors for the same input, so a second region answering it does exactly what
+ * the first would have; the only cost is the model's work done twice, and only the answer relayed
+ * is charged to the tenant (from its usage header), so a tenant never pays for a failed attempt.
  * A region de-duplicates a key only among its own tasks, so a keyed request (an unsafe method with
  * an {@code Idempotency-Key}) keeps to the region that owns its key
  * ({@link io.meridian.gateway.idempotency.KeyOwnership}): while that owner is alive (healthy, its
@@ -78,9 +82,24 @@ final class ResendPolicy {
     private ResendPolicy() {
     }
 
+    /** The one POST that is idempotent by what it does. */
+    static final String EMBEDDINGS_PATH = "/v1/embeddings";
+
     /** Whether a request may be repeated: GET and HEAD always, any other method with an idempotency key. */
     static boolean idempotent(String method, boolean hasIdempotencyKey) {
         return method.equals("GET") || method.equals("HEAD") || hasIdempotencyKey;
+    }
+
+    /**
+     * Whether a request may be repeated: as {@link #idempotent(String, boolean)}, and an embeddings
+     * call ({@code POST /v1/embeddings}) always.
+     *
+     * @param method            the request's method
+     * @param path              its canonical path
+     * @param hasIdempotencyKey whether it carries an {@code Idempotency-Key}
+     */
+    static boolean idempotent(String method, String path, boolean hasIdempotencyKey) {
+        return idempotent(method, hasIdempotencyKey) || method.equals("POST") && path.equals(EMBEDDINGS_PATH);
     }
 
     /** Whether a request relies on its idempotency key to be repeated: any method but GET and HEAD, with a key. */

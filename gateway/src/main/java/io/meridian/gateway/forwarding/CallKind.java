@@ -19,7 +19,11 @@ import org.springframework.http.MediaType;
  */
 public enum CallKind {
 
-    /** {@code POST /process} and any other call that runs the model before it answers. */
+    /**
+     * {@code POST /process} and any other call that runs the model before it answers, such as
+     * {@code POST /v1/embeddings}: a region answers an embedding within its own embeddings timeout,
+     * kept below its sync wait, so the sync wait plus the grace this kind's deadline follows covers it.
+     */
     SYNC("sync", false),
 
     /** A non-streamed chat completion, {@code POST /v1/chat/completions} (or Ollama's, with {@code "stream": false}). */

@@ -67,6 +67,27 @@ class ResendPolicyPropertyTests {
     }
 
     @Property
+    void anEmbeddingsCallIsResentAfterAnyFailureWhenItsBodyWasKeptThoughItIsAPostWithoutAKey(
+            @ForAll AttemptFailure failure, @ForAll boolean bodyKept, @ForAll boolean bodyUnread) {
+        Request embeddings = new Request(ResendPolicy.idempotent("POST", "/v1/embeddings", false), bodyKept,
+                bodyKept || bodyUnread);
+        Request otherPost = new Request(ResendPolicy.idempotent("POST", "/v1/chat/completions", false), bodyKept,
+                bodyKept || bodyUnread);
+
+        Verdict verdict = ResendPolicy.after(failure, embeddings);
+
+        assertThat(verdict).isIn(Verdict.RESEND, Verdict.BODY_STREAMED);
+        if (bodyKept) {
+            assertThat(verdict).isEqualTo(Verdict.RESEND);
+        }
+        if (failure.mayHaveReachedRegion()) {
+            assertThat(ResendPolicy.after(failure, otherPost)).isNotEqualTo(Verdict.RESEND);
+        }
+        assertThat(ResendPolicy.idempotent("GET", "/v1/embeddings", false)).isTrue();
+        assertThat(ResendPolicy.idempotent("DELETE", "/v1/embeddings", false)).isFalse();
+    }
+
+    @Property
     void anUnkeyedRequestIsJudgedAsBeforeKeysHadOwners(@ForAll AttemptFailure failure, @ForAll("methods") String method,
             @ForAll boolean bodyKept, @ForAll boolean bodyUnread, @ForAll Owner owner,
             @ForAll @IntRange(min = 0, max = 3) int regionsReached) {
