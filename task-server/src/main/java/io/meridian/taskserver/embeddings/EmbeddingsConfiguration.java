@@ -2,11 +2,15 @@ package io.meridian.taskserver.embeddings;
 
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.llm.ModelProperties;
+import io.meridian.taskserver.task.TaskProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.ai.ollama.OllamaEmbeddingModel;
 import org.springframework.ai.ollama.api.OllamaApi;
 import org.springframework.ai.ollama.api.OllamaEmbeddingOptions;
@@ -37,6 +41,11 @@ import reactor.core.scheduler.Schedulers;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(EmbeddingsProperties.class)
 class EmbeddingsConfiguration {
+
+    /** How much later than the service's timeout the OpenAI client gives up on its own. */
+    private static final Duration CLIENT_TIMEOUT_MARGIN = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddingsConfiguration.class);
 
     /** The Ollama backend's default embedding model. */
     static final String OLLAMA_DEFAULT_MODEL = "nomic-embed-text";
@@ -72,7 +81,9 @@ class EmbeddingsConfiguration {
                 String apiKey = embeddings.apiKey() != null ? embeddings.apiKey() : simple.apiKey() != null
                         ? simple.apiKey() : environment.getProperty("spring.ai.openai.api-key", "none");
                 OpenAiEmbeddingOptions defaults = OpenAiEmbeddingOptions.builder().model(model(embeddings, model))
-                        .baseUrl(url).apiKey(apiKey).maxRetries(0).timeout(embeddings.timeout()).build();
+                        .baseUrl(url).apiKey(apiKey).maxRetries(0)
+                        // Later than the service's own timeout, which answers 504; this one only frees the thread.
+                        .timeout(embeddings.timeout().plus(CLIENT_TIMEOUT_MARGIN)).build();
                 OpenAiEmbeddingModel openAi = OpenAiEmbeddingModel.builder().options(defaults)
                         .observationRegistry(registry).build();
                 yield new SpringAiEmbeddingBackend("openai", openAi, (name, dimensions, user) ->
@@ -86,7 +97,12 @@ class EmbeddingsConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = EmbeddingsProperties.PREFIX, name = "enabled", matchIfMissing = true)
     EmbeddingService embeddingService(EmbeddingBackend backend, EmbeddingsProperties embeddings, ModelProperties model,
-            LoadTracker load, ObjectProvider<MeterRegistry> meters) {
+            TaskProperties tasks, LoadTracker load, ObjectProvider<MeterRegistry> meters) {
+        if (embeddings.timeout().compareTo(tasks.syncWait()) > 0) {
+            log.warn("{}.timeout ({}) is longer than meridian.tasks.sync-wait ({}), which sets the gateway's deadline "
+                    + "for a non-streamed call: embeddings that take longer than it fail at the gateway first",
+                    EmbeddingsProperties.PREFIX, embeddings.timeout(), tasks.syncWait());
+        }
         return new EmbeddingService(backend, model(embeddings, model), load,
                 virtualThreads("embedding-call", embeddings.maxConcurrentCalls()), embeddings.timeout(),
                 meters.getIfAvailable());

@@ -35,8 +35,9 @@ import org.springframework.validation.annotation.Validated;
  * @param apiKey             API key sent to an openai endpoint; when unset, the simple tier's
  *                           api-key, else spring.ai.openai.api-key.
  * @param timeout            Longest one embeddings call may take, waiting for a free call included,
- *                           before it fails with 504 model_timeout. Keep it below meridian.tasks.sync-wait,
- *                           which the gateway's deadline for the call follows.
+ *                           before it fails with 504 model_timeout. Keep it no longer than
+ *                           meridian.tasks.sync-wait, which (with a grace) sets the gateway's deadline for
+ *                           the call; a longer one is warned about at start-up.
  * @param maxConcurrentCalls How many embeddings calls may run at once; further calls wait for one to
  *                           end, within the timeout.
  * @param maxInputs          Most inputs in one request (OpenAI's limit is 2048).

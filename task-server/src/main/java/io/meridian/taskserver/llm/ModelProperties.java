@@ -36,10 +36,11 @@ import org.springframework.validation.annotation.Validated;
  * @param simulated Settings of the simulated backend.
  * @param ollama    Settings of the ollama backend.
  * @param openai    Settings of the openai backend.
- * @param aliases   Other names clients may ask for in a chat completion's model, each mapped to a
- *                  queue (simple, complex) or to a queue's model, e.g. gpt-4o-mini: simple. They
- *                  are listed by GET /v1/models with what they stand for; a model that is neither
- *                  a queue's model, a queue's name nor an alias is refused with 404
+ * @param aliases   Other names clients may ask for in a request's model, each mapped to a queue
+ *                  (simple, complex), to a queue's model or to the embedding model
+ *                  (meridian.model.embeddings.model), e.g. gpt-4o-mini: simple. They are listed by
+ *                  GET /v1/models with what they stand for; a model that is neither a queue's
+ *                  model, a queue's name, the embedding model nor an alias is refused with 404
  *                  model_not_found.
  * @param tiers     A model tier per queue, and any further tiers that only serve as fallbacks: each
  *                  names its backend, endpoints, model and fallback, e.g.
