@@ -2,22 +2,29 @@ package io.meridian.taskserver.embeddings;
 
 import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.RegionHeaderFilter;
 import io.meridian.taskserver.web.TenantHeaders;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
@@ -26,7 +33,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /**
  * {@code POST /v1/embeddings} on the simulated embedding model: OpenAI's wire format, vectors that
  * are the same for the same text and of unit length, base64 encoding, shortened vectors, usage
- * reported to the gateway, the model's names in {@code GET /v1/models}, and a 400 naming the field
+ * reported to the gateway, the official OpenAI Java SDK reading both encodings, the model's names in {@code GET /v1/models}, and a 400 naming the field
  * for each bad field.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -47,6 +54,9 @@ class EmbeddingsEndpointTests {
 
     @Autowired
     private WebTestClient client;
+
+    @LocalServerPort
+    private int port;
 
     private WebTestClient.ResponseSpec embed(String json) {
         return client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
@@ -88,7 +98,7 @@ class EmbeddingsEndpointTests {
             Map<String, Object> item = data(answer).get(i);
             assertThat(item).containsEntry("object", "embedding").containsEntry("index", i);
             assertThat(vector(item)).hasSize(DIMENSIONS);
-            assertThat(length(vector(item))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(length(vector(item))).isCloseTo(1.0, offset(1e-5));
         }
         assertThat(vector(data(answer).get(0))).isNotEqualTo(vector(data(answer).get(1)));
         assertThat(answer.get("usage")).isEqualTo(Map.of("prompt_tokens", 4, "total_tokens", 4));
@@ -130,10 +140,10 @@ class EmbeddingsEndpointTests {
         double[] shortened = vector(data(answer("{\"input\": \"red apple\", \"dimensions\": 8}")).getFirst());
 
         assertThat(shortened).hasSize(8);
-        assertThat(length(shortened)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(length(shortened)).isCloseTo(1.0, offset(1e-5));
         double scale = shortened[0] / full[0];
         for (int i = 0; i < 8; i++) {
-            assertThat(shortened[i]).isCloseTo(full[i] * scale, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(shortened[i]).isCloseTo(full[i] * scale, offset(1e-5));
         }
     }
 
@@ -144,6 +154,28 @@ class EmbeddingsEndpointTests {
 
         assertThat(vector(data(two).getFirst())).containsExactly(vector(data(one).getFirst()));
         assertThat(two.get("usage")).isEqualTo(Map.of("prompt_tokens", 4, "total_tokens", 4));
+    }
+
+    @Test
+    void theOfficialOpenAiSdkReadsTheSameVectorsAsFloatsAndAsBase64() {
+        OpenAIClient openAi = OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("any").maxRetries(0)
+                .timeout(Duration.ofSeconds(30)).build();
+        EmbeddingCreateParams.Builder params = EmbeddingCreateParams.builder().model("text-embedding-3-small")
+                        .inputOfArrayOfStrings(List.of("red apple", "a pear"));
+
+        CreateEmbeddingResponse floats = openAi.embeddings().create(params
+                .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT).build());
+        CreateEmbeddingResponse base64 = openAi.embeddings().create(params
+                .encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64).build());
+
+        assertThat(floats.data()).hasSize(2);
+        assertThat(floats.data().get(1).index()).isEqualTo(1);
+        assertThat(floats.data().get(0).embedding()).hasSize(DIMENSIONS);
+        assertThat(base64.data().get(0).embedding()).isEqualTo(floats.data().get(0).embedding());
+        assertThat(base64.data().get(1).embedding()).isEqualTo(floats.data().get(1).embedding());
+        assertThat(floats.usage().promptTokens()).isEqualTo(4);
+        assertThat(floats.model()).isEqualTo("simulated-embedding");
     }
 
     @Test
