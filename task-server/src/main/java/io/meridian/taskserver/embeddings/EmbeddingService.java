@@ -124,7 +124,7 @@ public final class EmbeddingService implements AutoCloseable {
         }
         Timer.builder("meridian.embeddings.calls").description("Embeddings calls, by backend, model and outcome")
                 .tag("backend", backend.name()).tag("model", model).tag("outcome", outcome)
-                .register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                .publishPercentileHistogram().register(meters).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (answer != null) {
             Counter.builder("meridian.model.tokens").description("Model tokens: in (prompt) and out (completion)")
                     .baseUnit("tokens").tag("backend", backend.name()).tag("model", model).tag("direction", "in")

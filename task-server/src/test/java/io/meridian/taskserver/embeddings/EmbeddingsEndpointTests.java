@@ -9,6 +9,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.meridian.taskserver.testsupport.TestRegion;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.RegionHeaderFilter;
 import io.meridian.taskserver.web.TenantHeaders;
@@ -57,6 +58,9 @@ class EmbeddingsEndpointTests {
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private MeterRegistry meters;
 
     private WebTestClient.ResponseSpec embed(String json) {
         return client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
@@ -119,6 +123,16 @@ class EmbeddingsEndpointTests {
         embed("{\"input\": [\"one two three\", \"four\"]}").expectStatus().isOk()
                 .expectHeader().valueEquals(TenantHeaders.USAGE, "prompt=4, completion=0")
                 .expectHeader().valueEquals(RegionHeaderFilter.HEADER, TestRegion.ID);
+    }
+
+    @Test
+    void eachCallIsMeasuredWithItsOutcomeAndTokens() {
+        embed("{\"input\": [\"one two\", \"three\"]}").expectStatus().isOk();
+
+        assertThat(meters.get("meridian.embeddings.calls").tag("backend", "simulated")
+                .tag("model", "simulated-embedding").tag("outcome", "success").timer().count()).isPositive();
+        assertThat(meters.get("meridian.model.tokens").tag("backend", "simulated").tag("model", "simulated-embedding")
+                .tag("direction", "in").counter().count()).isGreaterThanOrEqualTo(3);
     }
 
     @Test
