@@ -1,38 +1,7 @@
 package io.meridian.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
-import reactor.blockhound.BlockingOperationError;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.test.StepVerifier;
+import io.meridian.testing.BlockHoundContract;
 
 /** BlockHound watches every test of the gateway: blocking a non-blocking thread fails. */
-class BlockHoundTests {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    private static final Mono<String> PARKS = Mono.fromCallable(() -> {
-        LockSupport.parkNanos(1_000);
-        return "parked";
-    });
-
-    @Test
-    void reportsABlockingCallOnANonBlockingThread() {
-        StepVerifier.create(PARKS.subscribeOn(Schedulers.parallel()))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(BlockingOperationError.class)
-                        .hasMessageContaining("Blocking call!").hasMessageContaining("Unsafe#park"))
-                .verify(WAIT);
-    }
-
-    @Test
-    void letsABoundedElasticThreadBlock() {
-        StepVerifier.create(PARKS.subscribeOn(Schedulers.boundedElastic()))
-                .expectNext("parked")
-                .expectComplete()
-                .verify(WAIT);
-    }
+class BlockHoundTests extends BlockHoundContract {
 }

@@ -9,9 +9,8 @@ import io.meridian.gateway.client.ClientIpProperties;
 import io.meridian.gateway.failover.CircuitBreakerProperties;
 import io.meridian.gateway.failover.FailoverProperties;
 import io.meridian.gateway.redis.SharedRedisProperties;
-import java.io.InputStream;
+import io.meridian.testing.ConfigurationMetadata;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.junit.jupiter.api.Test;
@@ -20,8 +19,6 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class RenamedPropertiesTests {
 
@@ -124,19 +121,7 @@ class RenamedPropertiesTests {
     }
 
     @Test
-    void everyOldNameIsDeclaredDeprecatedInTheMetadataWithItsReplacement() throws Exception {
-        JsonNode metadata;
-        try (InputStream in = getClass().getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
-            metadata = JsonMapper.builder().build().readTree(in);
-        }
-        Map<String, String> replacements = new HashMap<>();
-        for (JsonNode property : metadata.get("properties")) {
-            if (!property.has("deprecation")) {
-                continue;
-            }
-            replacements.put(property.get("name").asString(), property.get("deprecation").get("replacement").asString());
-        }
-
-        assertThat(replacements).isEqualTo(RenamedProperties.RENAMED);
+    void everyOldNameIsDeclaredDeprecatedInTheMetadataWithItsReplacement() {
+        assertThat(ConfigurationMetadata.deprecatedNamesWithTheirReplacements()).isEqualTo(RenamedProperties.RENAMED);
     }
 }

@@ -198,7 +198,7 @@ class EdgeHoldsIT {
 
     /** 200 concurrent chat completions of a tenant whose day allows a fraction of them. */
     long tokensPastTheBudgetInASynchronousBurst() throws Exception {
-        String body = "{\"model\":\"simulated\",\"max_tokens\":" + MAX_TOKENS
+        String body = "{\"model\":\"qwen3\",\"max_tokens\":" + MAX_TOKENS
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"count to a hundred, slowly\"}]}";
         List<HttpResponse<String>> answers = concurrently(200, () -> send(request(BURST_KEY, "/v1/chat/completions")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))));

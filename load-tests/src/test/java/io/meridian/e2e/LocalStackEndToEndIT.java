@@ -98,7 +98,7 @@ class LocalStackEndToEndIT {
         JsonNode body = json.readTree(response.body());
         assertThat(body.path("region").asString()).isEqualTo(region);
         assertThat(body.path("backend").asString()).isEqualTo("simulated");
-        assertThat(body.path("model").asString()).isEqualTo("simulated");
+        assertThat(body.path("model").asString()).as("the simple tier's model").isEqualTo("qwen3");
         assertThat(body.path("answer").asString()).contains(region).contains("Hello CPU");
         assertThat(body.path("usage").path("totalTokens").asInt()).isPositive();
     }

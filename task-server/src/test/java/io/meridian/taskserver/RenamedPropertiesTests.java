@@ -5,8 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 
-import java.io.InputStream;
-import java.util.HashMap;
+import io.meridian.testing.ConfigurationMetadata;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 class RenamedPropertiesTests {
 
@@ -51,19 +48,7 @@ class RenamedPropertiesTests {
     }
 
     @Test
-    void everyOldNameIsDeclaredDeprecatedInTheMetadataWithItsReplacement() throws Exception {
-        JsonNode metadata;
-        try (InputStream in = getClass().getResourceAsStream("/META-INF/additional-spring-configuration-metadata.json")) {
-            metadata = JsonMapper.builder().build().readTree(in);
-        }
-        Map<String, String> replacements = new HashMap<>();
-        for (JsonNode property : metadata.get("properties")) {
-            if (!property.has("deprecation")) {
-                continue;
-            }
-            replacements.put(property.get("name").asString(), property.get("deprecation").get("replacement").asString());
-        }
-
-        assertThat(replacements).isEqualTo(RenamedProperties.RENAMED);
+    void everyOldNameIsDeclaredDeprecatedInTheMetadataWithItsReplacement() {
+        assertThat(ConfigurationMetadata.deprecatedNamesWithTheirReplacements()).isEqualTo(RenamedProperties.RENAMED);
     }
 }

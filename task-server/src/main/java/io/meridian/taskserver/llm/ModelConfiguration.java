@@ -100,12 +100,6 @@ class ModelConfiguration {
         TierBackend fallback = tier.fallback() == null ? null
                 : tier(tier.fallback(), model, queues, endpoints, clock, built);
         ModelProperties.Backend backend = tier.backend() != null ? tier.backend() : model.backend();
-        String tierModel = tier.model() != null ? tier.model() : switch (name) {
-            case ModelProperties.SIMPLE_TIER -> queues.simple().model() != null ? queues.simple().model()
-                    : endpoints.defaultModel(backend);
-            case ModelProperties.COMPLEX_TIER -> queues.complex().model();
-            default -> endpoints.defaultModel(backend);
-        };
         Map<String, ChatBackend> urls = new LinkedHashMap<>();
         if (backend == ModelProperties.Backend.SIMULATED) {
             urls.put(SimulatedChatBackend.NAME, endpoints.simulated(tier.simulated()));
@@ -117,7 +111,15 @@ class ModelConfiguration {
                 urls.put(url, endpoints.remote(backend, url, tier.apiKey()));
             }
         }
-        TierBackend answer = new TierBackend(name, urls.values().iterator().next().name(), tierModel, urls,
+        ChatBackend first = urls.values().iterator().next();
+        // The backend's default model: the provider's configured one, or the simulated model's name.
+        String tierModel = tier.model() != null ? tier.model() : switch (name) {
+            case ModelProperties.SIMPLE_TIER -> queues.simple().model() != null ? queues.simple().model()
+                    : first.defaultModel();
+            case ModelProperties.COMPLEX_TIER -> queues.complex().model();
+            default -> first.defaultModel();
+        };
+        TierBackend answer = new TierBackend(name, first.name(), tierModel, urls,
                 tier.failureCooldown(), tier.timeout(), clock, fallback);
         built.put(name, answer);
         return answer;
@@ -159,14 +161,6 @@ class ModelConfiguration {
             this.observations = observations;
             this.retry = retry;
             this.environment = environment;
-        }
-
-        String defaultModel(ModelProperties.Backend backend) {
-            return switch (backend) {
-                case SIMULATED -> SimulatedChatBackend.NAME;
-                case OLLAMA -> model.ollama().model();
-                case OPENAI -> model.openai().model();
-            };
         }
 
         String defaultUrl(ModelProperties.Backend backend) {

@@ -231,6 +231,10 @@ public record ModelProperties(
      * @param tokensPerSecond  Mean rate at which an answer produces its tokens after the first; when
      *                         unset, the profile's (fixed 50, cpu-small 37, gpu-large 25).
      * @param answerTokens     Length of the answers, in tokens (words).
+     * @param model            Name the simulated model answers under, as the model of its answers and
+     *                         the default model of its queue, e.g. qwen3 and qwen3:14b to tell two
+     *                         simulated tiers apart; when unset, simulated. Whatever it is called, the
+     *                         backend says simulated and every answer says no model was called.
      */
     public record Simulated(
             @DefaultValue("fixed") @NotNull Profile profile,
@@ -239,7 +243,8 @@ public record ModelProperties(
             @DefaultValue("42") long seed,
             @Nullable @DurationMin(millis = 0) Duration timeToFirstToken,
             @Nullable @DecimalMin(value = "0", inclusive = false) Double tokensPerSecond,
-            @DefaultValue @NotNull @Valid AnswerTokens answerTokens) {
+            @DefaultValue @NotNull @Valid AnswerTokens answerTokens,
+            @Nullable @Pattern(regexp = "\\S+", message = "must not be blank") String model) {
 
         /**
          * Checks what bean validation cannot express.
@@ -264,7 +269,7 @@ public record ModelProperties(
          */
         public static Simulated of(Profile profile) {
             return new Simulated(profile, Duration.ofMillis(50), Duration.ZERO, 42, null, null,
-                    new AnswerTokens(null, null));
+                    new AnswerTokens(null, null), null);
         }
 
         /**

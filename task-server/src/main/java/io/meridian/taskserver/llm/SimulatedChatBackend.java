@@ -34,12 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code seed} as the answer starts: the same seed gives the same sequence of answers, and
  * concurrent answers never contend for, or reorder, each other's draws.
  *
- * <p>The answer says it is simulated and which region produced it, and reports model and backend
- * {@value #NAME}: it never passes for a real model, whatever model the request names.
+ * <p>The answer says it is simulated and which region produced it, and reports backend
+ * {@value #NAME} and, as its model, {@value #NAME} or the name the settings give it
+ * ({@code simulated.model}, so that two simulated tiers can be told apart): never the model a
+ * request names, so it cannot be made to pass for a model by asking for one.
  */
 final class SimulatedChatBackend implements ChatBackend {
 
-    /** Name, and model name, of this backend. */
+    /** Name of this backend, and its model's name unless the settings give it another. */
     static final String NAME = "simulated";
 
     /** What a preset's answer says after the question until it has its length: plain, honest words. */
@@ -52,15 +54,18 @@ final class SimulatedChatBackend implements ChatBackend {
 
     private final String region;
 
+    private final String model;
+
     private final SimulatedProfile profile;
 
     private final Random seeds;
 
     SimulatedChatBackend(String region, ModelProperties.Simulated settings) {
         this.region = region;
+        this.model = settings.model() != null ? settings.model() : NAME;
         this.profile = SimulatedProfile.of(settings);
         this.seeds = new Random(settings.seed());
-        log.info("Simulated model in region {}: {}", region, profile.describe());
+        log.info("Simulated model '{}' in region {}: {}", model, region, profile.describe());
     }
 
     @Override
@@ -70,7 +75,7 @@ final class SimulatedChatBackend implements ChatBackend {
 
     @Override
     public String defaultModel() {
-        return NAME;
+        return model;
     }
 
     /** The numbers this backend follows. */
@@ -130,7 +135,7 @@ final class SimulatedChatBackend implements ChatBackend {
             text = String.join("", words(text).subList(0, maxTokens)).strip();
             finishReason = Completion.LENGTH;
         }
-        Completion completion = new Completion(text, NAME, NAME, TokenUsage.of(countWords(query), countWords(text)),
+        Completion completion = new Completion(text, model, NAME, TokenUsage.of(countWords(query), countWords(text)),
                 finishReason, List.of());
         return new Answer(completion, fixedWait, firstToken, random);
     }

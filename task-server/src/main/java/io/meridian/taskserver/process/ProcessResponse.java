@@ -7,8 +7,8 @@ import io.meridian.taskserver.llm.TokenUsage;
  *
  * @param region    the region that served, as in the {@code X-Meridian-Region} header
  * @param answer    the model's answer
- * @param model     the model that answered, as the model server reported it ({@code simulated} for
- *                  the simulated backend)
+ * @param model     the model that answered, as the model server reported it (for the simulated
+ *                  backend {@code simulated}, or the name its tier gives it)
  * @param backend   the backend that answered: {@code simulated} or {@code ollama}
  * @param usage     tokens counted for the query and the answer
  * @param latencyMs milliseconds from receiving the validated request to having the answer

@@ -20,12 +20,12 @@ class SimulatedChatBackendTests {
 
     private static SimulatedChatBackend backend(Duration latency, Duration jitter, long seed) {
         return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(Profile.FIXED, latency, jitter,
-                seed, latency, 1000.0, NO_LENGTH));
+                seed, latency, 1000.0, NO_LENGTH, null));
     }
 
     private static SimulatedChatBackend streaming(Duration timeToFirstToken, double tokensPerSecond, long seed) {
         return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(Profile.FIXED, Duration.ZERO,
-                Duration.ZERO, seed, timeToFirstToken, tokensPerSecond, NO_LENGTH));
+                Duration.ZERO, seed, timeToFirstToken, tokensPerSecond, NO_LENGTH, null));
     }
 
     @Test

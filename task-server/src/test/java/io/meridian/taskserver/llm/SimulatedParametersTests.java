@@ -26,7 +26,7 @@ class SimulatedParametersTests {
     /** A preset answering 190 ± 40 words at once: lengths vary between answers, drawn from the seeds. */
     private static SimulatedChatBackend backend(long seed) {
         return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(Profile.CPU_SMALL, Duration.ZERO,
-                Duration.ZERO, seed, Duration.ZERO, 1_000_000.0, new ModelProperties.AnswerTokens(null, null)));
+                Duration.ZERO, seed, Duration.ZERO, 1_000_000.0, new ModelProperties.AnswerTokens(null, null), null));
     }
 
     private static ChatParameters parameters(List<String> stop, Integer seed,

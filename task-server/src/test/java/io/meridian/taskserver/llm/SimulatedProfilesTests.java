@@ -32,7 +32,7 @@ class SimulatedProfilesTests {
     private static SimulatedChatBackend backend(Profile profile, long seed) {
         ModelProperties.Simulated defaults = ModelProperties.Simulated.of(profile);
         return new SimulatedChatBackend("eu-central", new ModelProperties.Simulated(profile, defaults.latency(),
-                defaults.jitter(), seed, null, null, defaults.answerTokens()));
+                defaults.jitter(), seed, null, null, defaults.answerTokens(), null));
     }
 
     private static SimulatedChatBackend backend(ModelProperties.Simulated settings) {
@@ -209,7 +209,7 @@ class SimulatedProfilesTests {
     @Test
     void setPropertiesOverrideThePresetsNumbers() {
         SimulatedChatBackend backend = backend(new ModelProperties.Simulated(Profile.CPU_SMALL, Duration.ofMillis(50),
-                Duration.ZERO, 1, Duration.ofSeconds(2), 10.0, new ModelProperties.AnswerTokens(40, 0)));
+                Duration.ZERO, 1, Duration.ofSeconds(2), 10.0, new ModelProperties.AnswerTokens(40, 0), null));
 
         assertThat(backend.profile().timeToFirstToken()).isEqualTo(Duration.ofSeconds(2));
         assertThat(backend.profile().tokensPerSecond()).isEqualTo(10.0);
@@ -223,7 +223,7 @@ class SimulatedProfilesTests {
     @Test
     void fixedStaysTodaysLatencyEvenWithALengthSet() {
         SimulatedChatBackend backend = backend(new ModelProperties.Simulated(Profile.FIXED, Duration.ofMillis(50),
-                Duration.ZERO, 1, null, null, new ModelProperties.AnswerTokens(30, null)));
+                Duration.ZERO, 1, null, null, new ModelProperties.AnswerTokens(30, null), null));
 
         assertThat(completedAfter(backend, QUESTION)).isEqualTo(50);
         assertThat(backend.answer(QUESTION).completion().usage().completionTokens()).isEqualTo(30);
