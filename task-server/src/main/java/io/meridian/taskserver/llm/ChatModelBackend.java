@@ -71,7 +71,7 @@ final class ChatModelBackend implements ChatBackend, AutoCloseable {
      * @param scheduler    where blocking calls run; this backend disposes it
      * @param tracing      the attempts' observations
      * @param supported    the chat parameters the provider honours
-     * @param keepAlive    Ollama's {@code keep_alive} for every call, or {@code null} for the server's
+     * @param keepAlive    Ollama's {@code keep_alive} for a call that carries none, or {@code null} for the server's
      */
     ChatModelBackend(String name, ChatModel chatModel, String defaultModel, Scheduler scheduler, TaskTracing tracing,
             Set<ChatParameter> supported, @Nullable String keepAlive) {

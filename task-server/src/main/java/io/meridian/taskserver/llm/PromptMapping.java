@@ -28,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Each parameter goes through the provider's own option where Spring AI's portable
  * {@link ChatOptions} has none: sampling, penalties and stop sequences are portable; the seed,
  * {@code response_format} (OpenAI's) or {@code format} (Ollama's: {@code "json"} or the schema
- * itself) and {@code tool_choice} (OpenAI only) are not. Ollama calls also carry the configured
- * {@code keep_alive}. The request's tools are offered as tool callbacks that only describe them:
+ * itself) and {@code tool_choice} (OpenAI only) are not. Ollama calls also carry a
+ * {@code keep_alive}: the request's, else the configured one; other providers have no such thing,
+ * and a request's is ignored for them (it says how long the model stays loaded, not what it answers). The request's tools are offered as tool callbacks that only describe them:
  * Spring AI 2's chat models do not run tools, they return the calls the model asked for, which the
  * backend passes on for the client to run; the callbacks refuse to be called. What the provider
  * cannot do never reaches here: the request was refused ({@link ChatBackend#supports()}).
@@ -43,7 +44,8 @@ final class PromptMapping {
     /**
      * A mapping for one backend.
      *
-     * @param keepAlive Ollama's {@code keep_alive} for every call, or {@code null} for the server's
+     * @param keepAlive Ollama's {@code keep_alive} for a call that carries none of its own, or
+     *                  {@code null} for the server's
      */
     PromptMapping(@Nullable String keepAlive) {
         this.keepAlive = keepAlive;
@@ -159,8 +161,9 @@ final class PromptMapping {
                 // Ollama's format: "json" for JSON mode, else the schema itself as a JSON object.
                 ollama.format(format.schema() == null ? "json" : json.readValue(format.schema(), Map.class));
             }
-            if (keepAlive != null) {
-                ollama.keepAlive(keepAlive);
+            String residency = parameters.keepAlive() != null ? parameters.keepAlive() : keepAlive;
+            if (residency != null) {
+                ollama.keepAlive(residency);
             }
         }
         else if (builder instanceof OpenAiChatOptions.Builder openAi) {

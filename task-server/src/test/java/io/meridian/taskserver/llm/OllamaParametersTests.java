@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -99,6 +101,42 @@ class OllamaParametersTests {
                 .withRequestBody(matchingJsonPath("$.options.presence_penalty", equalTo("0.5")))
                 .withRequestBody(matchingJsonPath("$.options.frequency_penalty", equalTo("-0.25")))
                 .withRequestBody(matchingJsonPath("$.keep_alive", equalTo("600000ms"))));
+    }
+
+    @ParameterizedTest(name = "keep_alive {0} is sent as {1}")
+    @CsvSource(delimiter = '|', value = {
+        "\"5m\" | 5m",
+        "300    | 300s",
+        "0      | 0s",
+        "-1     | -1s",
+    })
+    void sendsAnOllamaRequestsKeepAliveInPlaceOfTheRegions(String keepAlive, String sent) {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH).willReturn(okJson(OllamaWire.chatAnswer("qwen3", "Blue.", 9, 2))));
+
+        client.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"model": "qwen3", "stream": false, "keep_alive": %s,
+                 "messages": [{"role": "user", "content": "Sky colour?"}]}
+                """.formatted(keepAlive)).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.message.content").isEqualTo("Blue.");
+
+        ollama.verify(1, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.keep_alive", equalTo(sent))));
+    }
+
+    @Test
+    void refusesAKeepAliveOllamaWouldNotReadInOllamasShapeWithoutCallingIt() {
+        client.post().uri("/api/generate").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"model": "qwen3", "stream": false, "keep_alive": "10 minutes", "prompt": "Sky colour?"}
+                """).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error").value(String.class, error -> assertThat(error)
+                        .startsWith("keep_alive must be a duration such as \"5m\"")
+                        .contains("but was '10 minutes'")
+                        .endsWith("(invalid_request, field keep_alive)"));
+
+        ollama.verify(0, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH)));
     }
 
     @Test

@@ -97,6 +97,23 @@ class OpenAiParametersTests {
     }
 
     @Test
+    void acceptsAnOllamaRequestsKeepAliveAndSendsNoneToAServerThatHasNoSuchThing() {
+        upstream.stubFor(post(OpenAiWire.CHAT_PATH).willReturn(okJson(OpenAiWire.chatCompletion(MODEL, "Blue.", 9, 2))));
+
+        client.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"model": "%s", "stream": false, "keep_alive": "30m",
+                 "messages": [{"role": "user", "content": "Sky colour?"}]}
+                """.formatted(MODEL)).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.message.content").isEqualTo("Blue.");
+
+        upstream.verify(1, postRequestedFor(urlEqualTo(OpenAiWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("Sky colour?")))
+                .withRequestBody(notContaining("keep_alive"))
+                .withRequestBody(notContaining("30m")));
+    }
+
+    @Test
     void capsTheAnswerWithMaxCompletionTokensWhenTheClientNamedIt() {
         upstream.stubFor(post(OpenAiWire.CHAT_PATH).willReturn(okJson(OpenAiWire.chatCompletion(MODEL, "Blue.", 9, 2))));
 

@@ -72,6 +72,15 @@ class PromptMappingTests {
     }
 
     @Test
+    void sendsTheRequestsKeepAliveToOllamaInPlaceOfTheConfiguredOne() {
+        OllamaChatOptions options = (OllamaChatOptions) new PromptMapping("600000ms").options(
+                OllamaChatOptions.builder().model("qwen3").build(),
+                request(ChatParameters.NONE.withKeepAlive("-1s")), "qwen3", Map.of());
+
+        assertThat(options.getKeepAlive()).isEqualTo("-1s");
+    }
+
+    @Test
     void setsOpenAisResponseFormatNamedToolChoiceAndMaxCompletionTokensAsTheClientNamedThem() {
         ChatParameters parameters = new ChatParameters(null, null, List.of("END", "STOP"), 7, null, null,
                 new ChatParameters.ResponseFormat("capital", SCHEMA, true), List.of(WEATHER),
