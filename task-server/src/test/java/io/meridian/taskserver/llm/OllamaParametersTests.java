@@ -8,28 +8,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.meridian.taskserver.testsupport.ChatStreams;
+import io.meridian.taskserver.testsupport.OllamaServerTest;
 import io.meridian.taskserver.testsupport.OllamaWire;
-import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,42 +30,16 @@ import tools.jackson.databind.JsonNode;
  * {@code options}, {@code format}, {@code keep_alive} and {@code tools}, and the answer carries
  * Ollama's finish reason and tool calls back in OpenAI's shape.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        TestRegion.PROPERTY,
-        "meridian.model.backend=ollama",
+@TestPropertySource(properties = {
         "meridian.model.ollama.model=qwen3",
         "meridian.model.ollama.keep-alive=10m",
-        "meridian.model.timeout=30s",
-        "meridian.queues.simple.max-attempts=1" })
-@AutoConfigureWebTestClient
-class OllamaParametersTests {
-
-    @RegisterExtension
-    static final WireMockExtension ollama = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort())
-            .build();
-
-    @DynamicPropertySource
-    static void ollamaBaseUrl(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
-    }
+        "meridian.model.timeout=30s" })
+class OllamaParametersTests extends OllamaServerTest {
 
     private static final String WEATHER_TOOL = """
             {"type": "function", "function": {"name": "get_weather", "description": "The weather in a city now",
               "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
             """;
-
-    private WebTestClient client;
-
-    @Autowired
-    void client(WebTestClient client) {
-        this.client = client.mutate().responseTimeout(Duration.ofSeconds(60)).build();
-    }
-
-    private WebTestClient.ResponseSpec chat(String json) {
-        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(json)
-                .exchange();
-    }
 
     private JsonNode choice(String json) {
         JsonNode completion = chat(json).expectStatus().isOk().expectBody(JsonNode.class).returnResult()
