@@ -7,7 +7,7 @@ import io.meridian.gateway.health.HealthRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** {@code GET /v1/models} across regions ({@link ModelsFanOutFilter}). */
+/** {@code GET /v1/models} and {@code GET /api/tags} across regions ({@link ModelsFanOutFilter}). */
 @Configuration(proxyBeanMethods = false)
 class ModelsConfiguration {
 

@@ -13,6 +13,7 @@ import io.meridian.gateway.forwarding.RegionClient;
 import io.meridian.gateway.forwarding.RegionRequest;
 import io.meridian.gateway.forwarding.RequestBody;
 import io.meridian.gateway.health.HealthRegistry;
+import io.meridian.gateway.routing.ApiPaths;
 import io.meridian.gateway.routing.RoutingAttributes;
 import io.meridian.gateway.routing.RoutingDecision;
 import io.meridian.protocol.ErrorCodes;
@@ -43,9 +44,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Answers {@code GET /v1/models} and {@code GET /v1/models/{id}} from every region the request may
- * reach, instead of forwarding it to one: a model is served wherever one region serves it, and a
- * client listing models should see them all.
+ * Answers {@code GET /v1/models}, {@code GET /v1/models/{id}} and Ollama's {@code GET /api/tags}
+ * from every region the request may reach, instead of forwarding it to one: a model is served
+ * wherever one region serves it, and a client listing models should see them all, whichever API
+ * it speaks.
  *
  * <p>Design note: it runs where the forwarding filter would, after the key check, the rate limit,
  * residency and drains have shaped the request's candidates ({@link RoutingDecision}), so a tenant
@@ -53,10 +55,11 @@ import tools.jackson.databind.node.ObjectNode;
  * (the regions read its allowed models from the headers the {@link RegionClient} sends, as on every
  * request). Every healthy candidate whose circuit is closed is asked at once, through the same
  * client and with the same headers as a forwarded request, on one healthy endpoint, within
- * {@code meridian.models.timeout}; the answers are merged by id ({@link ModelLists}). A region that
- * is down, open, slow or failing is left out and named under {@code meridian.unavailable}: the
+ * {@code meridian.models.timeout}; the answers are merged by id ({@link ModelLists}: OpenAI's
+ * {@code id}, Ollama's {@code name}), each list in its own shape. A region that is down, open,
+ * slow or failing is left out and named under {@code meridian.unavailable}, in both shapes: the
  * answer is partial rather than late. Only when no region answers is it {@code 503
- * no_region_available}. For one id, the model is found when any region has it and {@code 404
+ * no_region_available} (in Ollama's error shape on {@code /api/tags}, as every error there). For one id, the model is found when any region has it and {@code 404
  * model_not_found} when every region that answered has not.
  *
  * <p>Nothing here touches the circuit breakers or the retry budget: a listing is a read the gateway
@@ -68,6 +71,8 @@ public final class ModelsFanOutFilter implements GlobalFilter, Ordered {
     public static final int ORDER = FailoverForwardingFilter.ORDER - 1;
 
     private static final String LIST_PATH = "/v1/models";
+
+    private static final String TAGS_PATH = ApiPaths.OLLAMA_TAGS;
 
     private static final String ITEM_PREFIX = "/v1/models/";
 
@@ -90,10 +95,23 @@ public final class ModelsFanOutFilter implements GlobalFilter, Ordered {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    /** Whether the request asks for the models: {@code GET} (or {@code HEAD}) on the list or one model. */
+    /**
+     * Whether the request asks for the models: {@code GET} (or {@code HEAD}) on OpenAI's list or
+     * one model, or on Ollama's tags.
+     */
     static boolean isModelsRequest(HttpMethod method, String path) {
         return (method == HttpMethod.GET || method == HttpMethod.HEAD)
-                && (path.equals(LIST_PATH) || path.startsWith(ITEM_PREFIX) && path.length() > ITEM_PREFIX.length());
+                && (path.equals(LIST_PATH) || path.equals(TAGS_PATH)
+                        || path.startsWith(ITEM_PREFIX) && path.length() > ITEM_PREFIX.length());
+    }
+
+    /** The list format a path asks for, or {@code null} for one model. */
+    private static ModelLists.@Nullable Format listFormat(String path) {
+        return switch (path) {
+            case LIST_PATH -> ModelLists.Format.OPENAI;
+            case TAGS_PATH -> ModelLists.Format.OLLAMA;
+            default -> null;
+        };
     }
 
     @Override
@@ -174,11 +192,12 @@ public final class ModelsFanOutFilter implements GlobalFilter, Ordered {
         List<ModelLists.RegionModels> found = new ArrayList<>();
         List<String> answered = new ArrayList<>();
         List<String> notFound = new ArrayList<>();
-        boolean list = path.equals(LIST_PATH);
+        ModelLists.Format format = listFormat(path);
+        boolean list = format != null;
         for (Reply reply : replies) {
             JsonNode body = reply.body();
             if (reply.status() == 200 && body != null && body.isObject()) {
-                JsonNode models = list ? body.get("data") : body;
+                JsonNode models = format != null ? body.get(format.member()) : body;
                 if (list && (models == null || !models.isArray())) {
                     missing.add(new ModelLists.Unavailable(reply.region().id(), "answered something that is not a list"));
                     continue;
@@ -199,9 +218,9 @@ public final class ModelsFanOutFilter implements GlobalFilter, Ordered {
             return ErrorResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, ErrorCodes.NO_REGION_AVAILABLE,
                     "no region answered " + path + ": " + describe(missing), null);
         }
-        List<ObjectNode> models = ModelLists.merge(found);
-        if (list) {
-            return write(exchange, ModelLists.list(models, answered, missing));
+        List<ObjectNode> models = ModelLists.merge(format != null ? format : ModelLists.Format.OPENAI, found);
+        if (format != null) {
+            return write(exchange, ModelLists.list(format, models, answered, missing));
         }
         if (models.isEmpty()) {
             String id = path.substring(ITEM_PREFIX.length());

@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How the gateway gathers the regions' models for {@code GET /v1/models} ({@value #PREFIX}.*).
+ * How the gateway gathers the regions' models for {@code GET /v1/models} and Ollama's
+ * {@code GET /api/tags} ({@value #PREFIX}.*).
  *
  * @param timeout How long one region may take to list its models; a region slower than this is
  *                left out of the answer and named under meridian.unavailable.

@@ -40,7 +40,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Ollama's API through the gateway: Spring AI's Ollama client (which Meridian does not own) chats
  * with the gateway as its base URL, streamed (NDJSON) and plain, routed, keyed and failed over like
  * a chat completion; a stream is metered from its done line; the gateway's own errors on Ollama's
- * paths take Ollama's shape; {@code /api/version} the gateway answers, {@code /api/tags} a region.
+ * paths take Ollama's shape; {@code /api/version} the gateway answers, {@code /api/tags} from the
+ * regions, merged ({@code TagsIntegrationTests}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "meridian.client.trusted-proxies=127.0.0.0/8",
@@ -229,7 +230,7 @@ class OllamaApiIntegrationTests extends RegionsIntegrationTest {
     }
 
     @Test
-    void answersTheVersionItselfAndForwardsTheTagsToARegion() {
+    void answersTheVersionItselfAndTheTagsFromTheRegions() {
         regions.servers().forEach(region -> region.stubFor(get(urlEqualTo("/api/tags"))
                 .willReturn(aResponse().withHeader(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON_VALUE)
                         .withBody("{\"models\":[{\"name\":\"qwen3\",\"model\":\"qwen3\",\"modified_at\":"

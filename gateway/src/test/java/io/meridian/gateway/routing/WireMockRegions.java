@@ -89,7 +89,9 @@ public final class WireMockRegions implements AutoCloseable {
             registry.add(prefix + "latitude", () -> region[1]);
             registry.add(prefix + "longitude", () -> region[2]);
             registry.add(prefix + "zone", () -> region[3]);
-            registry.add(prefix + "endpoints[0]", () -> "http://127.0.0.1:" + server.port());
+            // The configured port, not server.port(): a region an earlier test class left stopped has
+            // it too, and is started again before each test (resetToHealthy).
+            registry.add(prefix + "endpoints[0]", () -> "http://127.0.0.1:" + server.getOptions().portNumber());
         }
         registry.add("meridian.default-region", () -> "us-east");
         // The dashboard polls only when a test asks it to (DashboardAggregator.pollOnce).

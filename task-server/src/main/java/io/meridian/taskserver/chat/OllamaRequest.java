@@ -33,9 +33,10 @@ import tools.jackson.databind.JsonNode;
  * {@code options} would change the answer in ways the region's backend is not asked to (or are
  * the model server's own resources, which its operator sets), so they are refused naming
  * {@code options.<name>} rather than dropped, as are images, tools, {@code think}, and
- * {@code /api/generate}'s raw-prompt fields. {@code keep_alive} is accepted: how long the model
- * stays loaded is the region's setting ({@code meridian.model.ollama.keep-alive}). Unknown
- * top-level fields are ignored, as by Ollama.
+ * {@code /api/generate}'s raw-prompt fields. {@code keep_alive} is checked as Ollama reads it
+ * ({@link OllamaKeepAlive}) and goes with the call to an Ollama backend in place of the region's
+ * {@code meridian.model.ollama.keep-alive}; another backend ignores it, as it says how long the
+ * model stays loaded, not what it answers. Unknown top-level fields are ignored, as by Ollama.
  *
  * <p>{@code stream} defaults to {@code true}, as in Ollama. A model named {@code <name>:latest} is
  * {@code <name>} when the region does not know the full name, as Ollama treats them alike.
@@ -88,7 +89,7 @@ record OllamaRequest(ChatCompletionRequest chat, boolean generate) {
         refuse(body, "think", "answers carry no separate thinking");
         JsonNode stream = body.get("stream");
         boolean streamed = absent(stream) || ChatCompletionRequest.bool(stream, "stream");
-        keepAlive(body.get("keep_alive"));
+        String keepAlive = OllamaKeepAlive.read(body.get(OllamaKeepAlive.FIELD));
         ChatParameters.ResponseFormat format = format(body.get("format"));
         JsonNode options = body.get("options");
         Options read = absent(options) ? new Options(null, ChatParameters.NONE)
@@ -98,7 +99,7 @@ record OllamaRequest(ChatCompletionRequest chat, boolean generate) {
             parameters = new ChatParameters(null, null, List.of(), null, null, null, format, List.of(), null, false);
         }
         return new OllamaRequest(new ChatCompletionRequest(target.model(), target.queue(), messages, streamed, false,
-                read.maxTokens(), parameters), generate);
+                read.maxTokens(), parameters.withKeepAlive(keepAlive)), generate);
     }
 
     /**
@@ -196,13 +197,6 @@ record OllamaRequest(ChatCompletionRequest chat, boolean generate) {
                     !role.equals(ChatMessage.ASSISTANT))));
         }
         return messages;
-    }
-
-    private static void keepAlive(@Nullable JsonNode node) {
-        if (!absent(node) && !node.isString() && !node.isNumber()) {
-            throw invalid("keep_alive must be a duration such as \"5m\" or a number of seconds, but was "
-                    + ChatCompletionRequest.describe(node), "keep_alive");
-        }
     }
 
     private static ChatParameters.@Nullable ResponseFormat format(@Nullable JsonNode node) {

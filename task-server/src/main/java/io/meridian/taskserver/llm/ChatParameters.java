@@ -29,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  * @param maxCompletionTokens whether the client capped the answer with {@code max_completion_tokens},
  *                         OpenAI's newer name (which its reasoning models require), rather than
  *                         {@code max_tokens}: an OpenAI-compatible server is sent the same name
+ * @param keepAlive        how long the model server keeps the model loaded after this call, as
+ *                         Ollama reads it (a Go duration such as {@code 5m} or {@code 300s}; negative
+ *                         for until it stops, {@code 0} to unload at once), or {@code null} for the
+ *                         region's {@code meridian.model.ollama.keep-alive}. Not a parameter of the
+ *                         answer but a residency hint to the model server: an Ollama backend sends
+ *                         it, others have no such thing and ignore it, so it is not among
+ *                         {@link #used()} and no backend refuses it
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ChatParameters(
@@ -41,11 +48,12 @@ public record ChatParameters(
         @Nullable ResponseFormat responseFormat,
         List<Tool> tools,
         @Nullable ToolChoice toolChoice,
-        boolean maxCompletionTokens) {
+        boolean maxCompletionTokens,
+        @Nullable String keepAlive) {
 
     /** No parameters: the model's defaults throughout. */
     public static final ChatParameters NONE = new ChatParameters(null, null, List.of(), null, null, null, null,
-            List.of(), null, false);
+            List.of(), null, false, null);
 
     /**
      * Copies the lists; reads absent ones (an older stored task) as empty.
@@ -53,6 +61,39 @@ public record ChatParameters(
     public ChatParameters {
         stop = stop == null ? List.of() : List.copyOf(stop);
         tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    /**
+     * Parameters without a keep-alive of their own.
+     *
+     * @param temperature         sampling temperature
+     * @param topP                nucleus sampling mass
+     * @param stop                stop sequences
+     * @param seed                the sampling's seed
+     * @param presencePenalty     penalty for tokens already present
+     * @param frequencyPenalty    penalty by how often tokens occur
+     * @param responseFormat      JSON mode or schema, or {@code null}
+     * @param tools               the offered functions
+     * @param toolChoice          {@code tool_choice}, or {@code null}
+     * @param maxCompletionTokens whether the cap was named {@code max_completion_tokens}
+     */
+    public ChatParameters(@Nullable Double temperature, @Nullable Double topP, List<String> stop,
+            @Nullable Integer seed, @Nullable Double presencePenalty, @Nullable Double frequencyPenalty,
+            @Nullable ResponseFormat responseFormat, List<Tool> tools, @Nullable ToolChoice toolChoice,
+            boolean maxCompletionTokens) {
+        this(temperature, topP, stop, seed, presencePenalty, frequencyPenalty, responseFormat, tools, toolChoice,
+                maxCompletionTokens, null);
+    }
+
+    /**
+     * These parameters with the call's keep-alive.
+     *
+     * @param keepAlive a Go duration as Ollama reads it, or {@code null} for the region's
+     * @return the parameters, with {@code keepAlive} replaced
+     */
+    public ChatParameters withKeepAlive(@Nullable String keepAlive) {
+        return new ChatParameters(temperature, topP, stop, seed, presencePenalty, frequencyPenalty, responseFormat,
+                tools, toolChoice, maxCompletionTokens, keepAlive);
     }
 
     /**

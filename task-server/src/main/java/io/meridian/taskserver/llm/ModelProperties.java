@@ -367,9 +367,10 @@ public record ModelProperties(
      * @param maxConcurrentCalls How many calls may wait on Ollama at once; further calls queue, each
      *                           still bounded by meridian.model.timeout.
      * @param keepAlive          How long Ollama keeps the model loaded after a call (its keep_alive,
-     *                           sent with every call): 0 unloads it at once, a negative value keeps it
-     *                           loaded until Ollama stops; when unset, the Ollama server's own default
-     *                           (5m, or its OLLAMA_KEEP_ALIVE).
+     *                           sent with every call whose request set none: a keep_alive on
+     *                           /api/chat or /api/generate wins): 0 unloads it at once, a negative
+     *                           value keeps it loaded until Ollama stops; when unset, the Ollama
+     *                           server's own default (5m, or its OLLAMA_KEEP_ALIVE).
      */
     public record Ollama(
             @DefaultValue("qwen3") @NotBlank String model,

@@ -189,11 +189,23 @@ class OllamaEndpointTests {
                 + "| messages[0].images",
         "{\"model\": \"qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"stream\": \"yes\"}| stream",
         "{\"model\": \"qwen3\", \"messages\": []}| messages",
+        "{\"model\": \"qwen3\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"keep_alive\": \"5 minutes\"}"
+                + "| keep_alive",
     })
     void refusesWhatItCannotHonourInOllamasShapeNamingTheField(String body, String field) {
         String message = error(post("/api/chat", body), 400);
 
         assertThat(message).endsWith("(invalid_request, field " + field + ")");
+    }
+
+    @Test
+    void acceptsAndIgnoresAKeepAliveOnTheSimulatedBackendWhichLoadsNoModel() {
+        post("/api/chat", """
+                {"model": "qwen3", "stream": false, "keep_alive": "30m", "messages": [{"role": "user", "content": "Hi"}]}
+                """).expectStatus().isOk().expectBody().jsonPath("$.done").isEqualTo(true);
+        post("/api/generate", """
+                {"model": "qwen3", "stream": false, "keep_alive": -1, "prompt": "Hi"}
+                """).expectStatus().isOk().expectBody().jsonPath("$.done").isEqualTo(true);
     }
 
     @Test

@@ -7,42 +7,31 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.meridian.taskserver.testsupport.ChatStreams;
+import io.meridian.taskserver.testsupport.OllamaServerTest;
 import io.meridian.taskserver.testsupport.OllamaWire;
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import io.meridian.taskserver.web.RegionHeaderFilter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.ai.ollama.OllamaChatModel;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * {@code POST /process} on the {@code ollama} backend, end to end through Spring AI's Ollama client
  * to a WireMock server that speaks Ollama's {@code /api/chat} wire format.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        TestRegion.PROPERTY,
-        "meridian.model.backend=ollama",
+@TestPropertySource(properties = {
         "meridian.model.ollama.model=" + OllamaBackendTests.CONFIGURED_MODEL,
-        "meridian.model.timeout=" + OllamaBackendTests.TIMEOUT_MS + "ms",
-        // One attempt: a failure is final at once, so /process answers it rather than a retry's 202.
-        "meridian.queues.simple.max-attempts=1" })
-@AutoConfigureWebTestClient
-class OllamaBackendTests {
+        "meridian.model.timeout=" + OllamaBackendTests.TIMEOUT_MS + "ms" })
+class OllamaBackendTests extends OllamaServerTest {
 
     static final String CONFIGURED_MODEL = "qwen3:4b";
 
@@ -50,29 +39,8 @@ class OllamaBackendTests {
     // takes seconds on a busy machine. The timeout itself is tested in OllamaTimeoutTests.
     static final int TIMEOUT_MS = 30_000;
 
-    @RegisterExtension
-    static final WireMockExtension ollama = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort())
-            .build();
-
-    @DynamicPropertySource
-    static void ollamaBaseUrl(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
-    }
-
-    private WebTestClient client;
-
-    @Autowired
-    void client(WebTestClient client) {
-        this.client = client.mutate().responseTimeout(java.time.Duration.ofMillis(TIMEOUT_MS * 2L)).build();
-    }
-
     @Autowired
     private ApplicationContext context;
-
-    private WebTestClient.ResponseSpec process(String json) {
-        return client.post().uri("/process").contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
-    }
 
     @Test
     void usesSpringAisOllamaChatModel() {
@@ -205,7 +173,6 @@ class OllamaBackendTests {
 
         assertApiError(process("{\"query\": \"hello\"}"), 502, ApiError.MODEL_ERROR, null);
     }
-
 
     @Test
     void healthNamesTheOllamaBackendAndItsModel() {

@@ -8,26 +8,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.meridian.taskserver.testsupport.ChatStreams;
+import io.meridian.taskserver.testsupport.OllamaServerTest;
 import io.meridian.taskserver.testsupport.OllamaWire;
-import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,42 +30,16 @@ import tools.jackson.databind.JsonNode;
  * {@code options}, {@code format}, {@code keep_alive} and {@code tools}, and the answer carries
  * Ollama's finish reason and tool calls back in OpenAI's shape.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        TestRegion.PROPERTY,
-        "meridian.model.backend=ollama",
+@TestPropertySource(properties = {
         "meridian.model.ollama.model=qwen3",
         "meridian.model.ollama.keep-alive=10m",
-        "meridian.model.timeout=30s",
-        "meridian.queues.simple.max-attempts=1" })
-@AutoConfigureWebTestClient
-class OllamaParametersTests {
-
-    @RegisterExtension
-    static final WireMockExtension ollama = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort())
-            .build();
-
-    @DynamicPropertySource
-    static void ollamaBaseUrl(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
-    }
+        "meridian.model.timeout=30s" })
+class OllamaParametersTests extends OllamaServerTest {
 
     private static final String WEATHER_TOOL = """
             {"type": "function", "function": {"name": "get_weather", "description": "The weather in a city now",
               "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
             """;
-
-    private WebTestClient client;
-
-    @Autowired
-    void client(WebTestClient client) {
-        this.client = client.mutate().responseTimeout(Duration.ofSeconds(60)).build();
-    }
-
-    private WebTestClient.ResponseSpec chat(String json) {
-        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(json)
-                .exchange();
-    }
 
     private JsonNode choice(String json) {
         JsonNode completion = chat(json).expectStatus().isOk().expectBody(JsonNode.class).returnResult()
@@ -99,6 +67,42 @@ class OllamaParametersTests {
                 .withRequestBody(matchingJsonPath("$.options.presence_penalty", equalTo("0.5")))
                 .withRequestBody(matchingJsonPath("$.options.frequency_penalty", equalTo("-0.25")))
                 .withRequestBody(matchingJsonPath("$.keep_alive", equalTo("600000ms"))));
+    }
+
+    @ParameterizedTest(name = "keep_alive {0} is sent as {1}")
+    @CsvSource(delimiter = '|', value = {
+        "\"5m\" | 5m",
+        "300    | 300s",
+        "0      | 0s",
+        "-1     | -1s",
+    })
+    void sendsAnOllamaRequestsKeepAliveInPlaceOfTheRegions(String keepAlive, String sent) {
+        ollama.stubFor(post(OllamaWire.CHAT_PATH).willReturn(okJson(OllamaWire.chatAnswer("qwen3", "Blue.", 9, 2))));
+
+        client.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"model": "qwen3", "stream": false, "keep_alive": %s,
+                 "messages": [{"role": "user", "content": "Sky colour?"}]}
+                """.formatted(keepAlive)).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.message.content").isEqualTo("Blue.");
+
+        ollama.verify(1, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.keep_alive", equalTo(sent))));
+    }
+
+    @Test
+    void refusesAKeepAliveOllamaWouldNotReadInOllamasShapeWithoutCallingIt() {
+        client.post().uri("/api/generate").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"model": "qwen3", "stream": false, "keep_alive": "10 minutes", "prompt": "Sky colour?"}
+                """).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error").value(String.class, error -> assertThat(error)
+                        .startsWith("keep_alive must be a duration such as \"5m\"")
+                        .contains("but was '10 minutes'")
+                        .endsWith("(invalid_request, field keep_alive)"));
+
+        ollama.verify(0, postRequestedFor(urlEqualTo(OllamaWire.CHAT_PATH)));
     }
 
     @Test

@@ -7,28 +7,21 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.meridian.taskserver.testsupport.ApiErrorAssertions.assertApiError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.meridian.taskserver.testsupport.ChatStreams;
+import io.meridian.taskserver.testsupport.OpenAiServerTest;
 import io.meridian.taskserver.testsupport.OpenAiWire;
-import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.ApiError;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.ai.ollama.OllamaChatModel;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,48 +29,19 @@ import tools.jackson.databind.JsonNode;
  * speaks OpenAI's {@code /v1/chat/completions} wire format, plain and streamed, as vLLM or
  * llama.cpp server would.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        TestRegion.PROPERTY,
-        "meridian.model.backend=openai",
+@TestPropertySource(properties = {
         "meridian.model.openai.model=" + OpenAiBackendTests.CONFIGURED_MODEL,
-        "meridian.model.timeout=" + OpenAiBackendTests.TIMEOUT_MS + "ms",
-        "spring.ai.openai.api-key=" + OpenAiBackendTests.API_KEY,
-        // One attempt: a failure is final at once, so the endpoints answer it rather than a retry's 202.
-        "meridian.queues.simple.max-attempts=1" })
-@AutoConfigureWebTestClient
-class OpenAiBackendTests {
+        "meridian.model.timeout=" + OpenAiBackendTests.TIMEOUT_MS + "ms" })
+class OpenAiBackendTests extends OpenAiServerTest {
 
     static final String CONFIGURED_MODEL = "Qwen/Qwen3-8B";
-
-    static final String API_KEY = "sk-test-key";
 
     // Generous: the first call of a fresh context warms up the HTTP client and JSON mapping, which
     // takes seconds on a busy machine. The timeout itself is tested in OpenAiTimeoutTests.
     static final int TIMEOUT_MS = 30_000;
 
-    @RegisterExtension
-    static final WireMockExtension upstream = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort())
-            .build();
-
-    @DynamicPropertySource
-    static void openAiBaseUrl(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", () -> upstream.baseUrl() + "/v1");
-    }
-
-    private WebTestClient client;
-
-    @Autowired
-    void client(WebTestClient client) {
-        this.client = client.mutate().responseTimeout(java.time.Duration.ofMillis(TIMEOUT_MS * 2L)).build();
-    }
-
     @Autowired
     private ApplicationContext context;
-
-    private WebTestClient.ResponseSpec process(String json) {
-        return client.post().uri("/process").contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
-    }
 
     @Test
     void usesSpringAisOpenAiChatModelAndNoOllamaOne() {

@@ -8,24 +8,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.meridian.taskserver.testsupport.ChatStreams;
+import io.meridian.taskserver.testsupport.OpenAiServerTest;
 import io.meridian.taskserver.testsupport.OpenAiWire;
-import io.meridian.taskserver.testsupport.TestRegion;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,15 +26,10 @@ import tools.jackson.databind.JsonNode;
  * {@code /v1/chat/completions}: the request carries them in OpenAI's own fields, and the server's
  * finish reason and tool calls come back, plain and streamed.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        TestRegion.PROPERTY,
-        "meridian.model.backend=openai",
+@TestPropertySource(properties = {
         "meridian.model.openai.model=Qwen/Qwen3-8B",
-        "meridian.model.timeout=30s",
-        "spring.ai.openai.api-key=sk-test-key",
-        "meridian.queues.simple.max-attempts=1" })
-@AutoConfigureWebTestClient
-class OpenAiParametersTests {
+        "meridian.model.timeout=30s" })
+class OpenAiParametersTests extends OpenAiServerTest {
 
     private static final String MODEL = "Qwen/Qwen3-8B";
 
@@ -50,23 +37,6 @@ class OpenAiParametersTests {
             {"type": "function", "function": {"name": "get_weather", "description": "The weather in a city now",
               "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
             """;
-
-    @RegisterExtension
-    static final WireMockExtension upstream = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort())
-            .build();
-
-    @DynamicPropertySource
-    static void openAiBaseUrl(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", () -> upstream.baseUrl() + "/v1");
-    }
-
-    private WebTestClient client;
-
-    @Autowired
-    void client(WebTestClient client) {
-        this.client = client.mutate().responseTimeout(Duration.ofSeconds(60)).build();
-    }
 
     private JsonNode choice(String json) {
         JsonNode completion = client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
@@ -94,6 +64,23 @@ class OpenAiParametersTests {
                 .withRequestBody(matchingJsonPath("$.seed", equalTo("42")))
                 .withRequestBody(matchingJsonPath("$.presence_penalty", equalTo("0.5")))
                 .withRequestBody(matchingJsonPath("$.frequency_penalty", equalTo("-0.25"))));
+    }
+
+    @Test
+    void acceptsAnOllamaRequestsKeepAliveAndSendsNoneToAServerThatHasNoSuchThing() {
+        upstream.stubFor(post(OpenAiWire.CHAT_PATH).willReturn(okJson(OpenAiWire.chatCompletion(MODEL, "Blue.", 9, 2))));
+
+        client.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"model": "%s", "stream": false, "keep_alive": "30m",
+                 "messages": [{"role": "user", "content": "Sky colour?"}]}
+                """.formatted(MODEL)).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.message.content").isEqualTo("Blue.");
+
+        upstream.verify(1, postRequestedFor(urlEqualTo(OpenAiWire.CHAT_PATH))
+                .withRequestBody(matchingJsonPath("$.messages[0].content", equalTo("Sky colour?")))
+                .withRequestBody(notContaining("keep_alive"))
+                .withRequestBody(notContaining("30m")));
     }
 
     @Test

@@ -5,13 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.meridian.taskserver.testsupport.OllamaServerTest;
 import io.meridian.taskserver.testsupport.OllamaWire;
-import io.meridian.taskserver.testsupport.TestRegion;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,16 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,16 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
  * streamed calls. Logs are ECS JSON; prompts stay out of them.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        TestRegion.PROPERTY,
-        "meridian.model.backend=ollama",
+@TestPropertySource(properties = {
         "meridian.model.ollama.model=qwen3:4b",
         "meridian.model.timeout=30s", // the first call of a fresh context takes seconds on a busy machine
-        "meridian.queues.simple.max-attempts=1",
         "management.tracing.sampling.probability=1.0",
-        "logging.structured.format.console=ecs"})
-@AutoConfigureWebTestClient
-class OllamaTracingTests {
+        "logging.structured.format.console=ecs" })
+class OllamaTracingTests extends OllamaServerTest {
 
     static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
     static final String CLIENT_SPAN = "b7ad6b7169203331";
@@ -55,23 +43,6 @@ class OllamaTracingTests {
     static final Pattern W3C = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]");
 
     static final JsonMapper json = JsonMapper.builder().build();
-
-    @RegisterExtension
-    static final WireMockExtension ollama = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort())
-            .build();
-
-    @DynamicPropertySource
-    static void ollamaBaseUrl(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.ollama.base-url", ollama::baseUrl);
-    }
-
-    private WebTestClient client;
-
-    @Autowired
-    void client(WebTestClient client) {
-        this.client = client.mutate().responseTimeout(java.time.Duration.ofSeconds(60)).build();
-    }
 
     @Test
     void aTasksStatusNamesTheSubmittersTraceAndTheModelCallContinuesIt(CapturedOutput output) {

@@ -106,6 +106,17 @@ class TaskDocumentTests {
     }
 
     @Test
+    void carriesAnOllamaRequestsKeepAliveAloneThroughTheDocument() {
+        Task task = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock)
+                .withParameters(ChatParameters.NONE.withKeepAlive("30m"));
+
+        String written = documents.write(task);
+
+        assertThat(written).startsWith("{\"" + TaskDocument.FIELD + "\":2,").contains("\"keepAlive\":\"30m\"");
+        assertThat(documents.read(written).parameters().keepAlive()).isEqualTo("30m");
+    }
+
+    @Test
     void writesATaskWithoutParametersOrToolUseAsVersionOneAndLeavesTheirFieldsOut() {
         Task plain = TaskFixtures.task(TaskFixtures.SIMPLE, "hi", null, clock).withChat(
                 List.of(new ChatMessage(ChatMessage.USER, "hi")), false, null);
