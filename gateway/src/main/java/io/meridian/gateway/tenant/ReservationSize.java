@@ -1,5 +1,6 @@
 package io.meridian.gateway.tenant;
 
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -8,8 +9,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * How many tokens a request body reserves: its {@code max_completion_tokens}, else its
  * {@code max_tokens} (a chat completion's cap on its answer), else its {@code options.num_predict}
- * (Ollama's), else the configured reservation of
- * its {@code model} (or of its {@code kind}, the task API's queue), else the default.
+ * (Ollama's), else, for an embeddings request, an upper bound of its input's tokens, else the
+ * configured reservation of its {@code model} (or of its {@code kind}, the task API's queue), else
+ * the default.
+ *
+ * <p>An embeddings request ({@code POST /v1/embeddings}: an {@code input} and none of a chat's
+ * {@code messages}, a generation's {@code prompt} or a task's {@code query}) has no answer to cap: it
+ * costs its input alone. Each text reserves its length in UTF-8 bytes plus one, which no byte-level
+ * tokenizer (GPT's, Llama's, Qwen's, BERT's word pieces) can exceed, and each token array its
+ * length; so a short embedding does not reserve a chat's default, and a batch never reserves less
+ * than it can cost. The answer's usage then settles what it really used. A body of any other shape
+ * whose only field is {@code input} is refused by the region and costs nothing, so reading the
+ * shape rather than the path cannot let a request hold less than it uses.
  *
  * <p>Only these fields are read, and only to size the reservation: a body that is not JSON, or not
  * an object, reserves the default and is left to the region to refuse. A cap the client sent that
@@ -42,6 +53,10 @@ final class ReservationSize {
         if (max != null) {
             return max;
         }
+        Long embedded = embeddingInput(root);
+        if (embedded != null) {
+            return embedded;
+        }
         JsonNode options = root.get("options");
         Long numPredict = options != null && options.isObject() ? numPredict(options.get("num_predict")) : null;
         if (numPredict != null) {
@@ -49,6 +64,40 @@ final class ReservationSize {
         }
         String model = text(root.get("model"));
         return reservation.tokensFor(model != null ? model : text(root.get("kind")));
+    }
+
+    /**
+     * The most tokens an embeddings request's {@code input} can hold; {@code null} when the body is
+     * not an embeddings request or its input is not one of the API's shapes (the region refuses it).
+     */
+    private static @Nullable Long embeddingInput(JsonNode root) {
+        JsonNode input = root.get("input");
+        if (input == null || root.has("messages") || root.has("prompt") || root.has("query")) {
+            return null;
+        }
+        if (input.isString()) {
+            return textBound(input);
+        }
+        if (!input.isArray() || input.isEmpty()) {
+            return null;
+        }
+        long total = 0;
+        for (JsonNode item : input) {
+            if (item.isString()) {
+                total += textBound(item);
+            } else if (item.isArray()) {
+                total += Math.max(1, item.size());
+            } else if (item.isIntegralNumber()) {
+                total += 1;
+            } else {
+                return null;
+            }
+        }
+        return total;
+    }
+
+    private static long textBound(JsonNode text) {
+        return text.stringValue().getBytes(StandardCharsets.UTF_8).length + 1L;
     }
 
     /** Ollama's cap, {@code options.num_predict}: none for its "no limit" values, -1 and -2. */

@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.BigRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 import org.springframework.util.unit.DataSize;
 
@@ -69,5 +73,47 @@ class ReservationSizePropertyTests {
         assertThat(of("not json")).isEqualTo(1024);
         assertThat(of("[1,2]")).isEqualTo(1024);
         assertThat(of("")).isEqualTo(1024);
+    }
+    @Property
+    void anEmbeddingsInputReservesNoLessThanItsUtf8BytesWhateverItsText(
+            @ForAll @Size(max = 8) List<@StringLength(max = 200) String> texts) {
+        Assume.that(!texts.isEmpty());
+        String input = texts.stream().map(ReservationSizePropertyTests::jsonString).collect(Collectors.joining(",", "[", "]"));
+        long bytes = texts.stream().mapToLong(text -> text.getBytes(StandardCharsets.UTF_8).length).sum();
+
+        assertThat(of("{\"model\":\"simulated-embed\",\"input\":" + input + "}")).isEqualTo(bytes + texts.size())
+                .isLessThan(bytes + texts.size() + 1);
+        assertThat(of("{\"input\":" + jsonString(texts.getFirst()) + "}"))
+                .isEqualTo(texts.getFirst().getBytes(StandardCharsets.UTF_8).length + 1L);
+    }
+
+    @Example
+    void anEmbeddingOfTokenArraysReservesTheirLengths() {
+        assertThat(of("{\"input\":[[1,2,3],[4,5]]}")).isEqualTo(5);
+        assertThat(of("{\"input\":[1,2,3,4]}")).isEqualTo(4);
+    }
+
+    @Example
+    void onlyAnEmbeddingsShapedBodyIsSizedByItsInput() {
+        assertThat(of("{\"model\":\"qwen3:14b\",\"input\":\"hi\",\"messages\":[]}")).isEqualTo(4096);
+        assertThat(of("{\"kind\":\"simple\",\"input\":\"hi\",\"query\":\"q\"}")).isEqualTo(512);
+        assertThat(of("{\"input\":\"hi\",\"prompt\":\"p\"}")).isEqualTo(1024);
+        assertThat(of("{\"input\":[]}")).as("an empty input, refused by the region").isEqualTo(1024);
+        assertThat(of("{\"input\":[{\"a\":1}]}")).as("no input shape of the API").isEqualTo(1024);
+        assertThat(of("{\"input\":\"hi\",\"max_tokens\":9}")).as("a cap the client sent still decides").isEqualTo(9);
+    }
+
+    private static String jsonString(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        text.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                json.append('\\').appendCodePoint(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", c));
+            } else {
+                json.appendCodePoint(c);
+            }
+        });
+        return json.append('"').toString();
     }
 }
