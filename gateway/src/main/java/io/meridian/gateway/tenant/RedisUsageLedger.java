@@ -13,13 +13,18 @@ import reactor.core.publisher.Mono;
 
 /**
  * Counters in the Redis the gateways share, so that a tenant's limits hold across every replica:
- * one key per tenant, kind and window ({@code meridian:usage:<tenant>:<kind>:<window>}), each
- * expiring after its window, and per tenant (and for the deployment) the tokens held by requests in
- * flight ({@code :held}) with the holds themselves in a sorted set by expiry ({@code :holds}).
+ * one key per account (a tenant, the deployment, or a tenant's key: {@code <tenant>:key:<key id>}),
+ * kind and window ({@code meridian:usage:<account>:<kind>:<window>}, kinds {@code tokens} and
+ * {@code spend} per minute, {@code -day}, {@code -month}), each expiring after its window, and per
+ * tenant (and for the deployment) the tokens and spend held by requests in flight ({@code :held},
+ * {@code :spend-held}) with the holds themselves in sorted sets by expiry ({@code :holds},
+ * {@code :spend-holds}). Spend is in integer micro-units, so every sum in Redis is an exact INCRBY.
  *
  * <p>Design note. A reservation is one script: give back expired holds, count the request, read
- * the windows and the holds, and, when the tokens fit under every limit, hold them; a settle is
- * another: drop the hold and count the real usage. Redis runs each script alone, so requests on
+ * the windows and the holds, and, when the tokens and their spend fit under every limit, hold
+ * them; a settle is another: drop the hold and count the real usage, the tenant's, its key's and
+ * the deployment's. Spend holds have sorted sets of their own, so a hold's member keeps the format
+ * gateways of an earlier version read ({@code <id>:<tokens>}). Redis runs each script alone, so requests on
  * every gateway at once can never hold more than a limit allows. While Redis is unreachable or
  * slow, this gateway's {@link LocalUsageLedger} counts instead: limits then hold per gateway, and
  * requests are never refused for Redis's sake. A hold is settled where it was made.

@@ -44,6 +44,11 @@ import reactor.core.publisher.Mono;
  * those overruns of requests in flight together, and then every request is refused until the window
  * resets. The body is read for these fields only when it declares a length up to
  * {@code max-inspected-body}; an out-of-range value is refused with 400 naming the field.
+ *
+ * <p>Spend rides on the same reservation ({@link Pricing}): the tokens reserved, priced at their
+ * worst case, are held against the spend caps in the same atomic step, and settle to the reported
+ * usage at the requested model's price, so a spend cap is bound as a token limit is. With prices
+ * configured every request is reserved and settled, limits or not, so that its spend is counted.
  */
 public final class TenantFilter implements GlobalFilter, Ordered {
 
