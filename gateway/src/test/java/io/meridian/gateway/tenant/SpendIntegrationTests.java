@@ -132,8 +132,9 @@ class SpendIntegrationTests extends RegionsIntegrationTest {
         List<Answer> answers = burst(64, "capped-key");
 
         long served = answers.stream().filter(answer -> answer.status() == 200).count();
-        // Each holds 0.02 of the 0.2 a day: ten fit, and each spends 0.016 of what it held.
-        assertThat(served).isBetween(1L, 10L);
+        // Each holds 0.02 of the 0.2 a day and spends 0.016 of it: ten fit at once, and a settled one
+        // leaves 0.004 for later arrivals, so at most 12 (0.192) are ever served; a 13th would pass the cap.
+        assertThat(served).isBetween(1L, 12L);
         assertThat(chatsReceived()).isEqualTo((int) served);
         assertThat(answers).filteredOn(answer -> answer.status() != 200).isNotEmpty()
                 .allSatisfy(answer -> assertThat(answer.status()).isEqualTo(429))
