@@ -9,6 +9,9 @@ package io.meridian.gateway.routing;
  * <p>Of Ollama's API, only what Meridian serves is routed; {@code /api/version} the gateway
  * answers itself, and any other {@code /api/} path (pulling, copying, deleting models) is
  * {@code 404 not_found} in Ollama's error shape, as no region would serve it either.
+ *
+ * <p>{@code /v1/usage} (and {@code /v1/usage/}) is the gateway's own: a tenant's usage lives in
+ * the gateway's ledger, and a region must never be asked for it.
  */
 public final class ApiPaths {
 
@@ -21,6 +24,9 @@ public final class ApiPaths {
     /** Ollama's model list. */
     public static final String OLLAMA_TAGS = "/api/tags";
 
+    /** A tenant's usage and spend, answered by the gateway. */
+    public static final String USAGE = "/v1/usage";
+
     /** Ollama's version, answered by the gateway. */
     public static final String OLLAMA_VERSION = "/api/version";
 
@@ -31,10 +37,17 @@ public final class ApiPaths {
      * Whether the gateway routes {@code path} to a region.
      *
      * @param path a canonical path
-     * @return {@code true} for {@code /process}, {@code /v1/**} and Ollama's chat, generate and tags
+     * @return {@code true} for {@code /process}, {@code /v1/**} but {@value #USAGE}, and Ollama's chat,
+     *         generate and tags
      */
     public static boolean isRouted(String path) {
-        return path.equals("/process") || path.startsWith("/v1/") || path.equals(OLLAMA_CHAT)
+        return path.equals("/process") || path.startsWith("/v1/") && !isUsage(path) || path.equals(OLLAMA_CHAT)
                 || path.equals(OLLAMA_GENERATE) || path.equals(OLLAMA_TAGS);
+    }
+
+    /** Whether {@code path} (canonical) is {@value #USAGE}, with or without a trailing slash. */
+    public static boolean isUsage(String path) {
+        return path.startsWith(USAGE) && (path.length() == USAGE.length()
+                || path.length() == USAGE.length() + 1 && path.charAt(USAGE.length()) == '/');
     }
 }

@@ -39,6 +39,18 @@ public final class ApiKeys {
         return (authorization == null ? 0 : authorization.size()) + (apiKey == null ? 0 : apiKey.size());
     }
 
+    /** Hex digits of a key's hash that name the key in usage figures and metrics. */
+    public static final int ID_LENGTH = 12;
+
+    /**
+     * The id of the key whose SHA-256 is {@code sha256}: its first {@value #ID_LENGTH} hex digits,
+     * which its owner can compute ({@code printf %s "$KEY" | sha256sum | cut -c1-12}) and which
+     * reveal nothing usable about the key.
+     */
+    public static String id(String sha256) {
+        return sha256.substring(0, ID_LENGTH);
+    }
+
     /** SHA-256 of {@code key}, 64 lowercase hex digits: what configuration and Redis hold. */
     public static String sha256(String key) {
         try {

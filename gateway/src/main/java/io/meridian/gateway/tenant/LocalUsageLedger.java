@@ -9,13 +9,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * Counters in this gateway's memory: exact for one gateway, per gateway when there are several
  * (then {@link RedisUsageLedger} shares them), and the fallback while Redis is unreachable. One
- * entry per tenant (the configured ones, the anonymous one and the deployment), each rolling its
- * windows over when a new one starts.
+ * entry per account (the configured tenants, the anonymous one, the deployment, and each key that
+ * was used), each rolling its windows over when a new one starts.
  *
  * <p>Design note. Every check-and-hold and every settle runs under one lock, the ledger's: the
  * deployment's counters are shared by every tenant, so a lock per tenant would let two tenants
@@ -43,69 +44,100 @@ public final class LocalUsageLedger implements UsageLedger {
     }
 
     @Override
-    public Mono<Hold> reserve(String tenant, TenantProperties.Limits limits, TenantProperties.Limits global, long tokens) {
-        return Mono.just(reserveNow(tenant, limits, global, tokens));
+    public Mono<Hold> reserve(String tenant, @Nullable String key, TenantProperties.Limits limits,
+            TenantProperties.Limits global, long tokens, long spend) {
+        return Mono.just(reserveNow(tenant, key, limits, global, tokens, spend));
     }
 
-    synchronized Hold reserveNow(String tenant, TenantProperties.Limits limits, TenantProperties.Limits global, long tokens) {
+    synchronized Hold reserveNow(String tenant, @Nullable String key, TenantProperties.Limits limits,
+            TenantProperties.Limits global, long tokens, long spend) {
         long nowMillis = clock.millis();
         expire(nowMillis);
         Windows now = Windows.at(clock.instant());
         Counters own = counters(tenant).roll(now);
         Counters all = counters(GLOBAL).roll(now);
         own.requestsMinute++;
-        Usage usage = new Usage(own.requestsMinute, own.tokensMinute + own.held, own.tokensDay + own.held,
-                own.tokensMonth + own.held, all.tokensDay + all.held, all.tokensMonth + all.held);
-        String refused = usage.refusal(Usage.limits(limits, global), tokens);
+        Usage usage = new Usage(own.requestsMinute, own.tokens.minute + own.held, own.tokens.day + own.held,
+                own.tokens.month + own.held, all.tokens.day + all.held, all.tokens.month + all.held,
+                own.spend.minute + own.heldSpend, own.spend.day + own.heldSpend, own.spend.month + own.heldSpend,
+                all.spend.day + all.heldSpend, all.spend.month + all.heldSpend);
+        tokens = Math.max(0, tokens);
+        spend = Math.max(0, spend);
+        String refused = usage.refusal(Usage.limits(limits, global), tokens, spend);
         String id = UUID.randomUUID().toString();
-        if (refused != null || tokens <= 0) {
-            return new Hold(id, tenant, 0, usage, refused, true);
+        if (refused != null || tokens <= 0 && spend <= 0) {
+            return new Hold(id, tenant, key, 0, 0, usage, refused, true);
         }
         own.held += tokens;
         all.held += tokens;
-        holds.put(id, new Held(tenant, tokens, nowMillis + holdTtl.toMillis()));
-        return new Hold(id, tenant, tokens, usage, null, true);
+        own.heldSpend += spend;
+        all.heldSpend += spend;
+        holds.put(id, new Held(tenant, tokens, spend, nowMillis + holdTtl.toMillis()));
+        return new Hold(id, tenant, key, tokens, spend, usage, null, true);
     }
 
     @Override
-    public synchronized void settle(Hold hold, long tokens) {
+    public synchronized void settle(Hold hold, long tokens, long spend) {
         release(hold);
-        add(hold.tenant(), Windows.at(clock.instant()), tokens);
+        add(hold.tenant(), hold.key(), Windows.at(clock.instant()), tokens, spend);
     }
 
     @Override
-    public synchronized void settleAsTask(Hold hold, String key) {
+    public synchronized void settleAsTask(Hold hold, String key, Price price) {
         release(hold);
         Windows now = Windows.at(clock.instant());
-        add(hold.tenant(), now, hold.tokens());
-        counted.put(key, new Charge(hold.tokens(), now));
+        add(hold.tenant(), hold.key(), now, hold.tokens(), hold.spend());
+        counted.put(key, new Charge(hold.tokens(), hold.spend(), price, now));
     }
 
     @Override
     public synchronized void record(String tenant, long tokens) {
-        add(tenant, Windows.at(clock.instant()), tokens);
+        add(tenant, null, Windows.at(clock.instant()), tokens, 0);
+    }
+
+    /** Counts usage without a hold, spend included: what a settle counts while Redis fails it. */
+    synchronized void record(String tenant, @Nullable String key, long tokens, long spend) {
+        add(tenant, key, Windows.at(clock.instant()), tokens, spend);
     }
 
     @Override
-    public synchronized void recordOnce(String tenant, String key, long tokens) {
+    public synchronized void recordOnce(String tenant, String key, long prompt, long completion, Price price) {
         Charge prior = counted.getIfPresent(key);
         if (prior == Charge.COUNTED) {
             return;
         }
         counted.put(key, Charge.COUNTED);
         Windows now = Windows.at(clock.instant());
+        long tokens = Math.max(0, prompt) + Math.max(0, completion);
         if (prior == null) {
-            add(tenant, now, tokens);
+            add(tenant, null, now, tokens, price.of(prompt, completion));
             return;
         }
-        long delta = tokens - prior.tokens();
+        correct(tenant, now, prior, tokens - prior.tokens(), true);
+        correct(tenant, now, prior, prior.price().of(prompt, completion) - prior.spend(), false);
+    }
+
+    /** Adds a task's excess, or refunds its shortfall to the windows its charge went to while they last. */
+    private void correct(String tenant, Windows now, Charge prior, long delta, boolean tokens) {
         if (delta > 0) {
-            add(tenant, now, delta);
+            add(tenant, null, now, tokens ? delta : 0, tokens ? 0 : delta);
         } else if (delta < 0) {
-            // A refund goes back only into the windows the charge went to, while they last.
-            counters(tenant).roll(now).refund(now, prior.windows(), -delta);
-            counters(GLOBAL).roll(now).refund(now, prior.windows(), -delta);
+            for (String account : new String[] {tenant, GLOBAL}) {
+                Counters counters = counters(account).roll(now);
+                (tokens ? counters.tokens : counters.spend).refund(now, prior.windows(), -delta);
+            }
         }
+    }
+
+    @Override
+    public synchronized Mono<Figures> figures(String account) {
+        Counters counters = tenants.get(account);
+        if (counters == null) {
+            return Mono.just(new Figures(0, 0, 0, 0, 0, 0, false));
+        }
+        counters.roll(Windows.at(clock.instant()));
+        return Mono.just(new Figures(counters.tokens.minute, counters.tokens.day, counters.tokens.month,
+                counters.spend.minute, counters.spend.day, counters.spend.month, false));
     }
 
     /** Tokens held right now by {@code tenant}'s requests in flight (expired holds already given back). */
@@ -118,8 +150,7 @@ public final class LocalUsageLedger implements UsageLedger {
     private void release(Hold hold) {
         Held held = holds.remove(hold.id());
         if (held != null) {
-            counters(held.tenant()).held -= held.tokens();
-            counters(GLOBAL).held -= held.tokens();
+            giveBack(held);
         }
     }
 
@@ -130,68 +161,104 @@ public final class LocalUsageLedger implements UsageLedger {
                 return;
             }
             it.remove();
-            counters(held.tenant()).held -= held.tokens();
-            counters(GLOBAL).held -= held.tokens();
+            giveBack(held);
         }
     }
 
-    private void add(String tenant, Windows now, long tokens) {
-        if (tokens > 0) {
-            counters(tenant).roll(now).add(tokens);
-            counters(GLOBAL).roll(now).add(tokens);
+    private void giveBack(Held held) {
+        for (Counters counters : new Counters[] {counters(held.tenant()), counters(GLOBAL)}) {
+            counters.held -= held.tokens();
+            counters.heldSpend -= held.spend();
+        }
+    }
+
+    private void add(String tenant, @Nullable String key, Windows now, long tokens, long spend) {
+        tokens = Math.max(0, tokens);
+        spend = Math.max(0, spend);
+        if (tokens == 0 && spend == 0) {
+            return;
+        }
+        counters(tenant).roll(now).add(tokens, spend);
+        counters(GLOBAL).roll(now).add(tokens, spend);
+        if (key != null) {
+            counters(UsageLedger.keyAccount(tenant, key)).roll(now).add(tokens, spend);
         }
     }
 
     private Counters counters(String tenant) {
-        return tenants.computeIfAbsent(tenant, key -> new Counters());
+        return tenants.computeIfAbsent(tenant, name -> new Counters());
     }
 
-    private record Held(String tenant, long tokens, long expiresAt) {
+    private record Held(String tenant, long tokens, long spend, long expiresAt) {
     }
 
-    /** A task's charge at acceptance and the windows it went to; {@link #COUNTED} once its usage was reported. */
-    private record Charge(long tokens, Windows windows) {
-        static final Charge COUNTED = new Charge(-1, new Windows(-1, -1, -1));
+    /** A task's charge at acceptance, the price of its usage and the windows it went to; {@link #COUNTED} once its usage was reported. */
+    private record Charge(long tokens, long spend, Price price, Windows windows) {
+        static final Charge COUNTED = new Charge(-1, -1, Price.FREE, new Windows(-1, -1, -1));
     }
 
-    /** Requests this minute, tokens this minute, today, this month, and tokens held; guarded by the ledger's lock. */
+    /** One quantity (tokens or spend) in this minute, today and this month; guarded by the ledger's lock. */
+    private static final class Window {
+        private long minute;
+        private long day;
+        private long month;
+
+        void add(long amount) {
+            minute = saturated(minute, amount);
+            day = saturated(day, amount);
+            month = saturated(month, amount);
+        }
+
+        void refund(Windows now, Windows charged, long amount) {
+            if (now.minute() == charged.minute()) {
+                minute = Math.max(0, minute - amount);
+            }
+            if (now.day() == charged.day()) {
+                day = Math.max(0, day - amount);
+            }
+            if (now.month() == charged.month()) {
+                month = Math.max(0, month - amount);
+            }
+        }
+
+        void roll(Windows now, Windows before) {
+            if (now.minute() != before.minute()) {
+                minute = 0;
+            }
+            if (now.day() != before.day()) {
+                day = 0;
+            }
+            if (now.month() != before.month()) {
+                month = 0;
+            }
+        }
+
+        private static long saturated(long a, long b) {
+            long sum = a + b;
+            return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+        }
+    }
+
+    /** Requests this minute, tokens and spend per window, and what is held; guarded by the ledger's lock. */
     private static final class Counters {
         private Windows windows = new Windows(-1, -1, -1);
         private long requestsMinute;
-        private long tokensMinute;
-        private long tokensDay;
-        private long tokensMonth;
+        private final Window tokens = new Window();
+        private final Window spend = new Window();
         private long held;
+        private long heldSpend;
 
-        void add(long tokens) {
-            tokensMinute += tokens;
-            tokensDay += tokens;
-            tokensMonth += tokens;
-        }
-
-        void refund(Windows now, Windows charged, long tokens) {
-            if (now.minute() == charged.minute()) {
-                tokensMinute = Math.max(0, tokensMinute - tokens);
-            }
-            if (now.day() == charged.day()) {
-                tokensDay = Math.max(0, tokensDay - tokens);
-            }
-            if (now.month() == charged.month()) {
-                tokensMonth = Math.max(0, tokensMonth - tokens);
-            }
+        void add(long tokenCount, long micros) {
+            tokens.add(tokenCount);
+            spend.add(micros);
         }
 
         Counters roll(Windows now) {
             if (now.minute() != windows.minute()) {
                 requestsMinute = 0;
-                tokensMinute = 0;
             }
-            if (now.day() != windows.day()) {
-                tokensDay = 0;
-            }
-            if (now.month() != windows.month()) {
-                tokensMonth = 0;
-            }
+            tokens.roll(now, windows);
+            spend.roll(now, windows);
             windows = now;
             return this;
         }

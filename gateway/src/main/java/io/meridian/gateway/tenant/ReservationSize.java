@@ -36,15 +36,35 @@ final class ReservationSize {
     }
 
     static long of(byte[] body, TenantProperties.Reservation reservation) {
+        return sized(body, reservation).tokens();
+    }
+
+    /**
+     * What a request body reserves and the model it names.
+     *
+     * @param tokens the tokens it reserves
+     * @param model  its {@code model}, or {@code null} when it names none (its spend is then priced
+     *               as any model's may be: {@link Pricing#atAdmission})
+     */
+    record Sized(long tokens, @Nullable String model) {
+    }
+
+    /** The reservation of {@code body} and its model. */
+    static Sized sized(byte[] body, TenantProperties.Reservation reservation) {
         JsonNode root;
         try {
             root = JSON.readTree(body);
         } catch (JacksonException ex) {
-            return reservation.defaultTokens();
+            return new Sized(reservation.defaultTokens(), null);
         }
         if (root == null || !root.isObject()) {
-            return reservation.defaultTokens();
+            return new Sized(reservation.defaultTokens(), null);
         }
+        String model = text(root.get("model"));
+        return new Sized(tokens(root, model, reservation), model);
+    }
+
+    private static long tokens(JsonNode root, @Nullable String model, TenantProperties.Reservation reservation) {
         Long completion = cap(root.get("max_completion_tokens"), "max_completion_tokens");
         Long max = cap(root.get("max_tokens"), "max_tokens");
         if (completion != null) {
@@ -62,7 +82,6 @@ final class ReservationSize {
         if (numPredict != null) {
             return numPredict;
         }
-        String model = text(root.get("model"));
         return reservation.tokensFor(model != null ? model : text(root.get("kind")));
     }
 

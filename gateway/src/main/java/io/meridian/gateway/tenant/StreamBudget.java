@@ -69,15 +69,16 @@ public final class StreamBudget {
                     return;
                 }
                 String text = new String(complete, StandardCharsets.UTF_8);
-                long usage = TokenUsageReport.inStreamChunk(text);
-                if (usage >= 0) {
+                io.meridian.protocol.UsageReport usage = TokenUsageReport.reportInStreamChunk(text);
+                if (usage != null) {
                     reported.set(true);
                     if (once != null) {
-                        ledger.recordOnce(tenant, once, usage);
+                        ledger.recordOnce(tenant, once, usage.prompt(), usage.completion(),
+                                reservation != null ? reservation.price() : Price.FREE);
                     } else if (reservation != null) {
-                        reservation.settle(usage);
+                        reservation.settle(usage.prompt(), usage.completion());
                     } else {
-                        ledger.record(tenant, usage);
+                        ledger.record(tenant, usage.total());
                     }
                     sink.next(buffers.wrap(complete));
                     return;

@@ -16,9 +16,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Tenants, their ledger and their filter, present only when there is something to check: tenants
- * configured, anonymous access off, or limits on anonymous requests or on the deployment. A gateway
- * open to all without limits (the default) pays nothing per request for it.
+ * Tenants, their ledger and their filter, present only when there is something to check or count:
+ * tenants configured, anonymous access off, limits on anonymous requests or on the deployment, or
+ * prices. A gateway open to all without limits or prices (the default) pays nothing per request for it.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(TenantConfiguration.Active.class)
@@ -40,10 +40,15 @@ class TenantConfiguration {
     }
 
     @Bean
+    Pricing pricing(PricingProperties properties) {
+        return new Pricing(properties);
+    }
+
+    @Bean
     TenantFilter tenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties properties,
-            ObjectProvider<MeterRegistry> registry, Clock clock) {
+            ObjectProvider<MeterRegistry> registry, Clock clock, Pricing pricing) {
         return new TenantFilter(directory, ledger, properties.global(), clock, properties.reservation(),
-                new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new)));
+                new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), pricing.currency()), pricing);
     }
 
     /** Whether the configured tenants and limits ask for any check at all. */
@@ -57,7 +62,10 @@ class TenantConfiguration {
             return !binder.bind("meridian.auth.anonymous", Boolean.class).orElse(true)
                     || binder.bind("meridian.auth.tenants", Bindable.listOf(TenantProperties.TenantSpec.class)).isBound()
                     || binder.bind("meridian.auth.anonymous-limits", TenantProperties.Limits.class).isBound()
-                    || binder.bind("meridian.auth.global", TenantProperties.Limits.class).isBound();
+                    || binder.bind("meridian.auth.global", TenantProperties.Limits.class).isBound()
+                    || binder.bind(PricingProperties.PREFIX + ".models",
+                            Bindable.mapOf(String.class, PricingProperties.ModelPrice.class)).isBound()
+                    || binder.bind(PricingProperties.PREFIX + ".default-price", PricingProperties.ModelPrice.class).isBound();
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.meridian.gateway.tenant;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -19,8 +21,13 @@ public final class TenantDirectory {
     public sealed interface Identity {
     }
 
-    /** A known tenant (or the anonymous one). */
-    public record Known(Tenant tenant) implements Identity {
+    /**
+     * A known tenant (or the anonymous one).
+     *
+     * @param tenant who it is
+     * @param key    the id of the key it called with ({@link ApiKeys#id}), or {@code null} without one
+     */
+    public record Known(Tenant tenant, @Nullable String key) implements Identity {
     }
 
     /** No key, and anonymous access is off. */
@@ -48,16 +55,29 @@ public final class TenantDirectory {
     private final Map<String, Tenant> byKeyHash;
     private final Map<String, String> revoked;
     private final @Nullable Tenant anonymous;
+    private final Map<String, Tenant> byId;
+    private final Map<String, List<String>> keyIds;
 
     public TenantDirectory(TenantProperties properties) {
         Map<String, Tenant> keys = new HashMap<>();
         Map<String, String> revokedKeys = new HashMap<>();
-        for (TenantProperties.TenantSpec spec : properties.tenants()) {
+        Map<String, Tenant> tenants = new LinkedHashMap<>();
+        Map<String, List<String>> ids = new HashMap<>();
+        checkSpendCaps(properties.global(), "meridian.auth.global");
+        checkSpendCaps(properties.anonymousLimits(), "meridian.auth.anonymous-limits");
+        for (int i = 0; i < properties.tenants().size(); i++) {
+            TenantProperties.TenantSpec spec = properties.tenants().get(i);
+            checkSpendCaps(spec.limits(), "meridian.auth.tenants[" + i + "].limits");
             if (Tenant.ANONYMOUS_ID.equals(spec.id())) {
                 throw new IllegalArgumentException("meridian.auth.tenants: '" + Tenant.ANONYMOUS_ID
                         + "' is the name of requests without a key; give the tenant another id");
             }
             Tenant tenant = new Tenant(spec.id(), spec.limits(), spec.zone(), new LinkedHashSet<>(spec.models()));
+            if (tenants.putIfAbsent(spec.id(), tenant) != null) {
+                throw new IllegalArgumentException("meridian.auth.tenants: the id '" + spec.id()
+                        + "' is given to two tenants; give each its own");
+            }
+            ids.put(spec.id(), spec.keysSha256().stream().map(ApiKeys::id).distinct().toList());
             for (String hash : spec.keysSha256()) {
                 Tenant other = keys.putIfAbsent(hash, tenant);
                 if (other != null) {
@@ -71,6 +91,39 @@ public final class TenantDirectory {
         this.revoked = Map.copyOf(revokedKeys);
         this.anonymous = properties.anonymous()
                 ? new Tenant(Tenant.ANONYMOUS_ID, properties.anonymousLimits(), null, java.util.Set.of()) : null;
+        if (anonymous != null) {
+            tenants.put(Tenant.ANONYMOUS_ID, anonymous);
+        }
+        this.byId = java.util.Collections.unmodifiableMap(tenants);
+        this.keyIds = Map.copyOf(ids);
+    }
+
+    /** Spend caps with more than 6 decimals stop start-up here, naming the property. */
+    private static void checkSpendCaps(TenantProperties.Limits limits, String property) {
+        if (limits.spendPerMinute() != null) {
+            Pricing.micros(limits.spendPerMinute(), property + ".spend-per-minute");
+        }
+        if (limits.spendPerDay() != null) {
+            Pricing.micros(limits.spendPerDay(), property + ".spend-per-day");
+        }
+        if (limits.spendPerMonth() != null) {
+            Pricing.micros(limits.spendPerMonth(), property + ".spend-per-month");
+        }
+    }
+
+    /** Every tenant, in the order configured, the anonymous one last when anonymous access is on. */
+    public java.util.Collection<Tenant> tenants() {
+        return byId.values();
+    }
+
+    /** The tenant {@code id}, or {@code null}. */
+    public @Nullable Tenant tenant(String id) {
+        return byId.get(id);
+    }
+
+    /** The ids ({@link ApiKeys#id}) of the valid keys of tenant {@code id}; none for an unknown or the anonymous one. */
+    public List<String> keyIds(String id) {
+        return keyIds.getOrDefault(id, List.of());
     }
 
     /** Who sent a request with these headers. */
@@ -81,12 +134,12 @@ public final class TenantDirectory {
         }
         String key = ApiKeys.of(headers);
         if (key == null) {
-            return anonymous != null ? new Known(anonymous) : new Missing();
+            return anonymous != null ? new Known(anonymous, null) : new Missing();
         }
         String hash = ApiKeys.sha256(key);
         Tenant tenant = byKeyHash.get(hash);
         if (tenant != null) {
-            return new Known(tenant);
+            return new Known(tenant, ApiKeys.id(hash));
         }
         String revokedFrom = revoked.get(hash);
         return revokedFrom != null ? new Revoked(revokedFrom) : new Unknown();

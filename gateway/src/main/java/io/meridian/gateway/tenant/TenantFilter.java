@@ -44,6 +44,11 @@ import reactor.core.publisher.Mono;
  * those overruns of requests in flight together, and then every request is refused until the window
  * resets. The body is read for these fields only when it declares a length up to
  * {@code max-inspected-body}; an out-of-range value is refused with 400 naming the field.
+ *
+ * <p>Spend rides on the same reservation ({@link Pricing}): the tokens reserved, priced at their
+ * worst case, are held against the spend caps in the same atomic step, and settle to the reported
+ * usage at the requested model's price, so a spend cap is bound as a token limit is. With prices
+ * configured every request is reserved and settled, limits or not, so that its spend is counted.
  */
 public final class TenantFilter implements GlobalFilter, Ordered {
 
@@ -59,9 +64,16 @@ public final class TenantFilter implements GlobalFilter, Ordered {
     private final Clock clock;
     private final TenantProperties.Reservation reservation;
     private final TenantMetrics metrics;
+    private final Pricing pricing;
 
     TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock,
             TenantProperties.Reservation reservation, TenantMetrics metrics) {
+        this(directory, ledger, global, clock, reservation, metrics, Pricing.none());
+    }
+
+    TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock,
+            TenantProperties.Reservation reservation, TenantMetrics metrics, Pricing pricing) {
+        this.pricing = pricing;
         this.reservation = reservation;
         this.metrics = metrics;
         this.directory = directory;
@@ -86,16 +98,17 @@ public final class TenantFilter implements GlobalFilter, Ordered {
             return unauthorized(exchange, identity);
         }
         Tenant tenant = known.tenant();
+        String key = known.key();
         exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
-        if (!tenant.limits().any() && !global.any()) {
+        if (!tenant.limits().any() && !global.any() && !pricing.priced()) {
             return chain.filter(exchange);
         }
         if (exchange.getRequest().getMethod() != HttpMethod.POST) {
-            return admit(exchange, chain, tenant, 0);
+            return admit(exchange, chain, tenant, key, new ReservationSize.Sized(0, null));
         }
         long length = exchange.getRequest().getHeaders().getContentLength();
         if (length <= 0 || length > reservation.maxInspectedBody().toBytes()) {
-            return admit(exchange, chain, tenant, reservation.defaultTokens());
+            return admit(exchange, chain, tenant, key, new ReservationSize.Sized(reservation.defaultTokens(), null));
         }
         return DataBufferUtils.join(exchange.getRequest().getBody())
                 .map(joined -> {
@@ -107,26 +120,30 @@ public final class TenantFilter implements GlobalFilter, Ordered {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(bytes -> {
                     ServerWebExchange replayed = exchange.mutate().request(new ReplayedBody(exchange.getRequest(), bytes)).build();
-                    long tokens;
+                    ReservationSize.Sized sized;
                     try {
-                        tokens = ReservationSize.of(bytes, reservation);
+                        sized = ReservationSize.sized(bytes, reservation);
                     } catch (ReservationSize.InvalidField invalid) {
                         return ErrorResponses.write(replayed, HttpStatus.BAD_REQUEST, "invalid_request", invalid.getMessage(),
                                 invalid.field());
                     }
-                    return admit(replayed, chain, tenant, tokens);
+                    return admit(replayed, chain, tenant, key, sized);
                 });
     }
 
-    private Mono<Void> admit(ServerWebExchange exchange, GatewayFilterChain chain, Tenant tenant, long tokens) {
-        return ledger.reserve(tenant.id(), tenant.limits(), global, tokens).flatMap(hold -> {
+    private Mono<Void> admit(ServerWebExchange exchange, GatewayFilterChain chain, Tenant tenant, @Nullable String key,
+            ReservationSize.Sized sized) {
+        long tokens = sized.tokens();
+        long spend = pricing.atAdmission(sized.model()).worstCase(tokens);
+        return ledger.reserve(tenant.id(), key, tenant.limits(), global, tokens, spend).flatMap(hold -> {
             Windows now = Windows.at(clock.instant());
             if (!hold.admitted()) {
                 metrics.refused(tenant.id(), Objects.requireNonNull(hold.refused()));
-                return refuse(exchange, breach(tenant, hold, tokens, now));
+                return refuse(exchange, breach(tenant, hold, tokens, spend, now));
             }
             metrics.reserved(tenant.id(), hold.tokens());
-            TokenReservation held = new TokenReservation(ledger, hold, metrics);
+            TokenReservation held = new TokenReservation(ledger, hold, metrics, pricing.atSettlement(sized.model()),
+                    pricing.tag(sized.model()));
             exchange.getAttributes().put(TokenReservation.ATTRIBUTE, held);
             StreamBudget.Allowance allowance = allowance(tenant, hold.usage(), now);
             if (allowance != null) {
@@ -139,12 +156,31 @@ public final class TenantFilter implements GlobalFilter, Ordered {
 
     /** Why {@code hold} was refused: its limit, what happened, and when the window ends. */
     Breach breach(Tenant tenant, UsageLedger.Hold hold, long tokens, Windows now) {
+        return breach(tenant, hold, tokens, 0, now);
+    }
+
+    Breach breach(Tenant tenant, UsageLedger.Hold hold, long tokens, long spend, Windows now) {
         TenantProperties.Limits limits = tenant.limits();
         Usage usage = hold.usage();
         String who = Tenant.ANONYMOUS_ID.equals(tenant.id()) ? "requests without an API key" : "tenant '" + tenant.id() + "'";
         String asks = ", and this request reserves " + tokens;
+        String currency = " " + pricing.currency();
+        String costs = ", and this request reserves " + tokens + " tokens, at most " + Pricing.amount(spend).toPlainString()
+                + currency;
         String limit = Objects.requireNonNull(hold.refused());
         return switch (limit) {
+            case "spend_per_minute" -> new Breach(limit, who + " spent or holds " + money(usage.spendThisMinute()) + " of its "
+                    + limits.spendPerMinute() + currency + " per minute" + costs, now.minuteEnds());
+            case "spend_per_day" -> new Breach(limit, who + " spent or holds " + money(usage.spendToday()) + " of its "
+                    + limits.spendPerDay() + currency + " per day" + costs, now.dayEnds());
+            case "spend_per_month" -> new Breach(limit, who + " spent or holds " + money(usage.spendThisMonth()) + " of its "
+                    + limits.spendPerMonth() + currency + " per month" + costs, now.monthEnds());
+            case "global_spend_per_day" -> new Breach(limit, "the deployment spent or holds " + money(usage.globalSpendToday())
+                    + " of its " + global.spendPerDay() + currency + " per day, a cap that protects every tenant" + costs,
+                    now.dayEnds());
+            case "global_spend_per_month" -> new Breach(limit, "the deployment spent or holds "
+                    + money(usage.globalSpendThisMonth()) + " of its " + global.spendPerMonth() + currency
+                    + " per month, a cap that protects every tenant" + costs, now.monthEnds());
             case "requests_per_minute" -> new Breach(limit, who + " sent " + limits.requestsPerMinute()
                     + " requests this minute, its limit", now.minuteEnds());
             case "tokens_per_minute" -> new Breach(limit, who + " used or holds " + usage.tokensThisMinute() + " of its "
@@ -159,6 +195,10 @@ public final class TenantFilter implements GlobalFilter, Ordered {
             default -> new Breach(limit, "the deployment used or holds " + usage.globalTokensThisMonth() + " of its "
                     + global.tokensPerMonth() + " tokens per month, a cap that protects every tenant" + asks, now.monthEnds());
         };
+    }
+
+    private static String money(long micros) {
+        return Pricing.amount(micros).toPlainString();
     }
 
     /** The tightest token limit left to the tenant; {@code null} without token limits. */

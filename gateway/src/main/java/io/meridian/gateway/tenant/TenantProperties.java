@@ -5,11 +5,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
@@ -22,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  *                         {@code anonymous}, with {@code anonymousLimits}); off, it gets 401
  * @param anonymousLimits  the limits of requests without a key
  * @param tenants          the tenants and their keys
- * @param global           caps on the whole deployment's token use, across every tenant
+ * @param global           caps on the whole deployment's token use and spend, across every tenant
  * @param reservation      how many tokens a request holds from its tenant's budgets while it runs
  */
 @Validated
@@ -79,22 +81,40 @@ public record TenantProperties(
     }
 
     /**
-     * Limits; each is off when not set.
+     * Limits; each is off when not set. Spend caps are in {@code meridian.pricing.currency}, with at
+     * most 6 decimals; the deployment's ({@code global}) are per day and month, like its token caps.
      *
      * @param requestsPerMinute requests in one UTC minute
      * @param tokensPerMinute   model tokens (prompt + completion) in one UTC minute
      * @param tokensPerDay      model tokens in one UTC day
      * @param tokensPerMonth    model tokens in one UTC calendar month
+     * @param spendPerMinute    spend (tokens at {@code meridian.pricing} prices) in one UTC minute
+     * @param spendPerDay       spend in one UTC day
+     * @param spendPerMonth     spend in one UTC calendar month
      */
     public record Limits(
             @Nullable @Positive Long requestsPerMinute,
             @Nullable @Positive Long tokensPerMinute,
             @Nullable @Positive Long tokensPerDay,
-            @Nullable @Positive Long tokensPerMonth) {
+            @Nullable @Positive Long tokensPerMonth,
+            @Nullable @Positive BigDecimal spendPerMinute,
+            @Nullable @Positive BigDecimal spendPerDay,
+            @Nullable @Positive BigDecimal spendPerMonth) {
+
+        @ConstructorBinding
+        public Limits {
+        }
+
+        /** Token and request limits only. */
+        public Limits(@Nullable Long requestsPerMinute, @Nullable Long tokensPerMinute, @Nullable Long tokensPerDay,
+                @Nullable Long tokensPerMonth) {
+            this(requestsPerMinute, tokensPerMinute, tokensPerDay, tokensPerMonth, null, null, null);
+        }
 
         /** Whether any limit is set. */
         public boolean any() {
-            return requestsPerMinute != null || tokensPerMinute != null || tokensPerDay != null || tokensPerMonth != null;
+            return requestsPerMinute != null || tokensPerMinute != null || tokensPerDay != null || tokensPerMonth != null
+                    || spendPerMinute != null || spendPerDay != null || spendPerMonth != null;
         }
     }
 }

@@ -16,8 +16,9 @@ import reactor.core.publisher.Flux;
  *
  * <p>Settles the request's token reservation to what the region reports for this answer: its
  * usage header, an accepted task's charge (the reservation itself, corrected when the task's
- * usage is first read), or a stream's usage comment or chunks ({@link StreamBudget}). A task's
- * result or events may be read any number of times: their tokens count once.
+ * usage is first read), or a stream's usage comment or chunks ({@link StreamBudget}), its spend
+ * priced by the reservation ({@link Pricing}). A task's result or events may be read any number of
+ * times: their tokens and spend count once.
  */
 public final class TokenMetering {
 
@@ -45,13 +46,15 @@ public final class TokenMetering {
         String once = TokenUsageReport.taskKey(exchange.getRequest().getPath().value());
         String reported = answerHeader.apply(MeridianHeaders.USAGE);
         if (reported != null) {
-            long total = UsageReport.parse(reported).map(UsageReport::total).orElse(0L);
+            UsageReport usage = UsageReport.parse(reported).orElse(new UsageReport(0, 0));
             if (once != null) {
-                ledger.recordOnce(tenant.id(), once, total);
+                // A task's result read: the task's model is not known here; its charge remembers its price.
+                ledger.recordOnce(tenant.id(), once, usage.prompt(), usage.completion(),
+                        reservation != null ? reservation.price() : Price.FREE);
             } else if (reservation != null) {
-                reservation.settle(total);
+                reservation.settle(usage.prompt(), usage.completion());
             } else {
-                ledger.record(tenant.id(), total);
+                ledger.record(tenant.id(), usage.total());
             }
             return body;
         }

@@ -30,19 +30,36 @@ public final class TokenReservation {
     private final UsageLedger ledger;
     private final UsageLedger.Hold hold;
     private final TenantMetrics metrics;
+    private final Price price;
+    private final String model;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile boolean sent;
 
-    TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics) {
+    /**
+     * @param price what the answer's tokens cost ({@link Pricing#atSettlement})
+     * @param model the {@code model} tag of its spend ({@link Pricing#tag})
+     */
+    TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics, Price price, String model) {
         this.ledger = ledger;
         this.hold = hold;
         this.metrics = metrics;
+        this.price = price;
+        this.model = model;
         metrics.held(hold.tokens());
+    }
+
+    TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics) {
+        this(ledger, hold, metrics, Price.FREE, Pricing.UNLISTED);
     }
 
     /** The tokens held. */
     public long tokens() {
         return hold.tokens();
+    }
+
+    /** What the answer's tokens cost. */
+    Price price() {
+        return price;
     }
 
     /** The tenant's id. */
@@ -55,13 +72,26 @@ public final class TokenReservation {
         sent = true;
     }
 
-    /** Settles to the {@code tokens} the region reported; {@code false} when it was already settled. */
+    /** Settles to {@code tokens} the region reported without saying which were prompt; {@code false} when it was already settled. */
     public boolean settle(long tokens) {
+        return settle(0, tokens);
+    }
+
+    /**
+     * Settles to the usage the region reported, priced at the request's model;
+     * {@code false} when it was already settled.
+     */
+    public boolean settle(long prompt, long completion) {
+        return settleTo(Math.max(0, prompt) + Math.max(0, completion), price.of(prompt, completion));
+    }
+
+    private boolean settleTo(long tokens, long spend) {
         if (!settled.compareAndSet(false, true)) {
             return false;
         }
         metrics.held(-hold.tokens());
-        ledger.settle(hold, tokens);
+        ledger.settle(hold, tokens, spend);
+        metrics.spent(hold.tenant(), model, spend);
         return true;
     }
 
@@ -71,12 +101,20 @@ public final class TokenReservation {
             return false;
         }
         metrics.held(-hold.tokens());
-        ledger.settleAsTask(hold, key);
+        ledger.settleAsTask(hold, key, price);
+        metrics.spent(hold.tenant(), model, hold.spend());
         return true;
     }
 
-    /** Settles a request that ended without a report, if nothing settled it before. */
+    /**
+     * Settles a request that ended without a report, if nothing settled it before: to nothing when
+     * it never reached a region, else to its whole reservation, tokens and spend.
+     */
     void finish() {
-        settle(sent ? hold.tokens() : 0);
+        if (sent) {
+            settleTo(hold.tokens(), hold.spend());
+        } else {
+            settleTo(0, 0);
+        }
     }
 }

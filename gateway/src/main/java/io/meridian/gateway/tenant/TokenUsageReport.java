@@ -66,12 +66,18 @@ public final class TokenUsageReport {
      * stream's usage comment, or an NDJSON stream's done line.
      */
     public static long inStreamChunk(String chunk) {
-        long comment = UsageReport.inStream(chunk).map(UsageReport::total).orElse(-1L);
-        return comment >= 0 || !chunk.contains(DONE) ? comment : inDoneLine(chunk);
+        UsageReport report = reportInStreamChunk(chunk);
+        return report == null ? -1 : report.total();
     }
 
-    /** The counts of the first line of {@code chunk} that says it is done, or -1. */
-    private static long inDoneLine(String chunk) {
+    /** As {@link #inStreamChunk}, prompt and completion apart; {@code null} when the chunk holds no readable usage. */
+    public static @org.jspecify.annotations.Nullable UsageReport reportInStreamChunk(String chunk) {
+        UsageReport comment = UsageReport.inStream(chunk).orElse(null);
+        return comment != null || !chunk.contains(DONE) ? comment : inDoneLine(chunk);
+    }
+
+    /** The counts of the first line of {@code chunk} that says it is done, or {@code null}. */
+    private static @org.jspecify.annotations.Nullable UsageReport inDoneLine(String chunk) {
         for (String line : chunk.split("\n")) {
             if (!line.contains(DONE) || !line.startsWith("{")) {
                 continue;
@@ -83,12 +89,12 @@ public final class TokenUsageReport {
                 if (done.path("done").booleanValue() && prompt.canConvertToLong() && eval.canConvertToLong()
                         && prompt.isIntegralNumber() && eval.isIntegralNumber()
                         && prompt.longValue() >= 0 && eval.longValue() >= 0) {
-                    return prompt.longValue() + eval.longValue();
+                    return new UsageReport(prompt.longValue(), eval.longValue());
                 }
             } catch (JacksonException notJson) {
                 // Not a line of Ollama's: no usage in it.
             }
         }
-        return -1;
+        return null;
     }
 }

@@ -35,7 +35,9 @@ class RedisUsageLedgerTests extends UsageLedgerContract {
     void dropTheDeploymentsHoldsOfEarlierTests() {
         try (var client = io.lettuce.core.RedisClient.create(TestRedis.url()); var connection = client.connect()) {
             connection.sync().del(RedisUsageLedger.KEY_PREFIX + UsageLedger.GLOBAL + ":held",
-                    RedisUsageLedger.KEY_PREFIX + UsageLedger.GLOBAL + ":holds");
+                    RedisUsageLedger.KEY_PREFIX + UsageLedger.GLOBAL + ":holds",
+                    RedisUsageLedger.KEY_PREFIX + UsageLedger.GLOBAL + ":spend-held",
+                    RedisUsageLedger.KEY_PREFIX + UsageLedger.GLOBAL + ":spend-holds");
         }
     }
 
@@ -84,5 +86,54 @@ class RedisUsageLedgerTests extends UsageLedgerContract {
             ledger.settle(hold, 0);   // in memory: at once
             assertThat(reserve(ledger, tenant, perDay(100), NONE, 100).admitted()).isTrue();
         }
+    }
+
+    @Test
+    void anUnreachableRedisCountsSpendInThisGatewaysMemoryAndSaysSo() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (RedisUsageLedger ledger = new RedisUsageLedger("redis://127.0.0.1:" + closedPort,
+                new LocalUsageLedger(clock, TTL), clock, Duration.ofSeconds(1), TTL)) {
+            UsageLedger.Hold hold = reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 100);
+            assertThat(hold.local()).isTrue();
+            assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 1).refused()).isEqualTo("spend_per_day");
+
+            ledger.settle(hold, 1, 40);   // in memory: at once
+
+            UsageLedger.Figures figures = ledger.figures(UsageLedger.keyAccount(tenant, "k")).block(Duration.ofSeconds(10));
+            assertThat(figures.spendToday()).isEqualTo(40);
+            assertThat(figures.shared()).isFalse();
+        }
+    }
+
+    @Test
+    void spendCountedWhileRedisWasAwayStaysInTheFiguresOnceItIsBack() {
+        LocalUsageLedger memory = new LocalUsageLedger(clock, TTL);
+        memory.settle(memory.reserveNow(tenant, "k", NONE, NONE, 1, 25), 1, 25);   // what a settle counts when Redis fails
+        RedisUsageLedger ledger = new RedisUsageLedger(TestRedis.url(), memory, clock, Duration.ofSeconds(5), TTL);
+        opened.add(ledger);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ledger.reserve("warm-up-" + tenant, NONE, NONE, 0).block(Duration.ofSeconds(5));
+            return ledger.isShared();
+        });
+
+        ledger.settle(reserve(ledger, tenant, "k", NONE, NONE, 1, 10), 1, 10);
+
+        awaitSpendToday(ledger, tenant, 35);
+        assertThat(ledger.figures(tenant).block(Duration.ofSeconds(10)).shared()).isTrue();
+    }
+
+    @Test
+    void twoGatewaysTogetherNeverHoldMoreSpendThanTheCap() {
+        UsageLedger first = ledger();
+        UsageLedger second = ledger();
+
+        long admitted = reactor.core.publisher.Flux.range(0, 64)
+                .flatMap(i -> (i % 2 == 0 ? first : second).reserve(tenant, "k", spendPerDay("0.0001"), NONE, 1, 10), 64)
+                .filter(UsageLedger.Hold::admitted).count().block(Duration.ofSeconds(30));
+
+        assertThat(admitted).isEqualTo(10);
     }
 }

@@ -34,4 +34,30 @@ class TenantConfigurationTests {
         assertThat(active(new MockEnvironment().withProperty("meridian.auth.anonymous-limits.requests-per-minute", "5")))
                 .isTrue();
     }
+
+    @Test
+    void pricesAloneAreCountedSoEveryAnswersSpendIs() {
+        assertThat(active(new MockEnvironment().withProperty("meridian.pricing.models.qwen3.input-per-million", "0.15")))
+                .isTrue();
+        assertThat(active(new MockEnvironment().withProperty("meridian.pricing.default-price.output-per-million", "1")))
+                .isTrue();
+        assertThat(active(new MockEnvironment().withProperty("meridian.pricing.currency", "EUR"))).isFalse();
+    }
+
+    @Test
+    void aSpendCapFinerThanAMicroUnitStopsStartUpNamingTheProperty() {
+        TenantProperties.Limits limits = new TenantProperties.Limits(null, null, null, null, null,
+                new java.math.BigDecimal("0.0000001"), null);
+        TenantProperties properties = new TenantProperties(true, new TenantProperties.Limits(null, null, null, null),
+                java.util.List.of(new TenantProperties.TenantSpec("acme", java.util.List.of("a".repeat(64)), java.util.List.of(),
+                        limits, null, java.util.List.of())),
+                new TenantProperties.Limits(null, null, null, null),
+                new TenantProperties.Reservation(1024, java.util.Map.of(), java.time.Duration.ofMinutes(15),
+                        org.springframework.util.unit.DataSize.ofKilobytes(256)));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new TenantDirectory(properties))
+                .isInstanceOf(io.meridian.gateway.GatewayConfigException.class)
+                .hasMessageContaining("meridian.auth.tenants[0].limits.spend-per-day")
+                .hasMessageContaining("0.0000001");
+    }
 }

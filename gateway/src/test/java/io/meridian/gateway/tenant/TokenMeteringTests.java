@@ -103,18 +103,24 @@ class TokenMeteringTests {
     final class RecordingLedger implements UsageLedger {
 
         @Override
-        public Mono<Hold> reserve(String tenant, TenantProperties.Limits limits, TenantProperties.Limits global, long tokens) {
+        public Mono<Hold> reserve(String tenant, @org.jspecify.annotations.Nullable String key, TenantProperties.Limits limits,
+                TenantProperties.Limits global, long tokens, long spend) {
             return Mono.error(new AssertionError("metering never reserves"));
         }
 
         @Override
-        public void settle(Hold hold, long tokens) {
+        public void settle(Hold hold, long tokens, long spend) {
             recorded.add("settle " + hold.tenant() + " " + tokens);
         }
 
         @Override
-        public void settleAsTask(Hold hold, String key) {
+        public void settleAsTask(Hold hold, String key, Price price) {
             recorded.add("task " + hold.tenant() + " " + key);
+        }
+
+        @Override
+        public Mono<Figures> figures(String account) {
+            return Mono.error(new AssertionError("metering never reads figures"));
         }
 
         @Override
@@ -123,8 +129,8 @@ class TokenMeteringTests {
         }
 
         @Override
-        public void recordOnce(String tenant, String key, long tokens) {
-            recorded.add("once " + tenant + " " + key + " " + tokens);
+        public void recordOnce(String tenant, String key, long prompt, long completion, Price price) {
+            recorded.add("once " + tenant + " " + key + " " + (prompt + completion));
         }
     }
 }

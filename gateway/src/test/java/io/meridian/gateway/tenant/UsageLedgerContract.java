@@ -161,4 +161,129 @@ abstract class UsageLedgerContract {
         assertThat(next.admitted()).isTrue();
         assertThat(next.usage().tokensToday()).isEqualTo(30);
     }
+
+    static TenantProperties.Limits spendPerDay(String amount) {
+        return new TenantProperties.Limits(null, null, null, null, null, new java.math.BigDecimal(amount), null);
+    }
+
+    UsageLedger.Hold reserve(UsageLedger ledger, String who, String key, TenantProperties.Limits limits,
+            TenantProperties.Limits global, long tokens, long spend) {
+        return ledger.reserve(who, key, limits, global, tokens, spend).block(Duration.ofSeconds(10));
+    }
+
+    /** Waits until {@code account}'s spend today is {@code micros} (a settle is not waited for by its request). */
+    void awaitSpendToday(UsageLedger ledger, String account, long micros) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                () -> ledger.figures(account).block(Duration.ofSeconds(10)).spendToday() == micros);
+    }
+
+    @Test
+    void concurrentReservationsNeverHoldMoreSpendThanTheCap() {
+        UsageLedger ledger = ledger();
+        // 100 micro-units a day; each request holds 10 (and 1 token, which no limit caps).
+        List<UsageLedger.Hold> holds = Flux.range(0, 64)
+                .flatMap(i -> reactor.core.publisher.Mono.defer(() -> ledger.reserve(tenant, "k", spendPerDay("0.0001"), NONE,
+                        1, 10)).subscribeOn(Schedulers.parallel()), 64)
+                .collectList().block(Duration.ofSeconds(30));
+
+        assertThat(holds).filteredOn(UsageLedger.Hold::admitted).hasSize(10).allSatisfy(hold -> {
+            assertThat(hold.spend()).isEqualTo(10);
+            assertThat(hold.usage().spendToday()).isLessThanOrEqualTo(90);
+        });
+        assertThat(holds).filteredOn(hold -> !hold.admitted()).hasSize(54)
+                .allSatisfy(hold -> assertThat(hold.refused()).isEqualTo("spend_per_day"));
+    }
+
+    @Test
+    void settlingCountsTheSpendOfTheTenantItsKeyAndTheDeployment() {
+        UsageLedger ledger = ledger();
+        UsageLedger.Hold hold = reserve(ledger, tenant, "key-a", spendPerDay("0.0001"), NONE, 10, 80);
+        assertThat(reserve(ledger, tenant, "key-a", spendPerDay("0.0001"), NONE, 10, 21).refused()).isEqualTo("spend_per_day");
+
+        ledger.settle(hold, 8, 30);
+        awaitSpendToday(ledger, tenant, 30);
+
+        UsageLedger.Figures key = ledger.figures(UsageLedger.keyAccount(tenant, "key-a")).block(Duration.ofSeconds(10));
+        assertThat(key.spendToday()).isEqualTo(30);
+        assertThat(key.spendThisMonth()).isEqualTo(30);
+        assertThat(key.tokensToday()).isEqualTo(8);
+        assertThat(ledger.figures(UsageLedger.keyAccount(tenant, "key-b")).block(Duration.ofSeconds(10)).spendToday()).isZero();
+        assertThat(ledger.figures(UsageLedger.GLOBAL).block(Duration.ofSeconds(10)).spendToday()).isEqualTo(30);
+        UsageLedger.Hold next = reserve(ledger, tenant, "key-a", spendPerDay("0.0001"), NONE, 10, 70);
+        assertThat(next.admitted()).isTrue();
+        assertThat(next.usage().spendToday()).isEqualTo(30);
+        assertThat(reserve(ledger, tenant, "key-a", spendPerDay("0.0001"), NONE, 10, 1).refused()).isEqualTo("spend_per_day");
+    }
+
+    @Test
+    void aSpendHoldNeverSettledIsGivenBackAfterItsTtl() {
+        UsageLedger ledger = ledger();
+        assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 100).admitted()).isTrue();
+        assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 1).admitted()).isFalse();
+
+        clock.advance(TTL.plusSeconds(1));
+
+        assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 100).admitted()).isTrue();
+    }
+
+    @Test
+    void aRequestThatHoldsNoSpendIsNotRefusedByASpendCap() {
+        UsageLedger ledger = ledger();
+        ledger.settle(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 100), 1, 100);
+        awaitSpendToday(ledger, tenant, 100);
+
+        assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 0).admitted()).isTrue();
+        assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 1).refused()).isEqualTo("spend_per_day");
+    }
+
+    @Test
+    void theDeploymentsSpendCapHoldsAcrossTenants() {
+        UsageLedger ledger = ledger();
+        TenantProperties.Limits global = spendPerDay("0.00003");
+        assertThat(reserve(ledger, tenant, "k", NONE, global, 1, 20).admitted()).isTrue();
+
+        UsageLedger.Hold other = reserve(ledger, tenant + "-other", "k", NONE, global, 1, 20);
+
+        assertThat(other.refused()).isEqualTo("global_spend_per_day");
+        assertThat(other.usage().globalSpendToday()).isEqualTo(20);
+    }
+
+    @Test
+    void anAcceptedTasksSpendIsCorrectedOnceToItsUsageAtTheChargesPrice() {
+        UsageLedger ledger = ledger();
+        String task = "task:us-east." + UUID.randomUUID();
+        Price price = new Price(1_000_000, 2_000_000);   // 1 and 2 micro-units a token
+        ledger.settleAsTask(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 40, 80), task, price);
+        awaitSpendToday(ledger, tenant, 80);
+
+        ledger.recordOnce(tenant, task, 10, 5, Price.FREE);   // 10 + 2 * 5 = 20: 60 back
+        ledger.recordOnce(tenant, task, 10, 5, Price.FREE);   // read again: nothing
+        awaitSpendToday(ledger, tenant, 20);
+        awaitUsageToday(ledger, 15);
+
+        assertThat(reserve(ledger, tenant, "k", spendPerDay("0.0001"), NONE, 1, 80).admitted()).isTrue();
+    }
+
+    @Test
+    void aTasksFirstReportWithoutAChargeIsPricedAtThePriceGiven() {
+        UsageLedger ledger = ledger();
+        String task = "task:us-east." + UUID.randomUUID();
+
+        ledger.recordOnce(tenant, task, 3, 4, new Price(1_000_000, 1_000_000));
+
+        awaitSpendToday(ledger, tenant, 7);
+    }
+
+    @Test
+    void aNewMonthStartsWithNoSpendCounted() {
+        UsageLedger ledger = ledger();
+        ledger.settle(reserve(ledger, tenant, "k", NONE, NONE, 1, 50), 1, 50);
+        awaitSpendToday(ledger, tenant, 50);
+
+        clock.advance(Duration.ofDays(32));
+
+        UsageLedger.Figures figures = ledger.figures(tenant).block(Duration.ofSeconds(10));
+        assertThat(figures.spendToday()).isZero();
+        assertThat(figures.spendThisMonth()).isZero();
+    }
 }

@@ -1,0 +1,44 @@
+package io.meridian.gateway.tenant;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.math.BigDecimal;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * What the models' tokens cost, for tenants' spend and spend caps ({@code meridian.auth.*.limits.spend-per-*}).
+ * Prices are per million tokens in {@code currency}, with at most 6 decimals (spend is counted in
+ * micro-units); unset, every model is free and spend stays 0.
+ *
+ * @param currency     the ISO 4217 code every price, spend figure and spend cap is in; it only labels them
+ * @param models       the price of each model, by the name the region serves it under
+ *                     ({@code meridian.pricing.models[qwen3:14b].input-per-million=0.20}: brackets keep a ':')
+ * @param defaultPrice the price of a model that is not listed in {@code models}: the region served a
+ *                     model nobody priced. Its default, 0, makes such a model free; set it to your
+ *                     dearest model's price to charge every unknown model as that
+ */
+@Validated
+@ConfigurationProperties(PricingProperties.PREFIX)
+public record PricingProperties(
+        @DefaultValue("USD") @NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code, three capital letters") String currency,
+        @DefaultValue @NotNull Map<String, @Valid ModelPrice> models,
+        @DefaultValue @NotNull @Valid ModelPrice defaultPrice) {
+
+    public static final String PREFIX = "meridian.pricing";
+
+    /**
+     * One model's price.
+     *
+     * @param inputPerMillion  the price of a million prompt tokens, in {@code currency}
+     * @param outputPerMillion the price of a million completion tokens, in {@code currency}
+     */
+    public record ModelPrice(
+            @DefaultValue("0") @NotNull @DecimalMin("0") BigDecimal inputPerMillion,
+            @DefaultValue("0") @NotNull @DecimalMin("0") BigDecimal outputPerMillion) {
+    }
+}
