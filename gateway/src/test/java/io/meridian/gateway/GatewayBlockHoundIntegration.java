@@ -29,5 +29,17 @@ public final class GatewayBlockHoundIntegration implements BlockHoundIntegration
         // threads contend for buffers and it grows its set of magazines: a lock held only while the
         // magazine hands its chunk back, never across I/O.
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+        // Lettuce counts the writers of a shared connection under a lock, so that a reconnect can wait
+        // for them to finish; the lock is held only to change the count, never across I/O, so event
+        // loops writing to the shared Redis at once wait for each other a few instructions at most.
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
+        builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "decrementWriters");
+        // Resilience4j's circuit breakers record each call's outcome into their sliding window under
+        // the window's lock, held only while a few counters change; concurrent calls through one
+        // region's breaker wait for each other that long.
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.FixedSizeSlidingWindowMetrics", "getSnapshot");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "record");
+        builder.allowBlockingCallsInside("io.github.resilience4j.core.metrics.SlidingTimeWindowMetrics", "getSnapshot");
     }
 }
