@@ -98,7 +98,7 @@ class LocalStackEndToEndIT {
         JsonNode body = json.readTree(response.body());
         assertThat(body.path("region").asString()).isEqualTo(region);
         assertThat(body.path("backend").asString()).isEqualTo("simulated");
-        assertThat(body.path("model").asString()).as("the simple tier's model").isEqualTo("qwen3");
+        assertThat(body.path("model").asString()).as("the simple tier's model").isEqualTo("simulated");
         assertThat(body.path("answer").asString()).contains(region).contains("Hello CPU");
         assertThat(body.path("usage").path("totalTokens").asInt()).isPositive();
     }
@@ -128,6 +128,29 @@ class LocalStackEndToEndIT {
         assertThat(response.statusCode()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(json.readTree(response.body()).path("error").asString()).isEqualTo(code);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} on {2}")
+    @CsvSource({
+            "simulated, simulated, simple",
+            "qwen3, simulated, simple",
+            "simulated-large, simulated-large, complex",
+            "qwen3:14b, simulated-large, complex" })
+    void eachSimulatedTierAnswersUnderItsOwnNameAlsoWhenAskedForByTheRealModelsName(String asked, String model,
+            String queue) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/v1/chat/completions"))
+                .timeout(LocalStack.timeout())
+                .header("X-Forwarded-For", "80.133.1.1")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + asked
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Which tier?\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.path("model").asString()).as("the model an answer to %s names", asked).isEqualTo(model);
+        assertThat(body.path("meridian").path("queue").asString()).isEqualTo(queue);
+        assertThat(body.path("meridian").path("backend").asString()).isEqualTo("simulated");
     }
 
     @Test

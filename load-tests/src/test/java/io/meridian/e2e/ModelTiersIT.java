@@ -21,20 +21,27 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The local stack's two model tiers on model servers of their own ({@code MERIDIAN_MODEL_SERVERS=on}),
- * as a user runs them: {@code model-cpu} answers each region's simple tier as {@code qwen3} over
- * Ollama's API, {@code model-gpu} the complex tier as {@code qwen3:14b} over OpenAI's, and the
- * complex tier falls back to the simple one. Every call goes through the gateway. One region
- * (eu-central) and in-memory queues keep the stack at four JVMs.
+ * as a user runs them: {@code model-cpu} answers each region's simple tier as {@code simulated} over
+ * Ollama's API, {@code model-gpu} the complex tier as {@code simulated-large} over OpenAI's, and the
+ * complex tier falls back to the simple one. The real models' names, {@code qwen3} and
+ * {@code qwen3:14b}, are the tiers' aliases: asked for, they are answered under the tier's own name.
+ * Every call goes through the gateway. One region (eu-central) and in-memory queues keep the stack
+ * at four JVMs.
  *
  * <p>The tests run in order, on one stack: each tier answers; {@code bin/meridian kill model-gpu}
- * and a complex request is answered by {@code qwen3}, marked degraded with {@code qwen3:14b} asked
- * for; {@code bin/meridian start model-gpu} and {@code qwen3:14b} answers again.
+ * and a request for {@code qwen3:14b} is answered by {@code simulated}, marked degraded with
+ * {@code simulated-large} (what the alias stands for) asked for; {@code bin/meridian start model-gpu}
+ * and {@code simulated-large} answers again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelTiersIT {
 
-    static final String SIMPLE_MODEL = "qwen3";
-    static final String COMPLEX_MODEL = "qwen3:14b";
+    static final String SIMPLE_MODEL = "simulated";
+    static final String COMPLEX_MODEL = "simulated-large";
+
+    /** The real models' names, the simulated tiers' aliases: a client written for Ollama asks for these. */
+    static final String SIMPLE_ALIAS = "qwen3";
+    static final String COMPLEX_ALIAS = "qwen3:14b";
 
     /** Longer than a model server's answer (about 4 s) on a busy machine; within the region's sync wait. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -72,7 +79,7 @@ class ModelTiersIT {
         assertThat(status)
                 .containsPattern("model-cpu +" + stack.modelServerPorts.get(0) + " +[0-9]+ +running, ready")
                 .containsPattern("model-gpu +" + stack.modelServerPorts.get(1) + " +[0-9]+ +running, ready")
-                .contains("simple on model-cpu (qwen3), complex on model-gpu (qwen3:14b) falling back to simple");
+                .contains("simple on model-cpu (simulated), complex on model-gpu (simulated-large) falling back to simple");
     }
 
     @Test
@@ -90,6 +97,10 @@ class ModelTiersIT {
         assertThat(chat.path("model").asString()).isEqualTo(SIMPLE_MODEL);
         assertThat(chat.path("meridian").path("queue").asString()).isEqualTo("simple");
         assertThat(chat.path("meridian").path("degraded").asBoolean()).isFalse();
+
+        JsonNode alias = chat(SIMPLE_ALIAS, "Hello from ChatOllama");
+        assertThat(alias.path("model").asString()).as("the alias's answer names the tier's model").isEqualTo(SIMPLE_MODEL);
+        assertThat(alias.path("meridian").path("queue").asString()).isEqualTo("simple");
     }
 
     @Test
@@ -106,6 +117,11 @@ class ModelTiersIT {
         HttpResponse<String> process = post("/process", "{\"query\":\"Hello complex kind\",\"kind\":\"complex\"}");
         assertThat(process.statusCode()).as(process.body()).isEqualTo(200);
         assertThat(json.readTree(process.body()).path("model").asString()).isEqualTo(COMPLEX_MODEL);
+
+        JsonNode alias = chat(COMPLEX_ALIAS, "Hello by the real model's name");
+        assertThat(alias.path("model").asString()).as("the alias's answer names the tier's model").isEqualTo(COMPLEX_MODEL);
+        assertThat(alias.path("meridian").path("queue").asString()).isEqualTo("complex");
+        assertThat(alias.path("meridian").path("backend").asString()).isEqualTo("openai");
     }
 
     @Test
@@ -115,9 +131,10 @@ class ModelTiersIT {
         assertThat(stack.run("status")).containsPattern("model-gpu +" + stack.modelServerPorts.get(1) + " +- +stopped");
 
         JsonNode chat = await().atMost(CONDITION_TIMEOUT).pollInterval(Duration.ofSeconds(1))
-                .until(() -> chat(COMPLEX_MODEL, "Hello without a GPU"),
+                .until(() -> chat(COMPLEX_ALIAS, "Hello without a GPU"),
                         answer -> answer.path("meridian").path("degraded").asBoolean());
 
+        // Asked for by its alias, the complex tier was asked for its own model: that is what the answer says was requested.
         assertThat(chat.path("model").asString()).isEqualTo(SIMPLE_MODEL);
         assertThat(chat.path("meridian").path("requestedModel").asString()).isEqualTo(COMPLEX_MODEL);
         assertThat(chat.path("meridian").path("queue").asString()).isEqualTo("complex");

@@ -119,9 +119,9 @@ class ChatCompletionsController {
     private Flux<ServerSentEvent<String>> stream(Task task, boolean includeUsage) {
         String id = ChatCompletion.ID_PREFIX + task.id();
         long created = task.createdAt().getEpochSecond();
-        // Chunks before the answer name the model asked for, except on a backend that answers under
-        // its own name whatever is asked (simulated): it never passes for the model named.
-        String model = backend.name().equals(backend.defaultModel()) ? backend.defaultModel() : task.model();
+        // Chunks before the answer name the model the answer will: the one asked for, or a simulated
+        // tier's own name, so that it never passes for the model named.
+        String model = backend.answersAs(task.model());
         Flux<ServerSentEvent<String>> pieces = run.pieces(task).concatMap(piece -> switch (piece) {
             case ChatRun.Text text -> Flux.just(event(ChatCompletionChunk.of(id, created, model,
                     new ChatCompletionChunk.Delta(null, text.text()), null)));

@@ -140,9 +140,8 @@ class OllamaController {
     }
 
     private Flux<Object> stream(Task task, boolean generate) {
-        // As on /v1/chat/completions: pieces before the answer name the model asked for, except on a
-        // backend that answers under its own name whatever is asked (simulated).
-        String model = backend.name().equals(backend.defaultModel()) ? backend.defaultModel() : task.model();
+        // As on /v1/chat/completions: pieces before the answer name the model the answer will.
+        String model = backend.answersAs(task.model());
         // Each object is a line of its own (the NDJSON encoder writes and flushes them one by one).
         Flux<Object> lines = run.pieces(task).map(piece -> switch (piece) {
             case ChatRun.Text text -> OllamaAnswer.piece(generate, model, clock.instant(), text.text());

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.llm;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +27,21 @@ public interface ChatBackend {
      * @return a model name as the backend understands it, e.g. {@code qwen3}
      */
     String defaultModel();
+
+    /**
+     * The model an answer to a request for {@code model} will name, as far as it is known before
+     * the answer comes: what a streamed answer's pieces say until its last one reports the model
+     * that answered.
+     *
+     * <p>This default is the model asked for; a backend that answers under its own name whatever
+     * is asked (the simulated one) says that name, so that it never passes for the model named.
+     *
+     * @param model the model asked for, or {@code null} for the {@linkplain #defaultModel() default}
+     * @return the model the answer is expected to name
+     */
+    default String answersAs(@Nullable String model) {
+        return model != null ? model : defaultModel();
+    }
 
     /**
      * The chat parameters this backend honours, beyond {@code max_tokens} (which every backend

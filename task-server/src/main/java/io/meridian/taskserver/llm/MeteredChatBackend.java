@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -46,6 +47,11 @@ public final class MeteredChatBackend implements ChatBackend {
     @Override
     public String defaultModel() {
         return delegate.defaultModel();
+    }
+
+    @Override
+    public String answersAs(@Nullable String model) {
+        return delegate.answersAs(model);
     }
 
     @Override

@@ -232,9 +232,11 @@ public record ModelProperties(
      *                         unset, the profile's (fixed 50, cpu-small 37, gpu-large 25).
      * @param answerTokens     Length of the answers, in tokens (words).
      * @param model            Name the simulated model answers under, as the model of its answers and
-     *                         the default model of its queue, e.g. qwen3 and qwen3:14b to tell two
-     *                         simulated tiers apart; when unset, simulated. Whatever it is called, the
-     *                         backend says simulated and every answer says no model was called.
+     *                         the simple queue's default model, e.g. simulated-large to tell two
+     *                         simulated tiers apart; when unset, simulated. Name it as what it is,
+     *                         never as a real model: a real model's name belongs in
+     *                         meridian.model.aliases, standing for its queue. Whatever it is called,
+     *                         the backend says simulated and every answer says no model was called.
      */
     public record Simulated(
             @DefaultValue("fixed") @NotNull Profile profile,

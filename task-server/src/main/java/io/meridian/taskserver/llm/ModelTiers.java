@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -108,10 +109,13 @@ public final class ModelTiers implements AutoCloseable {
 
         private final ChatBackend simple;
 
+        private final ChatBackend complex;
+
         private final Set<ChatParameter> supported;
 
         Primary(ChatBackend simple, ChatBackend complex) {
             this.simple = simple;
+            this.complex = complex;
             Set<ChatParameter> both = EnumSet.allOf(ChatParameter.class);
             both.retainAll(simple.supports());
             both.retainAll(complex.supports());
@@ -126,6 +130,17 @@ public final class ModelTiers implements AutoCloseable {
         @Override
         public String defaultModel() {
             return simple.defaultModel();
+        }
+
+        /**
+         * What the tier that runs a task for {@code model} says: a queue's model is its tier's
+         * default model, and a model both queues share goes to the complex queue, as the classifier
+         * sends it.
+         */
+        @Override
+        public String answersAs(@Nullable String model) {
+            return model != null && model.equals(complex.defaultModel()) ? complex.answersAs(model)
+                    : simple.answersAs(model);
         }
 
         @Override

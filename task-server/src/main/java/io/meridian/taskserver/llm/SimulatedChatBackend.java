@@ -78,6 +78,12 @@ final class SimulatedChatBackend implements ChatBackend {
         return model;
     }
 
+    /** Its own name, whatever model is asked for. */
+    @Override
+    public String answersAs(@Nullable String requested) {
+        return model;
+    }
+
     /** The numbers this backend follows. */
     SimulatedProfile profile() {
         return profile;

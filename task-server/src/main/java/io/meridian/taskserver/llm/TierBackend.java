@@ -110,6 +110,12 @@ final class TierBackend implements ChatBackend {
         return model;
     }
 
+    /** What its endpoints' answers name: every endpoint of a tier is of the one backend. */
+    @Override
+    public String answersAs(@Nullable String requested) {
+        return endpoints.get(0).backend.answersAs(requested != null ? requested : model);
+    }
+
     /**
      * What every endpoint and every fallback honours: a parameter some fallback would drop is
      * refused rather than honoured only while this tier is up.

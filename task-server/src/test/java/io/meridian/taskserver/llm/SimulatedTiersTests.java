@@ -20,25 +20,31 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * Two simulated tiers told apart by their models' names, as the local stack runs them: the simple
- * tier answers as qwen3, the complex one as qwen3:14b, each with a pace of its own; and such a task
- * server serving as another region's model server, called by Spring AI's Ollama and OpenAI clients
- * as a region's tiers call it, without any of the gateway's headers.
+ * Two simulated tiers told apart by their models' names, as the local stack runs them (its
+ * arguments, given here as bin/meridian gives them): the simple tier answers as simulated, the
+ * complex one as simulated-large, each with a pace of its own, and the real models' names qwen3 and
+ * qwen3:14b are their aliases, never the names an answer gives; and such a task server serving as
+ * another region's model server, called by Spring AI's Ollama and OpenAI clients as a region's tiers
+ * call it, without any of the gateway's headers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         TestRegion.PROPERTY,
         "meridian.model.backend=simulated",
-        "meridian.model.simulated.model=" + SimulatedTiersTests.SMALL,
         "meridian.model.simulated.latency=0ms",
-        "meridian.model.tiers.complex.simulated.model=" + SimulatedTiersTests.LARGE,
         "meridian.model.tiers.complex.simulated.latency=10ms",
-        "meridian.model.aliases.gpt-4o-mini=simple" })
+        "meridian.model.aliases.gpt-4o-mini=simple" }, args = {
+        "--meridian.model.simulated.model=" + SimulatedTiersTests.SMALL,
+        "--meridian.model.tiers.complex.model=" + SimulatedTiersTests.LARGE,
+        "--meridian.model.tiers.complex.simulated.model=" + SimulatedTiersTests.LARGE,
+        "--meridian.model.aliases.qwen3=simple",
+        // A map key with a colon keeps it only in the bracket form.
+        "--meridian.model.aliases[qwen3:14b]=complex" })
 @AutoConfigureWebTestClient
 class SimulatedTiersTests {
 
-    static final String SMALL = "qwen3";
+    static final String SMALL = "simulated";
 
-    static final String LARGE = "qwen3:14b";
+    static final String LARGE = "simulated-large";
 
     @LocalServerPort
     private int port;
@@ -67,19 +73,66 @@ class SimulatedTiersTests {
     }
 
     @Test
-    void modelsListsEachTiersNameWithTheSimulatedBackend() {
+    void modelsListsEachTiersNameAsAModelAndTheRealModelsNamesAsItsAliases() {
         client.get().uri("/v1/models").exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.data[?(@.id == 'qwen3')].owned_by").isEqualTo("simulated")
-                .jsonPath("$.data[?(@.id == 'qwen3:14b')].owned_by").isEqualTo("simulated")
-                .jsonPath("$.data[?(@.id == 'simulated')]").isEmpty();
+                .jsonPath("$.data[?(@.id == 'simulated')].meridian.kind").isEqualTo("model")
+                .jsonPath("$.data[?(@.id == 'simulated')].owned_by").isEqualTo("simulated")
+                .jsonPath("$.data[?(@.id == 'simulated-large')].meridian.kind").isEqualTo("model")
+                .jsonPath("$.data[?(@.id == 'simulated-large')].meridian.queue").isEqualTo("complex")
+                .jsonPath("$.data[?(@.id == 'qwen3')].meridian.kind").isEqualTo("alias")
+                .jsonPath("$.data[?(@.id == 'qwen3')].meridian.model").isEqualTo(SMALL)
+                .jsonPath("$.data[?(@.id == 'qwen3:14b')].meridian.kind").isEqualTo("alias")
+                .jsonPath("$.data[?(@.id == 'qwen3:14b')].meridian.aliasOf").isEqualTo("complex")
+                .jsonPath("$.data[?(@.id == 'qwen3:14b')].meridian.model").isEqualTo(LARGE);
+    }
+
+    @Test
+    void aChatAskingForTheRealModelsNamesIsAnsweredByTheirSimulatedTiersUnderTheTiersNames() {
+        chat("qwen3").jsonPath("$.model").isEqualTo(SMALL)
+                .jsonPath("$.meridian.queue").isEqualTo("simple")
+                .jsonPath("$.meridian.backend").isEqualTo("simulated");
+        chat("qwen3:14b").jsonPath("$.model").isEqualTo(LARGE)
+                .jsonPath("$.meridian.queue").isEqualTo("complex")
+                .jsonPath("$.meridian.backend").isEqualTo("simulated");
+    }
+
+    @Test
+    void anOllamaChatAskingForQwen3IsAnsweredBySimulated() {
+        client.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\": \"qwen3\", \"stream\": false, "
+                        + "\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}")
+                .exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.model").isEqualTo(SMALL)
+                .jsonPath("$.message.content").value(answer -> assertThat((String) answer).contains("no model was called"));
+    }
+
+    @Test
+    void everyLineOfAStreamedAnswerToTheComplexAliasNamesTheComplexTiersModel() {
+        String ndjson = client.post().uri("/api/chat").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\": \"qwen3:14b\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(ndjson).isNotNull();
+        assertThat(ndjson.lines().toList()).hasSizeGreaterThan(2)
+                .allSatisfy(line -> assertThat(line).contains("\"model\":\"" + LARGE + "\""));
+
+        String events = client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\": \"qwen3:14b\", \"stream\": true, "
+                        + "\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}")
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(events).isNotNull();
+        assertThat(events.lines().filter(line -> line.startsWith("data:") && line.contains("{")).toList()).hasSizeGreaterThan(2)
+                .allSatisfy(line -> assertThat(line).contains("\"model\":\"" + LARGE + "\""));
+    }
+
+    private WebTestClient.BodyContentSpec chat(String model) {
+        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\": \"" + model + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}")
+                .exchange().expectStatus().isOk().expectBody();
     }
 
     @Test
     void aChatAskingForAnAliasIsAnsweredUnderTheTiersNameNeverTheNameAskedFor() {
-        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"model\": \"gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}")
-                .exchange().expectStatus().isOk().expectBody()
-                .jsonPath("$.model").isEqualTo(SMALL)
+        chat("gpt-4o-mini").jsonPath("$.model").isEqualTo(SMALL)
                 .jsonPath("$.meridian.backend").isEqualTo("simulated");
     }
 
