@@ -126,6 +126,19 @@ class ModelTiersIT {
 
     @Test
     @Order(4)
+    void embeddingsAreAnsweredByModelCpusEmbeddingModel() throws Exception {
+        HttpResponse<String> response = post("/v1/embeddings", "{\"input\":[\"first text\",\"second text\"]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode answer = json.readTree(response.body());
+        assertThat(answer.path("model").asString()).isEqualTo("simulated-embedding");
+        assertThat(answer.path("data")).hasSize(2);
+        assertThat(answer.path("data").get(0).path("embedding").size()).isPositive();
+        assertThat(answer.path("usage").path("prompt_tokens").asLong()).isPositive();
+    }
+
+    @Test
+    @Order(5)
     void withModelGpuKilledAComplexRequestIsAnsweredByTheSimpleTierMarkedDegraded() throws Exception {
         assertThat(stack.run("kill", "model-gpu")).contains("model-gpu killed");
         assertThat(stack.run("status")).containsPattern("model-gpu +" + stack.modelServerPorts.get(1) + " +- +stopped");
@@ -152,7 +165,7 @@ class ModelTiersIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void modelGpuStartedAgainAnswersComplexRequestsOnceMore() throws Exception {
         assertThat(stack.run("start", "model-gpu")).contains("model-gpu ready on :" + stack.modelServerPorts.get(1));
 
