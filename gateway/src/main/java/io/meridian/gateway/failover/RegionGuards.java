@@ -98,7 +98,17 @@ public final class RegionGuards {
 
     /** Whether the region's circuit currently refuses attempts (open or forced open). */
     public boolean circuitOpen(Region region) {
-        CircuitBreaker.State state = circuit(region).getState();
+        CircuitBreaker breaker = circuit(region);
+        CircuitBreaker.State state = breaker.getState();
+        if (state == CircuitBreaker.State.OPEN && breaker.tryAcquirePermission()) {
+            // A breaker leaves OPEN only when it is asked for a permission after its wait, and a
+            // region whose circuit is open is ordered behind every usable one, so while another
+            // region answers nobody would ask it again: the region would stay shunned after it
+            // recovered. Asking here moves it to HALF_OPEN once the wait is over (the permission is
+            // given back at once), and its probes then decide.
+            breaker.releasePermission();
+            return false;
+        }
         return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
     }
 

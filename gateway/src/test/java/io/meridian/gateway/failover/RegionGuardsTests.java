@@ -60,6 +60,28 @@ class RegionGuardsTests {
     }
 
     @Test
+    void anOpenCircuitWhoseWaitIsOverIsNoLongerOpenThoughNoCallAskedIt() {
+        RegionGuards guards = guards(new BulkheadProperties(null));
+        CircuitBreaker breaker = guards.circuit(region);
+        for (int i = 0; i < 4; i++) {
+            fail(breaker);
+        }
+        assertThat(guards.circuitOpen(region)).isTrue();
+
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(guards.circuitOpen(region)).as("within the wait").isTrue();
+        assertThat(breaker.getState()).isEqualTo(State.OPEN);
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(guards.circuitOpen(region)).as("the wait is over: the region may be tried again").isFalse();
+        assertThat(breaker.getState()).isEqualTo(State.HALF_OPEN);
+        // The question took no probe: both of the half-open state's probes are still there.
+        succeed(breaker, 10);
+        succeed(breaker, 10);
+        assertThat(breaker.getState()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
     void aFailedProbeInHalfOpenStateOpensTheCircuitAgain() {
         CircuitBreaker breaker = guards(new BulkheadProperties(null)).circuit(region);
         for (int i = 0; i < 4; i++) {
