@@ -154,7 +154,7 @@ redis_port_candidates() {
 # server), or nothing when none answers: how the launcher tells its own redis-server from another
 # program that took the port first.
 redis_process_id() {
-  timeout 2 bash -c '
+  timeout 5 bash -c '
     exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1
     printf "INFO server\r\nQUIT\r\n" >&3
     cat <&3' "$1" 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p' || true

@@ -167,6 +167,9 @@ class LauncherFunctionsTests {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Thread answering = Thread.ofVirtual().start(() -> {
                 try (java.net.Socket client = server.accept()) {
+                    // Like Redis, read the commands before answering: closing with them unread resets the
+                    // connection, and the reset can discard the answer before the launcher reads it.
+                    readUntil(client.getInputStream(), "QUIT\r\n");
                     client.getOutputStream().write("$40\r\n# Server\r\nredis_version:7.0.0\r\nprocess_id:4242\r\n\r\n+OK\r\n"
                             .getBytes(StandardCharsets.US_ASCII));
                 }
@@ -182,5 +185,13 @@ class LauncherFunctionsTests {
             closed = free.getLocalPort();
         }
         assertThat(bash("redis_process_id \"$1\"", Integer.toString(closed))).isEmpty();
+    }
+
+    private static void readUntil(java.io.InputStream in, String end) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        int b;
+        while (!seen.toString().endsWith(end) && (b = in.read()) >= 0) {
+            seen.append((char) b);
+        }
     }
 }
