@@ -6,7 +6,6 @@ import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.gateway.redis.SharedRedisProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,21 +22,22 @@ class IdempotencyConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    KeyOwnership keyOwnership(IdempotencyProperties properties, SharedRedisProperties redis, Clock clock,
-            ObjectProvider<MeterRegistry> meters) {
+    KeyOwnership keyOwnership(IdempotencyProperties properties, SharedRedisProperties redis,
+            ObjectProvider<SharedRedis> shared, ObjectProvider<MeterRegistry> meters) {
         if (properties.ttl().isNegative() || properties.ttl().isZero()) {
             throw new GatewayConfigException(IdempotencyProperties.PREFIX + ".ttl",
                     "must be positive, at least as long as the regions keep a task's result (1h by default), but is "
                             + properties.ttl());
         }
         LocalKeyOwnership local = new LocalKeyOwnership(properties.ttl(), properties.maxLocalKeys(), Ticker.systemTicker());
-        if (!redis.enabled()) {
+        SharedRedis connection = shared.getIfAvailable();
+        if (connection == null) {
             log.warn("Idempotency key owners are kept in this gateway's memory only ({} is not set): another gateway "
                     + "may send the same key to another region, so behind several gateways a keyed request may run "
                     + "twice", SharedRedisProperties.PREFIX + ".url");
             return local;
         }
-        return new RedisKeyOwnership(new SharedRedis(redis.url(), "idempotency key owners", clock), properties.ttl(),
+        return new RedisKeyOwnership(connection, properties.ttl(),
                 redis.timeout(), local, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 }

@@ -55,6 +55,7 @@ public final class RedisKeyOwnership implements KeyOwnership, AutoCloseable {
             """;
 
     private final SharedRedis redis;
+    private final boolean ownsRedis;
     private final Script claim = Script.of(CLAIM);
     private final Script read = Script.of(READ);
     private final String ttlMillis;
@@ -64,19 +65,27 @@ public final class RedisKeyOwnership implements KeyOwnership, AutoCloseable {
     private final Counter failed;
     private final AtomicBoolean fallingBack = new AtomicBoolean();
 
+    /** Owners on a Redis of its own, which it closes when it closes. */
+    public RedisKeyOwnership(String redisUrl, Duration ttl, Duration timeout, LocalKeyOwnership local,
+            MeterRegistry meters) {
+        this(new SharedRedis(redisUrl, "idempotency key owners"), true, ttl, timeout, local, meters);
+    }
+
+    /** Owners on the gateway's shared Redis, which stays open when it closes. */
     public RedisKeyOwnership(SharedRedis redis, Duration ttl, Duration timeout, LocalKeyOwnership local,
             MeterRegistry meters) {
+        this(redis, false, ttl, timeout, local, meters);
+    }
+
+    private RedisKeyOwnership(SharedRedis redis, boolean ownsRedis, Duration ttl, Duration timeout,
+            LocalKeyOwnership local, MeterRegistry meters) {
         this.redis = redis;
+        this.ownsRedis = ownsRedis;
         this.ttlMillis = Long.toString(Math.max(1, ttl.toMillis()));
         this.timeout = timeout;
         this.local = local;
         this.unreachable = Counter.builder(FALLBACKS).tag("reason", "unreachable").register(meters);
         this.failed = Counter.builder(FALLBACKS).tag("reason", "failed").register(meters);
-        // Starts connecting now, so that the first keyed request finds the connection open.
-        Mono<List<Object>> warmUp = redis.eval(read, new String[] {KEY_PREFIX + "connect"}, new String[0], timeout);
-        if (warmUp != null) {
-            warmUp.subscribe(reply -> { }, error -> { });
-        }
     }
 
     @Override
@@ -142,6 +151,8 @@ public final class RedisKeyOwnership implements KeyOwnership, AutoCloseable {
 
     @Override
     public void close() {
-        redis.close();
+        if (ownsRedis) {
+            redis.close();
+        }
     }
 }

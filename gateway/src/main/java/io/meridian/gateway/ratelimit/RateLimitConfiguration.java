@@ -2,9 +2,10 @@ package io.meridian.gateway.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.gateway.redis.SharedRedisProperties;
-import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -16,14 +17,15 @@ class RateLimitConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RateLimiter rateLimiter(RateLimitProperties properties, SharedRedisProperties redis, Clock clock) {
+    RateLimiter rateLimiter(RateLimitProperties properties, SharedRedisProperties redis, ObjectProvider<SharedRedis> shared) {
         LocalRateLimiter local = new LocalRateLimiter(properties.requestsPerSecond(), properties.burst(),
                 properties.maxClients(), Ticker.systemTicker());
-        if (!redis.enabled()) {
+        SharedRedis connection = shared.getIfAvailable();
+        if (connection == null) {
             return local;
         }
-        return new RedisRateLimiter(redis.url(), properties.requestsPerSecond(), properties.burst(),
-                redis.timeout(), local, clock);
+        return new RedisRateLimiter(connection, properties.requestsPerSecond(), properties.burst(),
+                redis.timeout(), local);
     }
 
     @Bean

@@ -2,7 +2,6 @@ package io.meridian.gateway.ratelimit;
 
 import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.gateway.redis.SharedRedis.Script;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -50,6 +49,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             """;
 
     private final SharedRedis redis;
+    private final boolean ownsRedis;
     private final Script script;
     private final double rate;
     private final int burst;
@@ -57,9 +57,22 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final Duration timeout;
     private final LocalRateLimiter fallback;
 
+    /** A limiter on a Redis of its own, which it closes when it closes. */
     public RedisRateLimiter(String redisUrl, double requestsPerSecond, int burst, Duration timeout,
-            LocalRateLimiter fallback, Clock clock) {
-        this.redis = new SharedRedis(redisUrl, "rate limits", clock);
+            LocalRateLimiter fallback) {
+        this(new SharedRedis(redisUrl, "rate limits"), true, requestsPerSecond, burst, timeout, fallback);
+    }
+
+    /** A limiter on the gateway's shared Redis, which stays open when it closes. */
+    public RedisRateLimiter(SharedRedis redis, double requestsPerSecond, int burst, Duration timeout,
+            LocalRateLimiter fallback) {
+        this(redis, false, requestsPerSecond, burst, timeout, fallback);
+    }
+
+    private RedisRateLimiter(SharedRedis redis, boolean ownsRedis, double requestsPerSecond, int burst,
+            Duration timeout, LocalRateLimiter fallback) {
+        this.redis = redis;
+        this.ownsRedis = ownsRedis;
         this.script = Script.of(SCRIPT);
         this.rate = requestsPerSecond;
         this.burst = burst;
@@ -100,6 +113,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     @Override
     public void close() {
-        redis.close();
+        if (ownsRedis) {
+            redis.close();
+        }
     }
 }

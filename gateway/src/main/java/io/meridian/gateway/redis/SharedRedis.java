@@ -9,11 +9,10 @@ import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,28 +24,41 @@ import reactor.core.publisher.Mono;
  * so that its absence never stops a request: while it is unreachable, {@link #eval} answers
  * {@code null} at once and the caller falls back to this gateway's own memory.
  *
- * <p>Design note: the connection opens lazily, on a virtual thread, at most once a second; a
- * request never waits for a connect. Scripts run by their SHA-1 ({@code EVALSHA}) and are sent
- * whole only when Redis does not know them yet (after a restart, say).
+ * <p>Design note: the connection opens on a virtual thread as soon as this object exists, and
+ * again once a second until Redis answers; a request never waits for a connect.
+ * Until the first connect succeeds the gateway counts alone, so {@link SharedRedisHealthIndicator}
+ * keeps it out of readiness meanwhile: a gateway fresh from start that took traffic before it
+ * reached Redis would let a burst past a shared limit. Once connected, Lettuce reconnects by
+ * itself; calls made while it is away time out and fall back to local state. Scripts run by their
+ * SHA-1 ({@code EVALSHA}) and are sent whole only when Redis does not know them yet (after a
+ * restart, say).
+ *
+ * <p>One instance serves every feature of a gateway ({@link SharedRedisConfiguration}): one
+ * connection, pipelined by Lettuce, rather than one per feature.
  */
 public final class SharedRedis implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SharedRedis.class);
 
+    private static final Duration RETRY_EVERY = Duration.ofSeconds(1);
+
+    /** While Redis stays unreachable, one warning a minute rather than one a second. */
+    private static final int UNREACHABLE_LOG_EVERY = 60;
+
     private final RedisClient client;
     private final String purpose;
-    private final Clock clock;
     private final AtomicReference<@Nullable StatefulRedisConnection<String, String>> connection = new AtomicReference<>();
-    private final AtomicLong nextConnectAttempt = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean everConnected;
 
     /**
      * @param redisUrl the server
      * @param purpose  what it is for, in log lines ("rate limits", "budgets")
      */
-    public SharedRedis(String redisUrl, String purpose, Clock clock) {
+    public SharedRedis(String redisUrl, String purpose) {
         this.client = RedisClient.create(RedisURI.create(redisUrl));
         this.purpose = purpose;
-        this.clock = clock;
+        connectInBackground();
     }
 
     /** A script with its SHA-1. */
@@ -83,35 +95,60 @@ public final class SharedRedis implements AutoCloseable {
         return connection.get() != null;
     }
 
-    private @Nullable StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> open = connection.get();
-        if (open != null) {
-            return open;
-        }
-        long now = clock.millis();
-        long next = nextConnectAttempt.get();
-        if (now < next || !nextConnectAttempt.compareAndSet(next, now + 1_000)) {
-            return null;
-        }
-        // Connecting blocks for at most the connect timeout; it runs at most once a second, off the
-        // hot path of every other request, which fall back to local state meanwhile.
-        Thread.ofVirtual().name("meridian-redis-connect").start(() -> {
-            try {
-                connection.compareAndSet(null, client.connect(StringCodec.UTF8));
-                log.info("{} are shared through Redis", capitalized());
-            } catch (RuntimeException ex) {
-                log.warn("Redis for shared {} is unreachable ({}); each gateway counts alone meanwhile", purpose, ex.toString());
-            }
-        });
-        return null;
+    /** Whether a connection ever opened: until then this gateway has counted alone since it started. */
+    public boolean hasConnected() {
+        return everConnected;
     }
 
-    private String capitalized() {
-        return purpose.isEmpty() ? purpose : Character.toUpperCase(purpose.charAt(0)) + purpose.substring(1);
+    /** What the shared state is for, as log lines name it. */
+    public String purpose() {
+        return purpose;
+    }
+
+    private @Nullable StatefulRedisConnection<String, String> connection() {
+        return connection.get();
+    }
+
+    /**
+     * Tries to connect once a second until a connection opens or this closes. Each try blocks for
+     * at most the connect timeout, on a virtual thread of its own, never on a request.
+     */
+    private void connectInBackground() {
+        Thread.ofVirtual().name("meridian-redis-connect").start(() -> {
+            for (int attempt = 0; !closed.get(); attempt++) {
+                try {
+                    StatefulRedisConnection<String, String> opened = client.connect(StringCodec.UTF8);
+                    if (closed.get() || !connection.compareAndSet(null, opened)) {
+                        opened.close();
+                        return;
+                    }
+                    everConnected = true;
+                    log.info("Redis for shared {} answers; the gateways count together", purpose);
+                    return;
+                } catch (RuntimeException ex) {
+                    if (closed.get()) {
+                        return;
+                    }
+                    if (attempt % UNREACHABLE_LOG_EVERY == 0) {
+                        log.warn("Redis for shared {} is unreachable ({}); this gateway counts alone meanwhile",
+                                purpose, ex.toString());
+                    }
+                }
+                try {
+                    Thread.sleep(RETRY_EVERY);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        });
     }
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         StatefulRedisConnection<String, String> open = connection.getAndSet(null);
         if (open != null) {
             open.close();

@@ -212,6 +212,7 @@ public final class RedisUsageLedger implements UsageLedger, AutoCloseable {
     private static final String NO_KEY = "-";
 
     private final SharedRedis redis;
+    private final boolean ownsRedis;
     private final Script reserve = Script.of(RESERVE);
     private final Script settle = Script.of(SETTLE);
     private final Script record = Script.of(RECORD);
@@ -226,8 +227,20 @@ public final class RedisUsageLedger implements UsageLedger, AutoCloseable {
         this(redisUrl, fallback, clock, timeout, Duration.ofMinutes(15));
     }
 
+    /** A ledger on a Redis of its own, which it closes when it closes. */
     public RedisUsageLedger(String redisUrl, LocalUsageLedger fallback, Clock clock, Duration timeout, Duration holdTtl) {
-        this.redis = new SharedRedis(redisUrl, "budgets", clock);
+        this(new SharedRedis(redisUrl, "budgets"), true, fallback, clock, timeout, holdTtl);
+    }
+
+    /** A ledger on the gateway's shared Redis, which stays open when it closes. */
+    public RedisUsageLedger(SharedRedis redis, LocalUsageLedger fallback, Clock clock, Duration timeout, Duration holdTtl) {
+        this(redis, false, fallback, clock, timeout, holdTtl);
+    }
+
+    private RedisUsageLedger(SharedRedis redis, boolean ownsRedis, LocalUsageLedger fallback, Clock clock,
+            Duration timeout, Duration holdTtl) {
+        this.redis = redis;
+        this.ownsRedis = ownsRedis;
         this.fallback = fallback;
         this.clock = clock;
         this.timeout = timeout;
@@ -441,6 +454,8 @@ public final class RedisUsageLedger implements UsageLedger, AutoCloseable {
 
     @Override
     public void close() {
-        redis.close();
+        if (ownsRedis) {
+            redis.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.meridian.gateway.tenant;
 
+import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.gateway.redis.SharedRedisProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,13 +31,15 @@ class TenantConfiguration {
     }
 
     @Bean(destroyMethod = "")
-    UsageLedger usageLedger(TenantProperties properties, SharedRedisProperties redis, Clock clock) {
+    UsageLedger usageLedger(TenantProperties properties, SharedRedisProperties redis, ObjectProvider<SharedRedis> shared,
+            Clock clock) {
         Duration ttl = properties.reservation().ttl();
         LocalUsageLedger local = new LocalUsageLedger(clock, ttl);
-        if (!redis.enabled()) {
+        SharedRedis connection = shared.getIfAvailable();
+        if (connection == null) {
             return local;
         }
-        return new RedisUsageLedger(redis.url(), local, clock, redis.timeout(), ttl);
+        return new RedisUsageLedger(connection, local, clock, redis.timeout(), ttl);
     }
 
     @Bean

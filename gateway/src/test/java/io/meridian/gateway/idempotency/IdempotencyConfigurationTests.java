@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.gateway.GatewayConfigException;
+import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.gateway.redis.SharedRedisProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -15,9 +15,13 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 class IdempotencyConfigurationTests {
 
     static KeyOwnership ownership(Duration ttl, String redisUrl) {
+        DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+        if (!redisUrl.isEmpty()) {
+            beans.registerSingleton("sharedRedis", new SharedRedis(redisUrl, "idempotency key owners"));
+        }
         return new IdempotencyConfiguration().keyOwnership(new IdempotencyProperties(true, ttl, 100),
-                new SharedRedisProperties(redisUrl, Duration.ofMillis(250)), Clock.systemUTC(),
-                new DefaultListableBeanFactory().getBeanProvider(MeterRegistry.class));
+                new SharedRedisProperties(redisUrl, Duration.ofMillis(250), true), beans.getBeanProvider(SharedRedis.class),
+                beans.getBeanProvider(MeterRegistry.class));
     }
 
     @Test

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.testing.TestRedis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -130,7 +128,7 @@ class KeyOwnershipTests {
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
         RedisKeyOwnership gateway(String url) {
-            return new RedisKeyOwnership(new SharedRedis(url, "idempotency key owners", Clock.systemUTC()),
+            return new RedisKeyOwnership(url,
                     Duration.ofHours(1), Duration.ofSeconds(5), new LocalKeyOwnership(Duration.ofHours(1), 1_000,
                     Ticker.systemTicker()), meters);
         }

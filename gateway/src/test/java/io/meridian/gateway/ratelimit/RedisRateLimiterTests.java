@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.meridian.testing.TestRedis;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.awaitility.Awaitility;
@@ -16,7 +15,7 @@ class RedisRateLimiterTests {
 
     static RedisRateLimiter gateway(String url) {
         return new RedisRateLimiter(url, 0.5, 5, Duration.ofSeconds(2),
-                new LocalRateLimiter(0.5, 5, 1_000, Ticker.systemTicker()), Clock.systemUTC());
+                new LocalRateLimiter(0.5, 5, 1_000, Ticker.systemTicker()));
     }
 
     static long allowed(RedisRateLimiter limiter, String client, int requests) {
