@@ -39,6 +39,9 @@ final class LocalStack implements AutoCloseable {
     private final int redisPort;
     private final Map<String, String> extraEnvironment;
 
+    /** Ports of the range already handed out by this JVM, never handed out again. */
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
     private LocalStack(Path root, Path home, int regions, Map<String, String> extraEnvironment) throws IOException {
         List<Integer> ports = freePorts(6 + 2 * regions);
         this.root = root;
@@ -200,7 +203,7 @@ final class LocalStack implements AutoCloseable {
      * Ports free right now: any, or those of the range {@value #PORTS_VARIABLE} names; each is held
      * until all are found, so none is handed out twice.
      */
-    static List<Integer> freePorts(int count) throws IOException {
+    static synchronized List<Integer> freePorts(int count) throws IOException {
         String range = System.getenv(PORTS_VARIABLE);
         List<ServerSocket> sockets = new ArrayList<>();
         try {
@@ -220,6 +223,9 @@ final class LocalStack implements AutoCloseable {
             }
             int last = Integer.parseInt(bounds[1]);
             for (int port = Integer.parseInt(bounds[0]); port <= last && ports.size() < count; port++) {
+                if (HANDED_OUT.contains(port)) {
+                    continue; // free still, perhaps, but a process this JVM started may be about to bind it
+                }
                 try {
                     ServerSocket socket = new ServerSocket(port);
                     sockets.add(socket);
@@ -228,6 +234,16 @@ final class LocalStack implements AutoCloseable {
                     // in use by another program: try the next one
                 }
             }
+            if (ports.size() < count && !HANDED_OUT.isEmpty()) {
+                // The range is used up by earlier tests, whose processes have stopped: start it over.
+                HANDED_OUT.clear();
+                for (ServerSocket socket : sockets) {
+                    socket.close();
+                }
+                sockets.clear();
+                return freePorts(count);
+            }
+            HANDED_OUT.addAll(ports);
             if (ports.size() < count) {
                 throw new IllegalStateException(PORTS_VARIABLE + " " + range + " has " + ports.size()
                         + " free ports, but " + count + " are needed");

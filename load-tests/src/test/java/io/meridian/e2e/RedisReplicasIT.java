@@ -51,7 +51,7 @@ class RedisReplicasIT {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final List<TaskServerReplica> replicas = new ArrayList<>();
+    private final List<JvmReplica> replicas = new ArrayList<>();
 
     private Path work;
 
@@ -66,7 +66,7 @@ class RedisReplicasIT {
 
     @AfterEach
     void stopReplicas() throws InterruptedException {
-        for (TaskServerReplica replica : replicas) {
+        for (JvmReplica replica : replicas) {
             replica.close();
         }
         replicas.clear();
@@ -83,9 +83,9 @@ class RedisReplicasIT {
     void theTasksOfAReplicaKilledMidTaskAreFinishedByAnother() throws Exception {
         // 3 s per answer and at most 4 workers each: 10 tasks keep both replicas busy, so the victim
         // is surely running some when it dies.
-        TaskServerReplica victim = replica("victim", "kill-test", "--meridian.model.simulated.latency=3s",
+        JvmReplica victim = replica("victim", "kill-test", "--meridian.model.simulated.latency=3s",
                 "--meridian.queues.simple.max-workers=4");
-        TaskServerReplica survivor = replica("survivor", "kill-test", "--meridian.model.simulated.latency=3s",
+        JvmReplica survivor = replica("survivor", "kill-test", "--meridian.model.simulated.latency=3s",
                 "--meridian.queues.simple.max-workers=4");
         awaitReady(victim, survivor);
         List<String> ids = new ArrayList<>();
@@ -108,7 +108,7 @@ class RedisReplicasIT {
 
     @Test
     void noAcceptedTaskIsLostWhenRedisIsKilledAndRestarted() throws Exception {
-        TaskServerReplica server = replica("restart", "restart-test", "--meridian.model.simulated.latency=200ms",
+        JvmReplica server = replica("restart", "restart-test", "--meridian.model.simulated.latency=200ms",
                 "--meridian.queues.simple.max-workers=4");
         awaitReady(server);
         List<String> accepted = new ArrayList<>();
@@ -144,9 +144,9 @@ class RedisReplicasIT {
         int total = Integer.getInteger("chaos.tasks", 10_000);
         String[] settings = {"--meridian.model.simulated.latency=50ms", "--meridian.queues.simple.max-workers=32",
                 "--meridian.queues.simple.max-depth=" + (total * 2), "--meridian.server.capacity=" + (total * 2)};
-        List<TaskServerReplica> three = List.of(replica("chaos-a", "chaos-test", settings),
+        List<JvmReplica> three = List.of(replica("chaos-a", "chaos-test", settings),
                 replica("chaos-b", "chaos-test", settings), replica("chaos-c", "chaos-test", settings));
-        awaitReady(three.toArray(TaskServerReplica[]::new));
+        awaitReady(three.toArray(JvmReplica[]::new));
 
         Map<String, String> accepted = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
@@ -221,7 +221,7 @@ class RedisReplicasIT {
     }
 
     /** Kills chaos-a, then Redis, then chaos-b, starting each again a little later. */
-    private Void chaos(List<TaskServerReplica> three) throws Exception {
+    private Void chaos(List<JvmReplica> three) throws Exception {
         Thread.sleep(1500);
         three.get(0).kill();
         Thread.sleep(1500);
@@ -241,10 +241,10 @@ class RedisReplicasIT {
      * Submits one task with its idempotency key, to the replicas in turn, again after a refusal or
      * a broken connection, as a client behind the gateway would; records it once accepted.
      */
-    private void submitSurely(List<TaskServerReplica> three, String key, AtomicLong next,
+    private void submitSurely(List<JvmReplica> three, String key, AtomicLong next,
             Map<String, String> accepted, AtomicInteger refused, AtomicInteger given) throws InterruptedException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            TaskServerReplica replica = three.get((int) (next.getAndIncrement() % three.size()));
+            JvmReplica replica = three.get((int) (next.getAndIncrement() % three.size()));
             try {
                 HttpResponse<String> answer = post(replica, key);
                 if (answer.statusCode() == 202) {
@@ -263,27 +263,27 @@ class RedisReplicasIT {
         given.incrementAndGet();
     }
 
-    private TaskServerReplica replica(String name, String region, String... settings) throws IOException {
+    private JvmReplica replica(String name, String region, String... settings) throws IOException {
         List<String> all = new ArrayList<>(List.of(settings));
         all.add("--meridian.redis.replica-timeout=" + REPLICA_TIMEOUT);
-        TaskServerReplica replica = TaskServerReplica.start(name, region, redis.url(), work.resolve("logs"),
+        JvmReplica replica = JvmReplica.start(name, region, redis.url(), work.resolve("logs"),
                 all.toArray(String[]::new));
         replicas.add(replica);
         return replica;
     }
 
-    private static void awaitReady(TaskServerReplica... replicas) throws Exception {
-        for (TaskServerReplica replica : replicas) {
+    private static void awaitReady(JvmReplica... replicas) throws Exception {
+        for (JvmReplica replica : replicas) {
             replica.awaitReady(Duration.ofMinutes(2));
         }
     }
 
-    private Optional<String> submit(TaskServerReplica replica, String key) throws Exception {
+    private Optional<String> submit(JvmReplica replica, String key) throws Exception {
         HttpResponse<String> answer = post(replica, key);
         return answer.statusCode() == 202 ? Optional.of(idOf(answer)) : Optional.empty();
     }
 
-    private String awaitAccepted(TaskServerReplica replica, String key) throws Exception {
+    private String awaitAccepted(JvmReplica replica, String key) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             Optional<String> id = submit(replica, key);
@@ -295,7 +295,7 @@ class RedisReplicasIT {
         throw new AssertionError("replica " + replica.name + " accepted nothing for 60 s after Redis came back");
     }
 
-    private HttpResponse<String> post(TaskServerReplica replica, String key) throws IOException, InterruptedException {
+    private HttpResponse<String> post(JvmReplica replica, String key) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(replica.uri("/v1/tasks"))
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
@@ -308,14 +308,14 @@ class RedisReplicasIT {
         return JSON.readTree(answer.body()).path("id").asString();
     }
 
-    private Optional<JsonNode> task(TaskServerReplica replica, String id) throws IOException, InterruptedException {
+    private Optional<JsonNode> task(JvmReplica replica, String id) throws IOException, InterruptedException {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(replica.uri("/v1/tasks/" + id))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         return answer.statusCode() == 200 ? Optional.of(JSON.readTree(answer.body())) : Optional.empty();
     }
 
-    private JsonNode anyLive(List<TaskServerReplica> three, String id) throws InterruptedException {
-        for (TaskServerReplica replica : three) {
+    private JsonNode anyLive(List<JvmReplica> three, String id) throws InterruptedException {
+        for (JvmReplica replica : three) {
             try {
                 Optional<JsonNode> task = task(replica, id);
                 if (task.isPresent()) {
@@ -329,7 +329,7 @@ class RedisReplicasIT {
         return null;
     }
 
-    private long count(TaskServerReplica replica, List<String> ids, String status) throws Exception {
+    private long count(JvmReplica replica, List<String> ids, String status) throws Exception {
         long matching = 0;
         for (String id : ids) {
             if (task(replica, id).map(task -> task.path("status").asString().equals(status)).orElse(false)) {

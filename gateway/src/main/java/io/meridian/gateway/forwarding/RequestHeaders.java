@@ -39,8 +39,8 @@ final class RequestHeaders {
             headers.set(MeridianHeaders.ALLOWED_MODELS, String.join(",", tenant.models()));
         }
         TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
-        if (reservation != null && reservation.tokens() > 0) {
-            headers.set(MeridianHeaders.MAX_TOKENS, Math.min(reservation.tokens(), Integer.MAX_VALUE));
+        if (reservation != null && reservation.answerTokens() > 0) {
+            headers.set(MeridianHeaders.MAX_TOKENS, Math.min(reservation.answerTokens(), Integer.MAX_VALUE));
         }
         if (request.contentLength >= 0) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, request.contentLength);

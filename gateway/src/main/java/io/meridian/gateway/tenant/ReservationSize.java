@@ -1,17 +1,28 @@
 package io.meridian.gateway.tenant;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How many tokens a request body reserves: its {@code max_completion_tokens}, else its
- * {@code max_tokens} (a chat completion's cap on its answer), else its {@code options.num_predict}
- * (Ollama's), else, for an embeddings request, an upper bound of its input's tokens, else the
+ * How many tokens a request body reserves: an upper bound of its prompt's tokens, plus the most
+ * its answer may use: its {@code max_completion_tokens}, else its {@code max_tokens} (a chat
+ * completion's cap on its answer), else its {@code options.num_predict} (Ollama's), else the
  * configured reservation of its {@code model} (or of its {@code kind}, the task API's queue), else
- * the default.
+ * the default. An embeddings request reserves an upper bound of its input's tokens.
+ *
+ * <p>The prompt counts because a budget counts it: a tenant's tokens are prompt and answer
+ * together, so a reservation of the answer alone let a burst of concurrent requests past the
+ * budget by their prompts. The bound is each string of the prompt's fields ({@code messages},
+ * {@code prompt}, {@code system}, {@code query}, {@code tools}, {@code suffix}) at its UTF-8 bytes
+ * plus one, with {@value #PER_MESSAGE} tokens more for each message, {@value #PER_PROMPT} for
+ * the prompt as a whole and {@value #TOOLS_PREAMBLE} when tools are given: the markers and the
+ * preamble a chat template puts around them. No byte-level tokenizer makes more tokens of a text
+ * than it has bytes. A template that adds more text of its own than that can still pass the bound
+ * by the difference; the answer's usage then settles what the model really counted.
  *
  * <p>An embeddings request ({@code POST /v1/embeddings}: an {@code input} and none of a chat's
  * {@code messages}, a generation's {@code prompt} or a task's {@code query}) has no answer to cap: it
@@ -32,6 +43,18 @@ final class ReservationSize {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int SHOWN = 40;
 
+    /** The fields whose text a model reads as its prompt. */
+    private static final List<String> PROMPT_FIELDS = List.of("messages", "prompt", "system", "query", "tools", "suffix");
+
+    /** A chat template's tokens around one message (its role's markers and separators). */
+    static final int PER_MESSAGE = 4;
+
+    /** A chat template's tokens around the whole prompt (its opening, the answer's header). */
+    static final int PER_PROMPT = 8;
+
+    /** The text a chat template adds to explain the tools it is given (Qwen's, Llama's: about 100 tokens). */
+    static final int TOOLS_PREAMBLE = 256;
+
     private ReservationSize() {
     }
 
@@ -42,11 +65,12 @@ final class ReservationSize {
     /**
      * What a request body reserves and the model it names.
      *
-     * @param tokens the tokens it reserves
+     * @param tokens the tokens it reserves: the prompt's bound and the answer's
+     * @param answer the part the answer may use
      * @param model  its {@code model}, or {@code null} when it names none (its spend is then priced
      *               as any model's may be: {@link Pricing#atAdmission})
      */
-    record Sized(long tokens, @Nullable String model) {
+    record Sized(long tokens, long answer, @Nullable String model) {
     }
 
     /** The reservation of {@code body} and its model. */
@@ -55,16 +79,22 @@ final class ReservationSize {
         try {
             root = JSON.readTree(body);
         } catch (JacksonException ex) {
-            return new Sized(reservation.defaultTokens(), null);
+            return new Sized(reservation.defaultTokens(), reservation.defaultTokens(), null);
         }
         if (root == null || !root.isObject()) {
-            return new Sized(reservation.defaultTokens(), null);
+            return new Sized(reservation.defaultTokens(), reservation.defaultTokens(), null);
         }
         String model = text(root.get("model"));
-        return new Sized(tokens(root, model, reservation), model);
+        Long embedded = embeddingInput(root);
+        if (embedded != null && root.get("max_completion_tokens") == null && root.get("max_tokens") == null) {
+            return new Sized(embedded, embedded, model);
+        }
+        long answer = answer(root, model, reservation);
+        return new Sized(saturatedSum(promptBound(root), answer), answer, model);
     }
 
-    private static long tokens(JsonNode root, @Nullable String model, TenantProperties.Reservation reservation) {
+    /** The most tokens the answer may use. */
+    private static long answer(JsonNode root, @Nullable String model, TenantProperties.Reservation reservation) {
         Long completion = cap(root.get("max_completion_tokens"), "max_completion_tokens");
         Long max = cap(root.get("max_tokens"), "max_tokens");
         if (completion != null) {
@@ -73,16 +103,52 @@ final class ReservationSize {
         if (max != null) {
             return max;
         }
-        Long embedded = embeddingInput(root);
-        if (embedded != null) {
-            return embedded;
-        }
         JsonNode options = root.get("options");
         Long numPredict = options != null && options.isObject() ? numPredict(options.get("num_predict")) : null;
         if (numPredict != null) {
             return numPredict;
         }
         return reservation.tokensFor(model != null ? model : text(root.get("kind")));
+    }
+
+    /** An upper bound of the prompt's tokens: 0 for a body with none of the prompt's fields. */
+    static long promptBound(JsonNode root) {
+        long bound = 0;
+        boolean any = false;
+        for (String field : PROMPT_FIELDS) {
+            JsonNode value = root.get(field);
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            any = true;
+            bound = saturatedSum(bound, strings(value));
+            if (field.equals("messages") && value.isArray()) {
+                bound = saturatedSum(bound, (long) PER_MESSAGE * value.size());
+            }
+            if (field.equals("tools") && !value.isEmpty()) {
+                bound = saturatedSum(bound, TOOLS_PREAMBLE);
+            }
+        }
+        return any ? saturatedSum(bound, PER_PROMPT) : 0;
+    }
+
+    /** Every string under {@code node} at its UTF-8 bytes plus one. */
+    private static long strings(JsonNode node) {
+        if (node.isString()) {
+            return textBound(node);
+        }
+        long total = 0;
+        if (node.isContainer()) {
+            for (JsonNode child : node) {
+                total = saturatedSum(total, strings(child));
+            }
+        }
+        return total;
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
     /**

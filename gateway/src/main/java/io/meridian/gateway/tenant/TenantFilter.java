@@ -104,11 +104,11 @@ public final class TenantFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         if (exchange.getRequest().getMethod() != HttpMethod.POST) {
-            return admit(exchange, chain, tenant, key, new ReservationSize.Sized(0, null));
+            return admit(exchange, chain, tenant, key, new ReservationSize.Sized(0, 0, null));
         }
         long length = exchange.getRequest().getHeaders().getContentLength();
         if (length <= 0 || length > reservation.maxInspectedBody().toBytes()) {
-            return admit(exchange, chain, tenant, key, new ReservationSize.Sized(reservation.defaultTokens(), null));
+            return admit(exchange, chain, tenant, key, new ReservationSize.Sized(reservation.defaultTokens(), reservation.defaultTokens(), null));
         }
         return DataBufferUtils.join(exchange.getRequest().getBody())
                 .map(joined -> {
@@ -143,7 +143,7 @@ public final class TenantFilter implements GlobalFilter, Ordered {
             }
             metrics.reserved(tenant.id(), hold.tokens());
             TokenReservation held = new TokenReservation(ledger, hold, metrics, pricing.atSettlement(sized.model()),
-                    pricing.tag(sized.model()));
+                    pricing.tag(sized.model()), sized.answer());
             exchange.getAttributes().put(TokenReservation.ATTRIBUTE, held);
             StreamBudget.Allowance allowance = allowance(tenant, hold.usage(), now);
             if (allowance != null) {

@@ -35,12 +35,17 @@ public final class TokenReservation {
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile boolean sent;
 
+    private final long answer;
+
     /**
-     * @param price what the answer's tokens cost ({@link Pricing#atSettlement})
-     * @param model the {@code model} tag of its spend ({@link Pricing#tag})
+     * @param price  what the answer's tokens cost ({@link Pricing#atSettlement})
+     * @param model  the {@code model} tag of its spend ({@link Pricing#tag})
+     * @param answer the part of the hold the answer may use (the rest is the prompt's bound)
      */
-    TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics, Price price, String model) {
+    TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics, Price price, String model,
+            long answer) {
         this.ledger = ledger;
+        this.answer = answer;
         this.hold = hold;
         this.metrics = metrics;
         this.price = price;
@@ -49,12 +54,17 @@ public final class TokenReservation {
     }
 
     TokenReservation(UsageLedger ledger, UsageLedger.Hold hold, TenantMetrics metrics) {
-        this(ledger, hold, metrics, Price.FREE, Pricing.UNLISTED);
+        this(ledger, hold, metrics, Price.FREE, Pricing.UNLISTED, hold.tokens());
     }
 
-    /** The tokens held. */
+    /** The tokens held: the prompt's bound and the answer's. */
     public long tokens() {
         return hold.tokens();
+    }
+
+    /** The most tokens the answer may use, what the region is told ({@code X-Meridian-Max-Tokens}). */
+    public long answerTokens() {
+        return Math.min(answer, hold.tokens());
     }
 
     /** What the answer's tokens cost. */

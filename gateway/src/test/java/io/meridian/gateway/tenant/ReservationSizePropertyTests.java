@@ -15,13 +15,17 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.BigRange;
+import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 import org.springframework.util.unit.DataSize;
+import tools.jackson.databind.json.JsonMapper;
 
 /** What a request body reserves, over the space of values a client may send. */
 class ReservationSizePropertyTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static final TenantProperties.Reservation RESERVATION = new TenantProperties.Reservation(1024,
             Map.of("qwen3:14b", 4096L, "simple", 512L), Duration.ofMinutes(15), DataSize.ofKilobytes(256));
@@ -62,9 +66,9 @@ class ReservationSizePropertyTests {
 
     @Example
     void withoutACapTheModelOrQueueDecidesElseTheDefault() {
-        assertThat(of("{\"model\":\"qwen3:14b\",\"messages\":[]}")).isEqualTo(4096);
-        assertThat(of("{\"query\":\"hi\",\"kind\":\"simple\"}")).isEqualTo(512);
-        assertThat(of("{\"query\":\"hi\"}")).isEqualTo(1024);
+        assertThat(of("{\"model\":\"qwen3:14b\",\"messages\":[]}")).isEqualTo(4096 + ReservationSize.PER_PROMPT);
+        assertThat(of("{\"query\":\"hi\",\"kind\":\"simple\"}")).isEqualTo(512 + 3 + ReservationSize.PER_PROMPT);
+        assertThat(of("{\"query\":\"hi\"}")).isEqualTo(1024 + 3 + ReservationSize.PER_PROMPT);
         assertThat(of("{\"max_tokens\":null,\"model\":\"unknown\"}")).isEqualTo(1024);
     }
 
@@ -95,9 +99,9 @@ class ReservationSizePropertyTests {
 
     @Example
     void onlyAnEmbeddingsShapedBodyIsSizedByItsInput() {
-        assertThat(of("{\"model\":\"qwen3:14b\",\"input\":\"hi\",\"messages\":[]}")).isEqualTo(4096);
-        assertThat(of("{\"kind\":\"simple\",\"input\":\"hi\",\"query\":\"q\"}")).isEqualTo(512);
-        assertThat(of("{\"input\":\"hi\",\"prompt\":\"p\"}")).isEqualTo(1024);
+        assertThat(of("{\"model\":\"qwen3:14b\",\"input\":\"hi\",\"messages\":[]}")).isEqualTo(4096 + ReservationSize.PER_PROMPT);
+        assertThat(of("{\"kind\":\"simple\",\"input\":\"hi\",\"query\":\"q\"}")).isEqualTo(512 + 2 + ReservationSize.PER_PROMPT);
+        assertThat(of("{\"input\":\"hi\",\"prompt\":\"p\"}")).isEqualTo(1024 + 2 + ReservationSize.PER_PROMPT);
         assertThat(of("{\"input\":[]}")).as("an empty input, refused by the region").isEqualTo(1024);
         assertThat(of("{\"input\":[{\"a\":1}]}")).as("no input shape of the API").isEqualTo(1024);
         assertThat(of("{\"input\":\"hi\",\"max_tokens\":9}")).as("a cap the client sent still decides").isEqualTo(9);
@@ -115,5 +119,26 @@ class ReservationSizePropertyTests {
             }
         });
         return json.append('"').toString();
+    }
+
+    @Property
+    void aChatReservesItsPromptsBytesAndItsAnswersCap(@ForAll @StringLength(max = 200) @CharRange(from = '\u0020', to = '\uD7FF') String content,
+            @ForAll @LongRange(min = 1, max = 1_000_000) long cap) {
+        String body = "{\"model\":\"qwen3\",\"max_tokens\":" + cap + ",\"messages\":[{\"role\":\"user\",\"content\":"
+                + JSON.writeValueAsString(content) + "}]}";
+        long prompt = ("user".length() + 1) + (content.getBytes(StandardCharsets.UTF_8).length + 1)
+                + ReservationSize.PER_MESSAGE + ReservationSize.PER_PROMPT;
+
+        assertThat(of(body)).isEqualTo(prompt + cap);
+    }
+
+    @Example
+    void everyStringOfThePromptCountsAndToolsBringTheirPreamble() {
+        assertThat(of("{\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}"))
+                .isEqualTo(10 + (6 + 1) + (8 + 1) + (4 + 1) + (4 + 1) + (2 + 1) + 2 * ReservationSize.PER_MESSAGE
+                        + ReservationSize.PER_PROMPT);
+        assertThat(of("{\"max_tokens\":10,\"prompt\":\"hi\",\"tools\":[{\"name\":\"f\"}]}"))
+                .isEqualTo(10 + (2 + 1) + (1 + 1) + ReservationSize.TOOLS_PREAMBLE + ReservationSize.PER_PROMPT);
     }
 }

@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One task-server replica: the packaged jar ({@code task-server/target/meridian-task-server-exec.jar})
- * in its own JVM, on a free port, with the Redis queue backend. Killed with SIGKILL, as a crashed
+ * One replica of a Meridian application in its own JVM, on a free port: a task server (the packaged
+ * {@code task-server/target/meridian-task-server-exec.jar}, with the Redis queue backend) or a
+ * gateway ({@code gateway/target/meridian-gateway-exec.jar}). Killed with SIGKILL, as a crashed
  * process or a node lost with it, and started again on the same port.
  */
-final class TaskServerReplica implements AutoCloseable {
+final class JvmReplica implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -32,11 +33,14 @@ final class TaskServerReplica implements AutoCloseable {
 
     private Process process;
 
-    private TaskServerReplica(String name, int port, List<String> command, Path log) {
+    private final String readinessPath;
+
+    private JvmReplica(String name, int port, List<String> command, Path log, String readinessPath) {
         this.name = name;
         this.port = port;
         this.command = command;
         this.log = log;
+        this.readinessPath = readinessPath;
     }
 
     /**
@@ -48,24 +52,45 @@ final class TaskServerReplica implements AutoCloseable {
      * @param logs     where its log goes
      * @param settings further {@code --name=value} settings
      */
-    static TaskServerReplica start(String name, String region, String redisUrl, Path logs, String... settings)
+    static JvmReplica start(String name, String region, String redisUrl, Path logs, String... settings)
             throws IOException {
-        Path jar = LocalStack.repositoryRoot().resolve("task-server/target/meridian-task-server-exec.jar");
+        List<String> all = new ArrayList<>(List.of(
+                "--meridian.server.region=" + region,
+                "--meridian.queues.backend=redis",
+                "--meridian.redis.url=" + redisUrl,
+                "--meridian.model.backend=simulated"));
+        all.addAll(List.of(settings));
+        return started("task-server", name, logs, "/actuator/health/readiness", all);
+    }
+
+    /**
+     * Starts a gateway replica, its management endpoints on its one port; {@link #awaitReady} waits
+     * for its {@code /readyz}.
+     *
+     * @param name     names its log file
+     * @param logs     where its log goes
+     * @param settings its {@code --name=value} settings (regions, Redis, tenants)
+     */
+    static JvmReplica gateway(String name, Path logs, List<String> settings) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--management.server.port="));
+        all.addAll(settings);
+        return started("gateway", name, logs, "/readyz", all);
+    }
+
+    private static JvmReplica started(String module, String name, Path logs, String readinessPath,
+            List<String> settings) throws IOException {
+        Path jar = LocalStack.repositoryRoot().resolve(module + "/target/meridian-" + module + "-exec.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the task server first (./mvnw verify does)");
+            throw new IllegalStateException(jar + " is missing: package the " + module + " first (./mvnw verify does)");
         }
         int port = LocalStack.freePorts(1).getFirst();
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1", "-Xmx256m",
                 "-jar", jar.toString(),
-                "--server.port=" + port,
-                "--meridian.server.region=" + region,
-                "--meridian.queues.backend=redis",
-                "--meridian.redis.url=" + redisUrl,
-                "--meridian.model.backend=simulated"));
-        command.addAll(List.of(settings));
+                "--server.port=" + port));
+        command.addAll(settings);
         Files.createDirectories(logs);
-        TaskServerReplica replica = new TaskServerReplica(name, port, command, logs.resolve(name + ".log"));
+        JvmReplica replica = new JvmReplica(name, port, command, logs.resolve(name + ".log"), readinessPath);
         replica.startAgain();
         return replica;
     }
@@ -84,7 +109,7 @@ final class TaskServerReplica implements AutoCloseable {
                         + "; see " + log);
             }
             try {
-                HttpResponse<Void> ready = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health/readiness"))
+                HttpResponse<Void> ready = HTTP.send(HttpRequest.newBuilder(uri(readinessPath))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return;

@@ -1,0 +1,282 @@
+package io.meridian.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Beyond one machine, on one: three gateway processes and two task-server replicas in each of two
+ * regions, all on one Redis, with load sent through every gateway at once. What must be global is
+ * global: a client's rate limit, a tenant's token budget and an idempotency key's one execution
+ * hold across the gateways as they would on one.
+ *
+ * <p>Run alone: {@code ./mvnw -pl load-tests -am verify -Dit.test=SharedStateIT -Dtest=none
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SharedStateIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final String GERMAN_CLIENT = "80.133.1.1";
+    private static final String US_CLIENT = "8.8.8.8";
+
+    /** Each client's bucket: a burst of 64, then one request a second. */
+    private static final int BURST = 64;
+    private static final double REFILL_PER_SECOND = 1;
+
+    /** The budget tenant's tokens a day. */
+    private static final long BUDGET = 600;
+
+    private static final String RATE_KEY = "sk-shared-rate";
+    private static final String BUDGET_KEY = "sk-shared-budget";
+    private static final String KEYED_KEY = "sk-shared-keyed";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final List<JvmReplica> taskServers = new ArrayList<>();
+    private final List<JvmReplica> gateways = new ArrayList<>();
+    private AofRedis redis;
+    private Path logs;
+
+    @BeforeAll
+    void startEverything() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "shared-state").toAbsolutePath());
+        logs = Files.createTempDirectory(work, "logs-");
+        redis = AofRedis.start(Files.createTempDirectory(work, "redis-"));
+        for (String region : List.of("us-east", "eu-central")) {
+            for (String replica : List.of("a", "b")) {
+                taskServers.add(JvmReplica.start(region + "-" + replica, region, redis.url(), logs,
+                        "--meridian.model.simulated.latency=200ms"));
+            }
+        }
+        for (JvmReplica server : taskServers) {
+            server.awaitReady(Duration.ofMinutes(5));
+        }
+        for (int i = 0; i < 3; i++) {
+            gateways.add(JvmReplica.gateway("gateway-" + i, logs, gatewaySettings()));
+        }
+        for (JvmReplica gateway : gateways) {
+            gateway.awaitReady(Duration.ofMinutes(5));
+        }
+        // Every gateway must see both regions healthy before load is sent through it.
+        for (JvmReplica gateway : gateways) {
+            Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    "eu-central".equals(region(processFrom(gateway, GERMAN_CLIENT, KEYED_KEY))));
+        }
+    }
+
+    @AfterAll
+    void stopEverything() throws InterruptedException {
+        for (JvmReplica replica : gateways) {
+            replica.close();
+        }
+        for (JvmReplica replica : taskServers) {
+            replica.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void aClientsRateLimitHoldsAcrossEveryGateway() throws Exception {
+        int requests = 3 * BURST;
+        long started = System.nanoTime();
+        List<Integer> statuses = concurrently(requests, i -> () -> {
+            HttpResponse<String> answer = send(gateways.get(i % gateways.size()), HttpRequest.newBuilder()
+                    .uri(gateways.get(i % gateways.size()).uri("/v1/models"))
+                    .header("Authorization", "Bearer " + RATE_KEY)
+                    .header("X-Forwarded-For", US_CLIENT)
+                    .GET());
+            return answer.statusCode();
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        Map<Integer, Long> byStatus = counted(statuses);
+        long allowed = (long) Math.floor(BURST + (seconds + 1) * REFILL_PER_SECOND);
+        assertThat(byStatus.keySet()).as("statuses of %s", byStatus).containsOnly(200, 429);
+        assertThat(byStatus.get(200)).as("requests let through in %.1f s by three gateways: %s", seconds, byStatus)
+                .isLessThanOrEqualTo(allowed);
+        assertThat(byStatus.get(429)).as("refused").isPositive();
+    }
+
+    @Test
+    void noTokensPassATenantsBudgetThoughEveryGatewayCountsThem() throws Exception {
+        List<HttpResponse<String>> answers = concurrently(60, i -> () -> send(gateways.get(i % gateways.size()),
+                HttpRequest.newBuilder()
+                        .uri(gateways.get(i % gateways.size()).uri("/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + BUDGET_KEY)
+                        .header("X-Forwarded-For", i % 2 == 0 ? US_CLIENT : GERMAN_CLIENT)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("""
+                                {"model": "simulated", "max_tokens": 16, "messages": [{"role": "user", "content":
+                                "Summarise the history of the Rhine's shipping trade in a few short words, please, %d"}]}
+                                """.formatted(i)))));
+
+        long served = 0;
+        long tokens = 0;
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode()).as(answer.body()).isIn(200, 429);
+            if (answer.statusCode() == 200) {
+                served++;
+                tokens += JSON.readTree(answer.body()).path("usage").path("total_tokens").asLong();
+            } else {
+                JsonNode error = JSON.readTree(answer.body()).path("error");
+                assertThat(error.path("code").asString()).as(answer.body()).isEqualTo("limit_exceeded");
+                assertThat(error.path("param").asString()).as(answer.body()).isEqualTo("tokens_per_day");
+            }
+        }
+        assertThat(served).as("answers served").isPositive().isLessThan(answers.size());
+        assertThat(tokens).as("tokens of the %d answers served", served).isLessThanOrEqualTo(BUDGET);
+        for (JvmReplica gateway : gateways) {
+            HttpResponse<String> usage = send(gateway, HttpRequest.newBuilder().uri(gateway.uri("/v1/usage"))
+                    .header("Authorization", "Bearer " + BUDGET_KEY).GET());
+            assertThat(usage.statusCode()).as(usage.body()).isEqualTo(200);
+            assertThat(JSON.readTree(usage.body()).path("tenants").path(0).path("tokens").path("day").asLong())
+                    .as("today's tokens as gateway %s counts them: %s", gateway.name, usage.body())
+                    .isEqualTo(tokens);
+        }
+    }
+
+    @Test
+    void anIdempotencyKeySentThroughEveryGatewayAtOnceRunsOnce() throws Exception {
+        String key = "order-" + UUID.randomUUID();
+        List<HttpResponse<String>> answers = concurrently(24, i -> () -> send(gateways.get(i % gateways.size()),
+                HttpRequest.newBuilder()
+                        .uri(gateways.get(i % gateways.size()).uri("/v1/tasks"))
+                        .header("Authorization", "Bearer " + KEYED_KEY)
+                        .header("Idempotency-Key", key)
+                        // Half the clients are nearer another region: proximity alone would split them.
+                        .header("X-Forwarded-For", i % 2 == 0 ? US_CLIENT : GERMAN_CLIENT)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"Run me once\"}"))));
+
+        List<String> ids = new ArrayList<>();
+        for (HttpResponse<String> answer : answers) {
+            assertThat(answer.statusCode()).as(answer.body()).isIn(200, 202);
+            ids.add(JSON.readTree(answer.body()).path("id").asString());
+        }
+        assertThat(ids).as("the task each of the %d sends got", ids.size()).hasSize(24).containsOnly(ids.getFirst());
+        String id = ids.getFirst();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            JsonNode task = JSON.readTree(send(gateways.get(2), HttpRequest.newBuilder()
+                    .uri(gateways.get(2).uri("/v1/tasks/" + id))
+                    .header("Authorization", "Bearer " + KEYED_KEY).GET()).body());
+            assertThat(task.path("status").asString()).as(task.toString()).isEqualTo("succeeded");
+            assertThat(task.path("attempts").asInt()).as(task.toString()).isEqualTo(1);
+        });
+    }
+
+    private List<String> gatewaySettings() {
+        List<String> settings = new ArrayList<>(List.of(
+                "--meridian.client.trusted-proxies=127.0.0.0/8",
+                "--meridian.redis.url=" + redis.url(),
+                // What is under test is the shared state, not the fallback: a busy machine's round
+                // trip must not send a gateway off counting alone.
+                "--meridian.redis.timeout=5s",
+                "--meridian.default-region=us-east",
+                "--meridian.rate-limit.requests-per-second=" + REFILL_PER_SECOND,
+                "--meridian.rate-limit.burst=" + BURST,
+                "--meridian.auth.anonymous=false",
+                "--meridian.auth.tenants[0].id=rate",
+                "--meridian.auth.tenants[0].keys-sha256[0]=" + sha256(RATE_KEY),
+                "--meridian.auth.tenants[1].id=budget",
+                "--meridian.auth.tenants[1].keys-sha256[0]=" + sha256(BUDGET_KEY),
+                "--meridian.auth.tenants[1].limits.tokens-per-day=" + BUDGET,
+                "--meridian.auth.tenants[2].id=keyed",
+                "--meridian.auth.tenants[2].keys-sha256[0]=" + sha256(KEYED_KEY)));
+        String[][] regions = {{"us-east", "40.7128", "-74.0060", "us"}, {"eu-central", "50.1109", "8.6821", "eu"}};
+        for (int r = 0; r < regions.length; r++) {
+            settings.add("--meridian.regions[" + r + "].id=" + regions[r][0]);
+            settings.add("--meridian.regions[" + r + "].latitude=" + regions[r][1]);
+            settings.add("--meridian.regions[" + r + "].longitude=" + regions[r][2]);
+            settings.add("--meridian.regions[" + r + "].zone=" + regions[r][3]);
+            for (int e = 0; e < 2; e++) {
+                settings.add("--meridian.regions[" + r + "].endpoints[" + e + "]=http://127.0.0.1:"
+                        + taskServers.get(2 * r + e).port);
+            }
+        }
+        return settings;
+    }
+
+    private HttpResponse<String> processFrom(JvmReplica gateway, String client, String key) throws Exception {
+        return send(gateway, HttpRequest.newBuilder().uri(gateway.uri("/process"))
+                .header("Authorization", "Bearer " + key)
+                .header("X-Forwarded-For", client)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"Where am I served?\"}")));
+    }
+
+    private static String region(HttpResponse<String> answer) {
+        return answer.statusCode() == 200 ? answer.headers().firstValue("X-Meridian-Region").orElse("") : "";
+    }
+
+    private HttpResponse<String> send(JvmReplica gateway, HttpRequest.Builder request) throws IOException,
+            InterruptedException {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException ex) {
+            throw new IOException("gateway " + gateway.name + " did not answer: " + ex, ex);
+        }
+    }
+
+    /** Runs {@code count} calls at once, 64 at most in flight, and gives their results in order. */
+    private static <T> List<T> concurrently(int count, java.util.function.IntFunction<Callable<T>> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                futures.add(pool.submit(call.apply(i)));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get(3, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Map<Integer, Long> counted(List<Integer> statuses) {
+        Map<Integer, Long> counts = new TreeMap<>();
+        statuses.forEach(status -> counts.merge(status, 1L, Long::sum));
+        return counts;
+    }
+
+    private static String sha256(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
