@@ -147,8 +147,9 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
         String tenant = requests == 64 ? "sync64" : "sync200";
         assertThat(meters.get(TenantMetrics.REFUSED).tag("tenant", tenant).tag("limit", "tokens_per_day").counter().count())
                 .isEqualTo(answers.stream().filter(answer -> answer.status() == 429).count());
+        // {"query":"hi"} reserves 21: the prompt's bound (11) and the default answer (10).
         assertThat(meters.get(TenantMetrics.RESERVED).tag("tenant", tenant).counter().count())
-                .isEqualTo(10.0 * answers.stream().filter(answer -> answer.status() == 200).count());
+                .isEqualTo(21.0 * answers.stream().filter(answer -> answer.status() == 200).count());
     }
 
     @Test
@@ -167,12 +168,12 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
     @Test
     void concurrentStreamsShareOneAllowance() {
         StringBuilder events = new StringBuilder();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 60; i++) {
             events.append("data: {\"choices\":[{\"delta\":{\"content\":\"w").append(i).append(" \"}}]}\n\n");
         }
-        events.append(": meridian-usage prompt=5 completion=30\n\ndata: [DONE]\n\n");
+        events.append(": meridian-usage prompt=5 completion=60\n\ndata: [DONE]\n\n");
         regions.servers().forEach(server -> server.stubFor(any(urlEqualTo("/v1/chat/completions")).willReturn(aResponse()
-                .withStatus(200).withHeader("Content-Type", "text/event-stream").withChunkedDribbleDelay(30, 600)
+                .withStatus(200).withHeader("Content-Type", "text/event-stream").withChunkedDribbleDelay(60, 600)
                 .withBody(events.toString()))));
 
         List<Answer> answers = burst(30, "/v1/chat/completions", "streams-key",
@@ -222,7 +223,7 @@ class BudgetConcurrencyIntegrationTests extends RegionsIntegrationTest {
                 .exchange().expectStatus().isEqualTo(429)
                 .expectBody().jsonPath("$.error.param").isEqualTo("tokens_per_day")
                 .jsonPath("$.error.type").isEqualTo("insufficient_quota")
-                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("reserves 5000"));
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("reserves 5020")); // and the prompt's bound, 20
         assertThat(postsReceived("/v1/chat/completions")).isZero();
     }
 }

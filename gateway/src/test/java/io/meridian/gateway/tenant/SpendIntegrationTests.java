@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
  * holds under a burst, and {@code GET /v1/usage} shows a tenant its own figures and the admin every
  * tenant's. qwen3 costs 1000 a million prompt tokens and 2000 a million completion tokens (1000 and
  * 2000 micro-units a token), so an answer of prompt=4, completion=6 costs 0.016 and a reservation of
- * 10 tokens holds 0.02. The ledger here is the gateway's memory; the shared one's promises, spend
+ * 30 tokens (max_tokens 10 and the prompt's bound, 20) holds 0.06. The ledger here is the gateway's memory; the shared one's promises, spend
  * caps under concurrency included, are {@link RedisUsageLedgerTests}' against a real Redis (an
  * in-process gateway on Redis trips BlockHound in Lettuce's command dispatch under a burst).
  */
@@ -132,14 +132,14 @@ class SpendIntegrationTests extends RegionsIntegrationTest {
         List<Answer> answers = burst(64, "capped-key");
 
         long served = answers.stream().filter(answer -> answer.status() == 200).count();
-        // Each holds 0.02 of the 0.2 a day and spends 0.016 of it: ten fit at once, and a settled one
-        // leaves 0.004 for later arrivals, so at most 12 (0.192) are ever served; a 13th would pass the cap.
+        // Each holds 0.06 of the 0.2 a day (30 tokens: max_tokens 10 and the prompt's bound 20) and
+        // spends 0.016 of it: three fit at once, and at most 12 (0.192) are ever served; a 13th would pass the cap.
         assertThat(served).isBetween(1L, 12L);
         assertThat(chatsReceived()).isEqualTo((int) served);
         assertThat(answers).filteredOn(answer -> answer.status() != 200).isNotEmpty()
                 .allSatisfy(answer -> assertThat(answer.status()).isEqualTo(429))
                 .allSatisfy(answer -> assertThat(answer.body()).contains("\"param\":\"spend_per_day\"")
-                        .contains("EUR per day").contains("at most 0.020000 EUR"));
+                        .contains("EUR per day").contains("at most 0.060000 EUR"));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> usage("/v1/usage", "Bearer capped-key")
                 .get("tenants").get(0).get("spend").get("day").decimalValue()
                 .compareTo(new java.math.BigDecimal("0.016").multiply(java.math.BigDecimal.valueOf(served))) == 0);

@@ -44,16 +44,16 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.auth.tenants[2].limits.requests-per-minute=2",
         "meridian.auth.tenants[3].id=budget",
         "meridian.auth.tenants[3].keys-sha256[0]=" + TenantIntegrationTests.BUDGET_HASH,
-        "meridian.auth.tenants[3].limits.tokens-per-day=40",
+        "meridian.auth.tenants[3].limits.tokens-per-day=100",
         "meridian.auth.tenants[4].id=streamer",
         "meridian.auth.tenants[4].keys-sha256[0]=" + TenantIntegrationTests.STREAMER_HASH,
         "meridian.auth.tenants[4].limits.tokens-per-day=40",
         "meridian.auth.tenants[5].id=midstream",
         "meridian.auth.tenants[5].keys-sha256[0]=" + TenantIntegrationTests.MIDSTREAM_HASH,
-        "meridian.auth.tenants[5].limits.tokens-per-day=10",
+        "meridian.auth.tenants[5].limits.tokens-per-day=30",
         "meridian.auth.tenants[6].id=async",
         "meridian.auth.tenants[6].keys-sha256[0]=" + TenantIntegrationTests.ASYNC_HASH,
-        "meridian.auth.tenants[6].limits.tokens-per-day=40",
+        "meridian.auth.tenants[6].limits.tokens-per-day=100",
         "meridian.auth.tenants[7].id=capped",
         "meridian.auth.tenants[7].keys-sha256[0]=" + TenantIntegrationTests.CAPPED_HASH,
         "meridian.auth.tenants[7].limits.tokens-per-day=100000"})
@@ -160,18 +160,19 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void aTenantOverItsDailyTokensIsRefusedUntilTheDayEnds() {
-        regionsReport("prompt=12, completion=13");
+        regionsReport("prompt=25, completion=25");
 
-        process("Bearer budget-key").expectStatus().isOk();   // 5 reserved, 25 used
-        awaitRefusedOrUsed("budget-key", 25);
-        process("Bearer budget-key").expectStatus().isOk();   // 25 + 5 reserved fit in 40: admitted; 50 used
+        // The query reserves 42: the prompt's bound (29 bytes and 8 for the template) and the answer's default (5).
+        process("Bearer budget-key").expectStatus().isOk();   // 42 reserved, 50 used
+        awaitRefusedOrUsed("budget-key", 50);
+        process("Bearer budget-key").expectStatus().isOk();   // 50 + 42 reserved fit in 100: admitted; 100 used
         process("Bearer budget-key").expectStatus().isEqualTo(429)
                 .expectHeader().exists(HttpHeaders.RETRY_AFTER)
                 .expectBody()
                 .jsonPath("$.error").isEqualTo("limit_exceeded")
                 .jsonPath("$.field").isEqualTo("tokens_per_day")
                 .jsonPath("$.message").value(message -> assertThat((String) message)
-                        .contains("tenant 'budget' used or holds 50 of its 40 tokens per day, and this request reserves 5").contains("resets at ").contains("T00:00:00Z"));
+                        .contains("tenant 'budget' used or holds 100 of its 100 tokens per day, and this request reserves 42").contains("resets at ").contains("T00:00:00Z"));
         assertThat(regions.totalRequests()).isEqualTo(2);
     }
 
@@ -231,12 +232,12 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
     @Test
     void aStreamThatWouldCrossTheBudgetIsCutOffThereWithAnErrorEvent() {
         StringBuilder events = new StringBuilder();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 60; i++) {
             events.append("data: {\"choices\":[{\"delta\":{\"content\":\"w").append(i).append(" \"}}]}\n\n");
         }
-        events.append(": meridian-usage prompt=5 completion=30\n\ndata: [DONE]\n\n");
+        events.append(": meridian-usage prompt=5 completion=60\n\ndata: [DONE]\n\n");
         regions.servers().forEach(server -> server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "text/event-stream").withChunkedDribbleDelay(30, 300)
+                .withHeader("Content-Type", "text/event-stream").withChunkedDribbleDelay(60, 300)
                 .withBody(events.toString()))));
 
         String body = client.post().uri("/v1/chat/completions").header("X-Forwarded-For", "8.8.8.8")
@@ -245,7 +246,8 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
 
-        assertThat(body).contains("\"content\":\"w9 \"").doesNotContain("\"content\":\"w10 \"").doesNotContain("[DONE]")
+        // It reserved 30 of the tenant's 30 (max_tokens 10 and the prompt's bound 20): the stream is cut there.
+        assertThat(body).contains("\"content\":\"w29 \"").doesNotContain("\"content\":\"w30 \"").doesNotContain("[DONE]")
                 .contains("event: error").contains("\"code\":\"limit_exceeded\"").contains("\"param\":\"tokens_per_day\"")
                 .contains("\"type\":\"insufficient_quota\"");
         process("Bearer midstream-key").expectStatus().isEqualTo(429)
@@ -261,13 +263,13 @@ class TenantIntegrationTests extends RegionsIntegrationTest {
                         .withHeader("X-Meridian-Usage", "prompt=20, completion=15").withBody("{\"status\":\"succeeded\"}")));
         regions.get("us-east").stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/v1/tasks/" + second)
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withHeader("X-Meridian-Usage", "prompt=5, completion=5").withBody("{\"status\":\"succeeded\"}")));
+                        .withHeader("X-Meridian-Usage", "prompt=30, completion=30").withBody("{\"status\":\"succeeded\"}")));
 
         for (int i = 0; i < 3; i++) {
             client.get().uri("/v1/tasks/" + first).header("X-Forwarded-For", "8.8.8.8")
                     .header(HttpHeaders.AUTHORIZATION, "Bearer async-key").exchange().expectStatus().isOk();
         }
-        // 35 of 40 counted, once: 5 more still fit.
+        // 35 of 100 counted, once: a /process reserving 42 still fits; after 60 more, it no longer does.
         process("Bearer async-key").expectStatus().isOk();
 
         client.get().uri("/v1/tasks/" + second).header("X-Forwarded-For", "8.8.8.8")
