@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,14 @@ public final class DashboardAggregator {
     /** Failed tasks asked of each region per poll, and shown across all regions. */
     static final int FAILURES = 25;
 
+    /** The fields of the shared totals: a prefix and a country code or region id. */
+    private static final String COUNTRY = "country:";
+    private static final String REQUESTS = "requests:";
+    private static final String FAILOVERS_OUT = "failovers-out:";
+    private static final String FAILOVERS_IN = "failovers-in:";
+    private static final String DUPLICATES_OUT = "duplicates-out:";
+    private static final String DUPLICATES_IN = "duplicates-in:";
+
     /** Queues at or above this share of their bound make their region look degraded. */
     private static final double BACKLOG_WARNING = 0.8;
 
@@ -72,12 +81,15 @@ public final class DashboardAggregator {
     private final DashboardProperties properties;
     private final Clock clock;
     private final WebClient client;
+    private final @Nullable SharedTotals shared;
     private final Map<String, Polled> polled = new ConcurrentHashMap<>();
     private volatile DashboardState state;
 
     DashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards, RegionMeters meters,
-            CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock, RegionClientTls tls) {
+            CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock, RegionClientTls tls,
+            @Nullable SharedTotals shared) {
         this.drains = drains;
+        this.shared = shared;
         this.catalog = catalog;
         this.health = health;
         this.guards = guards;
@@ -135,8 +147,34 @@ public final class DashboardAggregator {
     public Mono<DashboardState> pollOnce() {
         return Flux.fromIterable(catalog.regions())
                 .flatMap(this::poll)
-                .then(Mono.fromCallable(this::assemble))
+                .then(Mono.defer(this::everyGatewaysTotals))
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
+                .map(totals -> assemble(totals.orElse(null)))
                 .doOnNext(assembled -> state = assembled);
+    }
+
+    /** Every gateway's counts through the shared Redis; empty without one or while it is away. */
+    private Mono<Map<String, Long>> everyGatewaysTotals() {
+        if (shared == null) {
+            return Mono.empty();
+        }
+        Map<String, Long> own = new HashMap<>();
+        countries.snapshot().forEach((code, requests) -> own.put(COUNTRY + code, requests));
+        for (Region region : catalog.regions()) {
+            String id = region.id();
+            own.put(REQUESTS + id, (long) meters.requests(id));
+            own.put(FAILOVERS_OUT + id, (long) meters.failoversOut(id));
+            own.put(FAILOVERS_IN + id, (long) meters.failoversIn(id));
+            own.put(DUPLICATES_OUT + id, (long) meters.duplicatesOut(id));
+            own.put(DUPLICATES_IN + id, (long) meters.duplicatesIn(id));
+        }
+        return shared.exchange(own);
+    }
+
+    /** A count: every gateway's when {@code totals} has them, else this gateway's. */
+    private static double count(@Nullable Map<String, Long> totals, String field, double own) {
+        return totals == null ? own : totals.getOrDefault(field, 0L);
     }
 
     private Mono<Void> poll(Region region) {
@@ -201,20 +239,22 @@ public final class DashboardAggregator {
         return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 
-    private DashboardState assemble() {
+    private DashboardState assemble(@Nullable Map<String, Long> totals) {
         long now = clock.millis();
         List<DashboardState.RegionState> regions = new ArrayList<>();
         for (Region region : catalog.regions()) {
-            regions.add(regionState(region, polled.get(region.id()), now));
+            regions.add(regionState(region, polled.get(region.id()), now, totals));
         }
-        return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts(),
-                List.of());
+        return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts(totals),
+                List.of(), totals != null);
     }
 
-    private DashboardState.RegionState regionState(Region region, Polled target, long now) {
+    private DashboardState.RegionState regionState(Region region, Polled target, long now,
+            @Nullable Map<String, Long> totals) {
         CircuitBreaker.State circuit = guards.circuit(region).getState();
         boolean healthy = health.isHealthy(region);
-        double requests = meters.requests(region.id());
+        String id = region.id();
+        double requests = count(totals, REQUESTS + id, meters.requests(id));
         double rate = target.requestRate(requests, now);
         List<DashboardState.QueueState> queues = new ArrayList<>();
         boolean backlogged = false;
@@ -242,14 +282,25 @@ public final class DashboardAggregator {
         return new DashboardState.RegionState(region.id(), region.displayName(), at.latitude(), at.longitude(), status,
                 drains.isDrained(region.id()), reachable, target.unreachableSince, target.error, healthy, circuit.name(), guards.inFlight(region),
                 health.load(region).version(), rate, meters.percentileMillis(region.id(), 0.5),
-                meters.percentileMillis(region.id(), 0.99), (long) meters.failoversOut(region.id()), (long) meters.failoversIn(region.id()),
-                (long) meters.duplicatesOut(region.id()), (long) meters.duplicatesIn(region.id()), List.copyOf(queues),
+                meters.percentileMillis(region.id(), 0.99), (long) count(totals, FAILOVERS_OUT + id, meters.failoversOut(id)),
+                (long) count(totals, FAILOVERS_IN + id, meters.failoversIn(id)),
+                (long) count(totals, DUPLICATES_OUT + id, meters.duplicatesOut(id)),
+                (long) count(totals, DUPLICATES_IN + id, meters.duplicatesIn(id)), List.copyOf(queues),
                 health.incompatibleProtocol(region));
     }
 
-    private List<DashboardState.CountryCount> countryCounts() {
+    private List<DashboardState.CountryCount> countryCounts(@Nullable Map<String, Long> totals) {
+        Map<String, Long> byCountry = countries.snapshot();
+        if (totals != null) {
+            byCountry = new HashMap<>();
+            for (Map.Entry<String, Long> total : totals.entrySet()) {
+                if (total.getKey().startsWith(COUNTRY) && total.getValue() > 0) {
+                    byCountry.put(total.getKey().substring(COUNTRY.length()), total.getValue());
+                }
+            }
+        }
         List<DashboardState.CountryCount> counts = new ArrayList<>();
-        countries.snapshot().forEach((code, requests) -> {
+        byCountry.forEach((code, requests) -> {
             Optional<GeoPoint> point = countryPoints.pointOf(code);
             counts.add(new DashboardState.CountryCount(code, point.map(GeoPoint::latitude).orElse(null),
                     point.map(GeoPoint::longitude).orElse(null), requests));

@@ -1,5 +1,8 @@
 package io.meridian.gateway.dashboard;
 
+import io.meridian.gateway.redis.SharedRedis;
+import io.meridian.gateway.redis.SharedRedisProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import io.meridian.boot.AdminCredential;
 import io.meridian.boot.PeriodicLifecycle;
 import io.meridian.gateway.failover.RegionGuards;
@@ -26,9 +29,10 @@ class DashboardConfiguration {
     @Bean
     DashboardAggregator dashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards,
             MeterRegistry meters, CountryTraffic countries, RegionDrains drains, DashboardProperties properties,
-            Clock clock, RegionClientTls tls) {
+            Clock clock, RegionClientTls tls, ObjectProvider<SharedRedis> redis, SharedRedisProperties redisProperties) {
+        SharedRedis shared = redis.getIfAvailable();
         return new DashboardAggregator(catalog, health, guards, new RegionMeters(meters), countries, drains,
-                properties, clock, tls);
+                properties, clock, tls, shared == null ? null : new SharedTotals(shared, redisProperties.timeout()));
     }
 
     /** The first poll after one interval, like the health checks: the regions start alongside. */

@@ -1,9 +1,11 @@
 package io.meridian.gateway.dashboard;
 
+import org.springframework.beans.factory.ObjectProvider;
 import io.meridian.boot.AdminCredential;
 import io.meridian.gateway.error.ErrorResponses;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.RegionDrains;
+import io.meridian.gateway.routing.SharedDrains;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.region.Region;
 import io.meridian.region.RegionCatalog;
@@ -50,15 +52,18 @@ class DashboardControlController {
     private final RegionCatalog catalog;
     private final HealthRegistry health;
     private final RegionDrains drains;
+    private final ObjectProvider<SharedDrains> sharedDrains;
     private final AdminCredential credential;
     private final WebClient client;
     private final Duration timeout;
 
     DashboardControlController(RegionCatalog catalog, HealthRegistry health, RegionDrains drains,
-            AdminCredential credential, DashboardProperties properties, RegionClientTls tls) {
+            ObjectProvider<SharedDrains> sharedDrains, AdminCredential credential, DashboardProperties properties,
+            RegionClientTls tls) {
         this.catalog = catalog;
         this.health = health;
         this.drains = drains;
+        this.sharedDrains = sharedDrains;
         this.credential = credential;
         this.client = WebClient.builder().clientConnector(tls.connector(HttpClient.create())).build();
         this.timeout = properties.timeout().multipliedBy(4);
@@ -108,12 +113,26 @@ class DashboardControlController {
             @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
         return guarded(authorization, () -> {
             boolean drained = action.equals("drain");
-            if (!drains.set(region, drained)) {
+            if (!drains.isKnown(region)) {
                 return Optional.empty();
             }
-            return Optional.of(Mono.just(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                    .body("{\"region\":\"" + region + "\",\"drained\":" + drained + "}")));
+            SharedDrains everywhere = sharedDrains.getIfAvailable();
+            if (everywhere == null) {
+                drains.set(region, drained);
+                return Optional.of(Mono.just(drainAnswer(region, drained, false)));
+            }
+            return Optional.of(everywhere.set(region, drained).map(shared -> shared
+                    ? drainAnswer(region, drained, true)
+                    : error(HttpStatus.SERVICE_UNAVAILABLE, "drain_not_shared", "region '" + region + "' was not "
+                            + (drained ? "drained" : "undrained") + ": the gateways' Redis (meridian.redis.url) is "
+                            + "unreachable, and a drain that only this gateway obeyed would not hold; nothing changed, "
+                            + "try again once Redis answers", "region")));
         }, region);
+    }
+
+    private static ResponseEntity<String> drainAnswer(String region, boolean drained, boolean shared) {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body("{\"region\":\"" + region + "\",\"drained\":" + drained + ",\"shared\":" + shared + "}");
     }
 
     private Mono<ResponseEntity<String>> guarded(@Nullable String authorization,

@@ -19,18 +19,21 @@ import org.jspecify.annotations.Nullable;
  * @param countries      requests per client country since the gateway started, largest first
  * @param failures       the latest failed and dead-lettered tasks across all regions, newest first;
  *                       empty unless asked with the admin token
+ * @param shared         whether the counts (countries, requests, failovers, duplicates) are every
+ *                       gateway's on the shared Redis (true) or this gateway's alone (false: no
+ *                       shared Redis, or it is unreachable); latencies are always this gateway's
  */
 public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries,
-        List<RegionFailure> failures) {
+        List<RegionFailure> failures, boolean shared) {
 
     /** Before the first poll. */
     static DashboardState empty(long pollMillis) {
-        return new DashboardState(0, pollMillis, List.of(), List.of(), List.of());
+        return new DashboardState(0, pollMillis, List.of(), List.of(), List.of(), false);
     }
 
     /** The same state listing these failed tasks. */
     DashboardState withFailures(List<RegionFailure> failed) {
-        return new DashboardState(at, pollMillis, regions, countries, failed);
+        return new DashboardState(at, pollMillis, regions, countries, failed, shared);
     }
 
     /**

@@ -29,7 +29,7 @@ public class SharedRedisConfiguration {
     }
 
     /** Matches when {@code meridian.redis.url} has text (an empty value means no shared Redis). */
-    static final class RedisConfigured implements Condition {
+    public static final class RedisConfigured implements Condition {
 
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {

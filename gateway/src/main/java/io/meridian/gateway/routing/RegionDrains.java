@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * that live there (task-id affinity) still reach them, so running and queued work can be
  * followed to its end.
  *
- * <p>Design note: the state is in this gateway's memory, on purpose: draining is an operator's
- * short-lived action on one gateway, and a restart that forgets it errs on the side of serving.
- * The request path pays one volatile read while nothing is drained; only while a region is
- * drained does it copy the candidate list without it.
+ * <p>Design note: the state is in this gateway's memory; with a shared Redis, {@link SharedDrains}
+ * keeps it the same on every gateway. Without one, draining is an operator's short-lived action on
+ * one gateway, and a restart that forgets it errs on the side of serving. The request path pays
+ * one volatile read while nothing is drained; only while a region is drained does it copy the
+ * candidate list without it.
  */
 public final class RegionDrains {
 
@@ -38,7 +39,7 @@ public final class RegionDrains {
      * @param drained whether it should get no new work
      * @return whether the region is known (nothing changes otherwise)
      */
-    public boolean set(String region, boolean drained) {
+    public synchronized boolean set(String region, boolean drained) {
         if (!known.contains(region)) {
             return false;
         }
@@ -50,6 +51,22 @@ public final class RegionDrains {
         }
         any = !this.drained.isEmpty();
         return true;
+    }
+
+    /** Whether {@code region} is a region of the catalog. */
+    public boolean isKnown(String region) {
+        return known.contains(region);
+    }
+
+    /** Makes the drained regions exactly the known ones of {@code regions} (as Redis holds them). */
+    public synchronized void replaceAll(Set<String> regions) {
+        drained.retainAll(regions);
+        for (String region : regions) {
+            if (known.contains(region)) {
+                drained.add(region);
+            }
+        }
+        any = !drained.isEmpty();
     }
 
     /** Whether any region is drained: one volatile read, for the request path. */

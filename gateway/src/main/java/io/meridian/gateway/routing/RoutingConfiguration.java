@@ -1,6 +1,10 @@
 package io.meridian.gateway.routing;
 
+import io.meridian.boot.PeriodicLifecycle;
 import io.meridian.gateway.client.ClientIpResolver;
+import io.meridian.gateway.redis.SharedRedis;
+import io.meridian.gateway.redis.SharedRedisConfiguration;
+import io.meridian.gateway.redis.SharedRedisProperties;
 import io.meridian.gateway.residency.ResidencyPolicy;
 import io.meridian.geoip.GeoIpLocator;
 import io.meridian.region.ProximityRanking;
@@ -13,11 +17,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Meridian's routes: {@code /process}, {@code /v1/**} and Ollama's chat, generate and tags
@@ -53,6 +59,20 @@ class RoutingConfiguration {
             Gauge.builder(DRAINED, drains, d -> d.gauge(region.id())).tag("region", region.id()).register(meters);
         }
         return drains;
+    }
+
+    /** With a shared Redis, drains hold on every gateway. */
+    @Bean
+    @Conditional(SharedRedisConfiguration.RedisConfigured.class)
+    SharedDrains sharedDrains(SharedRedis redis, RegionDrains drains, SharedRedisProperties properties) {
+        return new SharedDrains(redis, drains, properties.timeout());
+    }
+
+    @Bean
+    @Conditional(SharedRedisConfiguration.RedisConfigured.class)
+    PeriodicLifecycle sharedDrainsRefresh(SharedDrains drains) {
+        return new PeriodicLifecycle("Shared drains refresh", SharedDrains.REFRESH_EVERY, Schedulers.parallel(),
+                drains::refresh);
     }
 
     @Bean

@@ -17,9 +17,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * A gateway with a shared Redis is not ready until Redis has answered once: a replica that took
- * traffic while counting alone would let a burst past the limits the gateways share.
+ * traffic while counting alone would let a burst past the limits the gateways share. While Redis
+ * is away, a drain is refused rather than held by one gateway alone, and the dashboard says its
+ * counts are this gateway's.
  */
 class SharedRedisReadinessIntegrationTests {
+
+    static final String ADMIN_TOKEN = "readiness-admin";
+    static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     @Test
     void aGatewayWhoseRedisHasNeverAnsweredIsNotReadyAndSaysWhy() throws IOException {
@@ -64,6 +69,23 @@ class SharedRedisReadinessIntegrationTests {
         }
     }
 
+    @Test
+    void withoutRedisADrainIsRefusedAndNothingChanges() throws IOException {
+        try (ConfigurableApplicationContext alone = start("redis://127.0.0.1:" + closedPort(), false)) {
+            client(alone).post().uri("/dashboard/api/regions/us-east/drain")
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).exchange()
+                    .expectStatus().isEqualTo(503)
+                    .expectBody().jsonPath("$.error").isEqualTo("drain_not_shared").jsonPath("$.field").isEqualTo("region");
+            assertThat(alone.getBean(io.meridian.gateway.routing.RegionDrains.class).isDrained("us-east")).isFalse();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    JSON.readTree(client(alone).get().uri("/dashboard/api/state").exchange().expectStatus().isOk()
+                            .expectBody(String.class).returnResult().getResponseBody()).path("at").asLong()).isPositive());
+            assertThat(JSON.readTree(client(alone).get().uri("/dashboard/api/state").exchange()
+                    .expectBody(String.class).returnResult().getResponseBody()).path("shared").booleanValue())
+                    .as("counts of this gateway alone").isFalse();
+        }
+    }
+
     private static ConfigurableApplicationContext start(String redisUrl, boolean requiredForReadiness) {
         List<String> args = List.of(
                 "--server.port=0",
@@ -71,6 +93,8 @@ class SharedRedisReadinessIntegrationTests {
                 "--meridian.health.enabled=false",
                 "--meridian.redis.url=" + redisUrl,
                 "--meridian.redis.required-for-readiness=" + requiredForReadiness,
+                "--meridian.admin.token-sha256=" + io.meridian.gateway.tenant.ApiKeys.sha256(ADMIN_TOKEN),
+                "--meridian.dashboard.poll-interval=200ms",
                 "--meridian.auth.anonymous=false",
                 "--meridian.auth.tenants[0].id=alice",
                 "--meridian.auth.tenants[0].keys-sha256[0]=" + "0".repeat(64),
