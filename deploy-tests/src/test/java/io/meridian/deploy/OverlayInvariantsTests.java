@@ -143,6 +143,10 @@ class OverlayInvariantsTests {
 
         assertThat(paths.allows(INGRESS_CONTROLLER, gateway, "TCP", GATEWAY.serverPort()))
                 .as("ingress controller -> gateway").isTrue();
+        Pod gatewayRedis = pod(cluster, "meridian-gateway", "meridian-redis");
+        assertThat(paths.allows(gateway, gatewayRedis, "TCP", 6379)).as("gateway -> its redis").isTrue();
+        assertThat(paths.allows(INGRESS_CONTROLLER, gatewayRedis, "TCP", 6379))
+                .as("ingress controller -> gateway redis").isFalse();
         for (String region : Kustomize.REGION_OVERLAYS) {
             String ns = "meridian-" + region;
             Pod taskServer = pod(cluster, ns, "meridian-task-server");
@@ -154,6 +158,8 @@ class OverlayInvariantsTests {
             assertThat(paths.allows(INGRESS_CONTROLLER, taskServer, "TCP", TASK_SERVER.serverPort()))
                     .as("ingress controller -> %s task server", region).isFalse();
             assertThat(paths.allows(gateway, redis, "TCP", 6379)).as("gateway -> %s redis", region).isFalse();
+            assertThat(paths.allows(taskServer, gatewayRedis, "TCP", 6379))
+                    .as("%s task server -> gateway redis", region).isFalse();
             for (String other : Kustomize.REGION_OVERLAYS) {
                 if (!other.equals(region)) {
                     assertThat(paths.allows(pod(cluster, "meridian-" + other, "meridian-task-server"), redis, "TCP", 6379))
@@ -165,6 +171,22 @@ class OverlayInvariantsTests {
             Pod p = new Pod(w.owner().getMetadata().getNamespace(), w.labels());
             assertThat(paths.allows(p, CLUSTER_DNS, "UDP", 53)).as("%s -> DNS", w.describe()).isTrue();
         }
+    }
+
+    @Test
+    void everyGatewayReplicaSharesTheRedisServiceOfItsNamespace() {
+        List<HasMetadata> objects = Kustomize.render(Kustomize.GATEWAY_OVERLAY);
+        Service redis = objects.stream().filter(Service.class::isInstance).map(Service.class::cast)
+                .filter(s -> s.getMetadata().getName().equals("meridian-redis")).findFirst().orElseThrow();
+        Deployment gateway = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .filter(d -> d.getMetadata().getName().equals("meridian-gateway")).findFirst().orElseThrow();
+
+        assertThat(gateway.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv())
+                .filteredOn(e -> e.getName().equals("MERIDIAN_REDIS_URL")).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isEqualTo("redis://" + redis.getMetadata().getName() + ":"
+                        + redis.getSpec().getPorts().getFirst().getPort()));
+        assertThat(objects).filteredOn(o -> o.getKind().equals("StatefulSet"))
+                .extracting(o -> o.getMetadata().getName()).containsExactly("meridian-redis");
     }
 
     @Test
