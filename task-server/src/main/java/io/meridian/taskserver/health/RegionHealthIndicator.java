@@ -8,6 +8,8 @@ import io.meridian.taskserver.llm.ModelTiers;
 import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.RegionLoad;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import io.meridian.taskserver.queue.StoreEpoch;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.TaskProperties;
@@ -23,7 +25,10 @@ import org.springframework.stereotype.Component;
  * The {@code region} health component, part of readiness: always up, with what the gateway needs
  * to route: {@code region}, {@code backend}, {@code model} (the backend's default), {@code version}
  * (the build's, when known), {@code protocolVersion} (of the gateway-to-region API), and the load,
- * {@code inFlight} (tasks accepted and not finished) against {@code capacity}, and {@code queueDepth}
+ * {@code inFlight} (tasks accepted and not finished) against {@code capacity}, summed over every
+ * live replica of the region when they share Redis queues (their heartbeats carry each one's load,
+ * so whichever replica answers, the gateway sees the region; {@code replicas} says how many were
+ * summed), and {@code queueDepth}
  * (tasks waiting in all queues, retries included), and the region's limits: {@code syncWaitMillis}
  * ({@code meridian.tasks.sync-wait}), {@code modelTimeoutMillis} (the longest task timeout of its
  * queues), and its task store's {@code epoch} and {@code store} ({@code memory} or {@code redis}),
@@ -38,6 +43,9 @@ import org.springframework.stereotype.Component;
 class RegionHealthIndicator implements HealthIndicator {
 
     private final TaskServerProperties server;
+    /** Key of the live replicas whose load {@code inFlight} and {@code capacity} sum: for operators. */
+    static final String REPLICAS = "replicas";
+
     /** Key of the model tiers' details: tier → backend, model, fallback and each endpoint's state. */
     static final String TIERS = "tiers";
 
@@ -72,9 +80,10 @@ class RegionHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
+        RegionLoad region = queue.regionLoad(new ReplicaLoad(load.inFlight(), load.capacity()));
         ReadinessDetails details = new ReadinessDetails(server.region(), backend.name(), backend.defaultModel(),
-                version, ProtocolVersion.CURRENT, load.inFlight(), load.capacity(), queueDepth(), limits());
-        Health.Builder health = Health.up().withDetails(details.toMap());
+                version, ProtocolVersion.CURRENT, region.inFlight(), region.capacity(), queueDepth(), limits());
+        Health.Builder health = Health.up().withDetails(details.toMap()).withDetail(REPLICAS, region.replicas());
         if (tiers.isPrimary(backend)) {
             health.withDetail(TIERS, tiers.health());
         }

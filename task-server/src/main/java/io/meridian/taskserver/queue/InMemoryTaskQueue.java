@@ -48,6 +48,10 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final java.util.Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final Map<String, PoolBounds> poolBounds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private volatile @Nullable ReplicaLoad load;
+
     /** The latest failed and dead-lettered tasks, newest first; guarded by {@link #lock}. */
     private final java.util.ArrayDeque<Task> failures = new java.util.ArrayDeque<>();
 
@@ -235,6 +239,22 @@ final class InMemoryTaskQueue implements TaskQueue {
     }
 
     @Override
+    public void setPoolBounds(String queue, @Nullable PoolBounds bounds) {
+        lane(queue);
+        if (bounds == null) {
+            poolBounds.remove(queue);
+        }
+        else {
+            poolBounds.put(queue, bounds);
+        }
+    }
+
+    @Override
+    public java.util.Map<String, PoolBounds> poolBounds() {
+        return java.util.Map.copyOf(poolBounds);
+    }
+
+    @Override
     public List<Task> recentFailures(int limit) {
         return locked(() -> failures.stream().limit(Math.max(0, limit)).toList());
     }
@@ -280,7 +300,12 @@ final class InMemoryTaskQueue implements TaskQueue {
     public List<Replica> replicas() {
         ProcessHandle self = ProcessHandle.current();
         String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-        return List.of(new Replica("local", host, self.pid(), startedAt, clock.instant(), true, true));
+        return List.of(new Replica("local", host, self.pid(), startedAt, clock.instant(), true, true, load));
+    }
+
+    @Override
+    public void reportLoad(ReplicaLoad load) {
+        this.load = load;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.queue;
 
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One process sharing a region's queues, as {@link TaskQueue#replicas()} lists it.
@@ -13,7 +14,8 @@ import java.time.Instant;
  * @param live        {@code true} if it reported within the replica timeout; a replica that did not
  *                    is lost: its attempts are taken back and it is forgotten a while later
  * @param housekeeper {@code true} if it holds the housekeeping lease now
+ * @param load        its load at its last heartbeat, or {@code null} before it reported one
  */
 public record Replica(String name, String host, long pid, Instant startedAt, Instant lastSeen, boolean live,
-        boolean housekeeper) {
+        boolean housekeeper, @Nullable ReplicaLoad load) {
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import java.util.function.Consumer;
 
 /**
@@ -239,6 +240,46 @@ public interface TaskQueue {
      * @return their names
      */
     java.util.Set<String> pausedQueues();
+
+    /**
+     * Sets the worker bounds of a queue's pool for every process that shares this backend, or
+     * clears them ({@code null}) so that each pool is back to its configured bounds. With Redis
+     * every replica applies them at its next tick and they outlive restarts, like a pause.
+     *
+     * @param queue  the queue's name
+     * @param bounds the bounds for each replica's pool, or {@code null} for the configured ones
+     * @throws IllegalArgumentException if there is no such queue
+     */
+    void setPoolBounds(String queue, @Nullable PoolBounds bounds);
+
+    /**
+     * The pool bounds set by {@link #setPoolBounds}, by queue; queues without are absent.
+     *
+     * @return the bounds set now
+     */
+    java.util.Map<String, PoolBounds> poolBounds();
+
+    /**
+     * Tells the backend this process's load, which a shared backend sends with this process's next
+     * heartbeat so that every replica can report the whole region's ({@link #regionLoad}). The
+     * worker pools call it on every tick.
+     *
+     * @param load this process's load now
+     */
+    default void reportLoad(ReplicaLoad load) {
+    }
+
+    /**
+     * The load of every live process sharing this backend: in memory, this one's; with Redis,
+     * this one's now plus every other live replica's as of this process's last heartbeat (at most
+     * one tick old), read without a round trip.
+     *
+     * @param self this process's load now
+     * @return the region's load
+     */
+    default RegionLoad regionLoad(ReplicaLoad self) {
+        return new RegionLoad(self.inFlight(), self.capacity(), 1);
+    }
 
     /** How many of the latest failed and dead-lettered tasks a backend remembers. */
     int RECENT_FAILURES = 200;

@@ -2,11 +2,13 @@ package io.meridian.taskserver.worker;
 
 import io.meridian.protocol.QueueSnapshot;
 import io.meridian.taskserver.admin.AdminToken;
+import io.meridian.taskserver.queue.PoolBounds;
 import io.meridian.taskserver.queue.ReactiveTaskQueue;
 import io.meridian.taskserver.web.ApiException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -16,15 +18,16 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The operator's control over this replica's worker pools, behind the admin token:
- * {@code POST /v1/admin/queues/{queue}/pause} and {@code .../resume}, and
- * {@code PUT /v1/admin/queues/{queue}/workers} with {@code {"min":2,"max":8}}.
+ * The operator's control over the region's worker pools, behind the admin token:
+ * {@code POST /v1/admin/queues/{queue}/pause} and {@code .../resume},
+ * {@code PUT /v1/admin/queues/{queue}/workers} with {@code {"min":2,"max":8}}, and
+ * {@code DELETE /v1/admin/queues/{queue}/workers} for the configured bounds again.
  *
  * <p>Pausing stops the queue's pools from taking new tasks; submits are still accepted and
- * queued, and running attempts finish. The pause state is kept by the queue backend: with Redis
- * every replica of the region obeys it (from its next tick) and it outlives restarts; in memory it
- * is this process's. Pool bounds apply to the replica that receives the call and are back to the
- * configured values after a restart.
+ * queued, and running attempts finish. Both the pause state and the pool bounds are kept by the
+ * queue backend: with Redis every replica of the region obeys them (from its next tick), whichever
+ * replica the call reached, and they outlive restarts; in memory they are this process's. The
+ * bounds are each replica's: {@code max} 8 on three replicas lets the region run 24 workers.
  */
 @RestController
 class QueueAdminController {
@@ -82,9 +85,25 @@ class QueueAdminController {
         if (bounds.max() < bounds.min()) {
             throw invalid("max must be at least min (" + bounds.min() + "), but was " + bounds.max(), "max");
         }
-        pool.resize(bounds.min(), bounds.max());
-        // Stats read the queue, which blocks with Redis.
-        return tasks.call(() -> QueueControl.of(pool));
+        PoolBounds shared = new PoolBounds(bounds.min(), bounds.max());
+        // Recorded for every replica (Redis blocks), applied here at once; the others at their tick.
+        return tasks.call(() -> {
+            tasks.backend().setPoolBounds(queue, shared);
+            pool.bounds(shared);
+            return QueueControl.of(pool);
+        });
+    }
+
+    @DeleteMapping(path = "/v1/admin/queues/{queue}/workers", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<QueueControl> configuredBounds(@PathVariable String queue,
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) @Nullable String authorization) {
+        token.check(authorization);
+        WorkerPool pool = pool(queue);
+        return tasks.call(() -> {
+            tasks.backend().setPoolBounds(queue, null);
+            pool.bounds(null);
+            return QueueControl.of(pool);
+        });
     }
 
     private WorkerPool pool(String queue) {

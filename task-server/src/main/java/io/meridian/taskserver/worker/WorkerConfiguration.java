@@ -2,8 +2,10 @@ package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.ModelTiers;
+import io.meridian.taskserver.load.LoadTracker;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.taskapi.TaskTokens;
 import io.meridian.taskserver.tracing.TaskTracing;
@@ -27,7 +29,8 @@ class WorkerConfiguration {
 
     @Bean
     WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, ModelTiers tiers,
-            WorkerProperties workers, Clock clock, TaskTokens tokens, TaskTracing tracing, TaskLogProperties logging) {
+            WorkerProperties workers, Clock clock, TaskTokens tokens, TaskTracing tracing, TaskLogProperties logging,
+            LoadTracker load) {
         TaskLog taskLog = new TaskLog(logging);
         Dispatcher dispatcher = new Dispatcher();
         RandomGenerator jitter = workers.retryJitterSeed() != null ? new Random(workers.retryJitterSeed())
@@ -36,7 +39,8 @@ class WorkerConfiguration {
                 .map(settings -> pool(settings, queue, backendOf(settings, queues, backend, tiers), workers, clock, jitter,
                         dispatcher, tokens, tracing, taskLog))
                 .toList();
-        return new WorkerPools(pools, queue, dispatcher, workers.tick().toMillis(), workers.shutdownGrace());
+        return new WorkerPools(pools, queue, dispatcher, () -> new ReplicaLoad(load.inFlight(), load.capacity()),
+                workers.tick().toMillis(), workers.shutdownGrace());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.meridian.taskserver.worker;
 
 import io.meridian.taskserver.llm.ChatBackend;
+import io.meridian.taskserver.queue.PoolBounds;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
 import io.meridian.taskserver.queue.TaskQueue;
@@ -155,6 +156,20 @@ final class WorkerPool {
     synchronized void resize(int min, int max) {
         autoscaler.bounds(min, max);
         requestDispatch();
+    }
+
+    /**
+     * Applies the region's shared bounds for this pool, or its configured ones when none are set;
+     * nothing changes when they are the bounds in force already.
+     *
+     * @param shared the bounds set for every replica, or {@code null}
+     */
+    synchronized void bounds(@Nullable PoolBounds shared) {
+        int min = shared == null ? settings.minWorkers() : shared.min();
+        int max = shared == null ? settings.maxWorkers() : shared.max();
+        if (min != autoscaler.min() || max != autoscaler.max()) {
+            resize(min, max);
+        }
     }
 
     String name() {

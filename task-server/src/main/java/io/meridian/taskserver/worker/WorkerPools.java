@@ -1,8 +1,12 @@
 package io.meridian.taskserver.worker;
 
+import io.meridian.taskserver.queue.PoolBounds;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import io.meridian.taskserver.queue.TaskQueue;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
@@ -10,9 +14,10 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * The region's worker pools, one per queue, and the one platform thread that ticks them: every
- * {@code meridian.workers.tick} it lets the queue {@linkplain TaskQueue#housekeep() keep house}
- * (expiry; with Redis, heartbeats and taking back lost work) and each pool {@linkplain
- * WorkerPool#dispatch() dispatch}. A tick that fails is logged and the next one runs: the pools
+ * {@code meridian.workers.tick} it reports this replica's load to the queue, lets the queue
+ * {@linkplain TaskQueue#housekeep() keep house} (expiry; with Redis, heartbeats carrying that load
+ * and taking back lost work), applies the region's shared pause state and pool bounds, and lets
+ * each pool {@linkplain WorkerPool#dispatch() dispatch}. A tick that fails is logged and the next one runs: the pools
  * never stop silently.
  *
  * <p>Lifecycle: the pools start before the web server takes requests and stop after it has
@@ -29,6 +34,8 @@ public final class WorkerPools implements SmartLifecycle {
 
     private final Dispatcher dispatcher;
 
+    private final Supplier<ReplicaLoad> load;
+
     /** Lifecycle phase: below the web server's graceful shutdown, so requests drain first. */
     public static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024;
 
@@ -38,9 +45,10 @@ public final class WorkerPools implements SmartLifecycle {
 
     private volatile boolean running;
 
-    WorkerPools(List<WorkerPool> pools, TaskQueue queue, Dispatcher dispatcher, long tickMillis,
-            Duration shutdownGrace) {
+    WorkerPools(List<WorkerPool> pools, TaskQueue queue, Dispatcher dispatcher, Supplier<ReplicaLoad> load,
+            long tickMillis, Duration shutdownGrace) {
         this.pools = pools;
+        this.load = load;
         this.queue = queue;
         this.dispatcher = dispatcher;
         this.tickMillis = tickMillis;
@@ -68,6 +76,7 @@ public final class WorkerPools implements SmartLifecycle {
 
     void tick() {
         try {
+            queue.reportLoad(load.get());
             queue.housekeep();
         }
         catch (RuntimeException failure) {
@@ -80,6 +89,14 @@ public final class WorkerPools implements SmartLifecycle {
         }
         catch (RuntimeException failure) {
             log.warn("Could not read which queues are paused; keeping the last known state", failure);
+        }
+        try {
+            // Likewise pool bounds set through any replica; a queue without keeps its configured ones.
+            Map<String, PoolBounds> bounds = queue.poolBounds();
+            pools.forEach(pool -> pool.bounds(bounds.get(pool.name())));
+        }
+        catch (RuntimeException failure) {
+            log.warn("Could not read the pools' shared bounds; keeping the last known ones", failure);
         }
         pools.forEach(WorkerPool::dispatchSafely);
     }

@@ -216,6 +216,17 @@ public abstract class TaskQueueContract {
     }
 
     @Test
+    void poolBoundsAreRecordedUntilCleared() {
+        assertThat(queue.poolBounds()).isEmpty();
+        queue.setPoolBounds(SIMPLE, new PoolBounds(2, 5));
+        assertThat(queue.poolBounds()).containsExactly(java.util.Map.entry(SIMPLE, new PoolBounds(2, 5)));
+        queue.setPoolBounds(SIMPLE, null);
+        assertThat(queue.poolBounds()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> queue.setPoolBounds("nope", new PoolBounds(1, 1)));
+    }
+
+    @Test
     void recentFailuresListsFailedAndDeadLetteredTasksNewestFirstWithTheirErrors() {
         Task failed = submit("fails");
         Task dead = submit("dies");

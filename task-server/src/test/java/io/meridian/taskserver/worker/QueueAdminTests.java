@@ -114,6 +114,16 @@ class QueueAdminTests {
     }
 
     @Test
+    void deletingTheBoundsPutsThePoolBackOnItsConfiguredOnes() {
+        resize("simple", TOKEN, "{\"min\": 3, \"max\": 5}").expectStatus().isOk();
+        client.delete().uri("/v1/admin/queues/simple/workers").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.workers.min").isEqualTo(2)
+                .jsonPath("$.workers.max").isEqualTo(8);
+        client.delete().uri("/v1/admin/queues/simple/workers").exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
     void aPausedQueueAcceptsTasksButStartsNoneUntilResumed() {
         admin("/v1/admin/queues/simple/pause", TOKEN).expectStatus().isOk()
                 .expectBody().jsonPath("$.paused").isEqualTo(true);

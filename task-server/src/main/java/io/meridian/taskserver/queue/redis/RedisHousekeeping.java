@@ -8,7 +8,9 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XPendingArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.PendingMessage;
+import io.meridian.taskserver.queue.RegionLoad;
 import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +63,11 @@ import tools.jackson.databind.json.JsonMapper;
  * sorted set, one clock), so each pool sizes itself for an equal part of the backlog instead of
  * every replica scaling to all of it.
  *
+ * <p>Seeing the region whole: each beat rewrites this replica's description with its load
+ * ({@link #reportLoad}) and returns the other live replicas' loads summed, so that the readiness
+ * report of any replica, whichever one a Service hands the gateway's health check, carries the
+ * whole region's in-flight tasks and capacity ({@link #regionLoad}) at no extra round trip.
+ *
  * <p>Time: everything shared between replicas (heartbeats, the lease, idle times, the scan
  * cadence) runs on Redis's clock, so skew between replicas' clocks cannot make one replica think
  * another lost; the injected clock only stamps this replica's own start time in its description.
@@ -84,7 +91,13 @@ final class RedisHousekeeping {
 
     private final String name;
 
-    private final String description;
+    /** The fixed part of this replica's description: host, pid, start time. */
+    private final Map<String, Object> about;
+
+    private volatile @Nullable ReplicaLoad load;
+
+    /** The other live replicas' in-flight tasks and capacity, summed, at the last {@link #beat()}. */
+    private volatile ReplicaLoad others = new ReplicaLoad(0, 0);
 
     private final Duration replicaTimeout;
 
@@ -126,10 +139,10 @@ final class RedisHousekeeping {
         this.name = name;
         this.replicaTimeout = replicaTimeout;
         this.backlogs = List.copyOf(backlogs);
-        this.description = json.writeValueAsString(Map.of(
+        this.about = Map.of(
                 "host", System.getenv().getOrDefault("HOSTNAME", "localhost"),
                 "pid", ProcessHandle.current().pid(),
-                "startedAt", clock.instant().toEpochMilli()));
+                "startedAt", clock.instant().toEpochMilli());
     }
 
     /**
@@ -139,10 +152,11 @@ final class RedisHousekeeping {
      */
     @Nullable String beat() {
         List<Object> reply = scripts.run(LuaScript.BEAT, ScriptOutputType.MULTI,
-                new String[] {keys.replicas(), keys.seen(), keys.lease(), keys.fence()}, name, description,
+                new String[] {keys.replicas(), keys.seen(), keys.lease(), keys.fence()}, name, description(),
                 Long.toString(leaseTtl().toMillis()), Long.toString(replicaTimeout.toMillis()));
         lastBeat = (Long) reply.get(0);
         liveReplicas = Math.max(1, ((Long) reply.get(2)).intValue());
+        others = new ReplicaLoad(((Long) reply.get(3)).intValue(), ((Long) reply.get(4)).intValue());
         String lease = (String) reply.get(1);
         return lease.isEmpty() ? null : lease;
     }
@@ -240,6 +254,37 @@ final class RedisHousekeeping {
         return forgotten;
     }
 
+    /**
+     * This replica's load, sent with its next {@link #beat()}.
+     *
+     * @param load its load now
+     */
+    void reportLoad(ReplicaLoad load) {
+        this.load = load;
+    }
+
+    /**
+     * The region's load: this replica's now and the others' at the last {@link #beat()}.
+     *
+     * @param self this replica's load now
+     * @return the sums and the live replicas
+     */
+    RegionLoad regionLoad(ReplicaLoad self) {
+        ReplicaLoad rest = others;
+        return new RegionLoad(self.inFlight() + rest.inFlight(), self.capacity() + rest.capacity(), liveReplicas);
+    }
+
+    private String description() {
+        ReplicaLoad now = load;
+        if (now == null) {
+            return json.writeValueAsString(about);
+        }
+        Map<String, Object> described = new java.util.LinkedHashMap<>(about);
+        described.put("inFlight", now.inFlight());
+        described.put("capacity", now.capacity());
+        return json.writeValueAsString(described);
+    }
+
     /** The live replicas at the last {@link #beat()}, at least one (this one). */
     int liveReplicas() {
         return liveReplicas;
@@ -256,9 +301,11 @@ final class RedisHousekeeping {
             String replica = seen.getValue();
             long lastSeen = (long) seen.getScore();
             JsonNode about = json.readTree(described.getOrDefault(replica, "{}"));
+            ReplicaLoad load = about.has("capacity")
+                    ? new ReplicaLoad(about.path("inFlight").asInt(0), about.path("capacity").asInt(0)) : null;
             replicas.add(new Replica(replica, about.path("host").asString("unknown"), about.path("pid").asLong(0),
                     Instant.ofEpochMilli(about.path("startedAt").asLong(0)), Instant.ofEpochMilli(lastSeen),
-                    now - lastSeen <= replicaTimeout.toMillis(), replica.equals(holder)));
+                    now - lastSeen <= replicaTimeout.toMillis(), replica.equals(holder), load));
         }
         replicas.sort(Comparator.comparing(Replica::live).reversed().thenComparing(Replica::name));
         return replicas;

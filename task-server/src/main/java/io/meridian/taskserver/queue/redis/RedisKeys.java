@@ -32,10 +32,14 @@ import io.meridian.taskserver.web.TenantHeaders;
  *   <li>{@code :failures}, a list of the region's latest failed and dead-lettered tasks (documents),
  *       newest first, capped at {@link io.meridian.taskserver.queue.TaskQueue#RECENT_FAILURES};
  *   <li>{@code :paused}, the set of the region's paused queues, read by every replica once per tick;
+ *   <li>{@code :bounds}, a hash: queue name to the worker bounds set for every replica's pool,
+ *       {@code <min> <max>}, read by every replica once per tick; a queue absent has its configured
+ *       bounds;
  *   <li>{@code :events}, the pub/sub channel on which every status change is announced as
  *       {@code <consumer>\n<document>}, so subscribers on every replica (cancellation, awaiting
  *       clients, load release) see it and a replica skips its own;
- *   <li>{@code :replicas}, a hash: replica name to its description (host, pid, start time);
+ *   <li>{@code :replicas}, a hash: replica name to its description (host, pid, start time, and its
+ *       load, {@code inFlight} and {@code capacity}, rewritten with every heartbeat);
  *   <li>{@code :seen}, a sorted set: replica name scored by its last heartbeat, in Redis's time;
  *   <li>{@code :lease}, the housekeeping lease, {@code <token>/<holder>}, expiring after half the
  *       replica timeout unless renewed;
@@ -98,6 +102,10 @@ final class RedisKeys {
 
     String paused() {
         return namespace + ":paused";
+    }
+
+    String bounds() {
+        return namespace + ":bounds";
     }
 
     String events() {

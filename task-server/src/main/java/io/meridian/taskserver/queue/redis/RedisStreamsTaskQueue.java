@@ -6,11 +6,14 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.meridian.taskserver.queue.PoolBounds;
 import io.meridian.taskserver.queue.QueueFullException;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
 import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.RegionLoad;
 import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import io.meridian.taskserver.queue.StoreEpoch;
 import io.meridian.taskserver.queue.TaskChangeFeed;
 import io.meridian.taskserver.queue.TaskQueue;
@@ -24,6 +27,7 @@ import io.meridian.taskserver.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The distributed {@link TaskQueue}: the region's queues and tasks in Redis, shared by every
@@ -64,6 +71,8 @@ import java.util.function.Consumer;
  * with it: run Redis with AOF.
  */
 final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisStreamsTaskQueue.class);
 
     /** The consumer group of every queue's stream. */
     static final String GROUP = RedisKeys.GROUP;
@@ -195,6 +204,43 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     @Override
     public Set<String> pausedQueues() {
         return Set.copyOf(redis.smembers(keys.paused()));
+    }
+
+    @Override
+    public void setPoolBounds(String queue, @Nullable PoolBounds bounds) {
+        lane(queue);
+        if (bounds == null) {
+            redis.hdel(keys.bounds(), queue);
+        }
+        else {
+            redis.hset(keys.bounds(), queue, bounds.min() + " " + bounds.max());
+        }
+    }
+
+    @Override
+    public Map<String, PoolBounds> poolBounds() {
+        Map<String, PoolBounds> bounds = new HashMap<>();
+        redis.hgetall(keys.bounds()).forEach((queue, value) -> {
+            String[] parts = value.split(" ");
+            try {
+                bounds.put(queue, new PoolBounds(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+            }
+            catch (RuntimeException malformed) {
+                log.warn("Ignoring the pool bounds '{}' of queue {} in {}: not '<min> <max>' with 1 <= min <= max",
+                        value, queue, keys.bounds());
+            }
+        });
+        return Map.copyOf(bounds);
+    }
+
+    @Override
+    public void reportLoad(ReplicaLoad load) {
+        housekeeping.reportLoad(load);
+    }
+
+    @Override
+    public RegionLoad regionLoad(ReplicaLoad self) {
+        return housekeeping.regionLoad(self);
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.meridian.taskserver.queue.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisURI;
+import io.meridian.taskserver.queue.PoolBounds;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskStatus;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,11 +43,17 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "meridian.queues.backend=redis",
         "meridian.queues.simple.min-workers=1",
         "meridian.queues.simple.max-workers=1",
-        "meridian.tasks.sync-wait=5s"})
+        "meridian.tasks.sync-wait=5s",
+        "meridian.admin.token-sha256=" + RedisBackendTests.TOKEN_SHA256})
 @AutoConfigureWebTestClient
 class RedisBackendTests {
 
     private static final String PREFIX = "meridian-test-" + UUID.randomUUID();
+
+    private static final String TOKEN = "correct-horse-battery-staple";
+
+    /** {@code printf %s correct-horse-battery-staple | sha256sum}. */
+    static final String TOKEN_SHA256 = "87cbebfeebc05f7c54ac9336c4b4bbec831227a641951a4bde7edd56020f8590";
 
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
 
@@ -128,5 +137,71 @@ class RedisBackendTests {
         for (TaskId id : ids) {
             TaskAwait.awaitStatus(other, id, TaskStatus.SUCCEEDED);
         }
+    }
+
+    @Test
+    void readinessOfOneReplicaCountsTheLoadOfEveryLiveReplica() {
+        int own = capacity();
+        RedisStreamsTaskQueue other = otherReplica();
+        other.reportLoad(new ReplicaLoad(7, 40));
+        other.housekeep();
+
+        // This server's next tick beats and reads the other's load: no fixed wait, a bound.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, Object> region = region();
+            assertThat(region.get("capacity")).isEqualTo(own + 40);
+            assertThat((Integer) region.get("inFlight")).isGreaterThanOrEqualTo(7);
+            assertThat(region.get("replicas")).isEqualTo(2);
+        });
+        client.get().uri("/v1/replicas").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.replicas[?(@.name == 'other-replica')].load.capacity").isEqualTo(List.of(40));
+    }
+
+    @Test
+    void poolBoundsSetThroughAnyReplicaReachEveryReplicaUntilCleared() {
+        RedisStreamsTaskQueue other = otherReplica();
+        other.setPoolBounds(TaskFixtures.SIMPLE, new PoolBounds(1, 3));
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(simpleWorkers().get("max")).isEqualTo(3));
+
+        client.put().uri("/v1/admin/queues/simple/workers").contentType(MediaType.APPLICATION_JSON)
+                .header("Authorization", "Bearer " + TOKEN)
+                .bodyValue("{\"min\": 2, \"max\": 4}").exchange().expectStatus().isOk();
+        assertThat(other.poolBounds()).containsEntry(TaskFixtures.SIMPLE, new PoolBounds(2, 4));
+
+        other.setPoolBounds(TaskFixtures.SIMPLE, null);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(simpleWorkers().get("min")).isEqualTo(1);
+            assertThat(simpleWorkers().get("max")).isEqualTo(1);
+        });
+    }
+
+    private RedisStreamsTaskQueue otherReplica() {
+        RedisStreamsTaskQueue other = new RedisStreamsTaskQueue(RedisURI.create(TestRedis.url()),
+                PREFIX + ":{" + TestRegion.ID + "}", TaskFixtures.queues(10), Duration.ofHours(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(10), "other-replica", Clock.systemUTC());
+        replicas.add(other);
+        return other;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> region() {
+        Map<String, Object> health = client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+        return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) health.get("components"))
+                .get("region")).get("details");
+    }
+
+    private int capacity() {
+        return (Integer) region().get("capacity");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> simpleWorkers() {
+        Map<String, Object> queues = client.get().uri("/v1/queues").exchange().expectStatus().isOk()
+                .expectBody(JSON).returnResult().getResponseBody();
+        return ((List<Map<String, Object>>) queues.get("queues")).stream()
+                .filter(q -> q.get("name").equals(TaskFixtures.SIMPLE)).findFirst()
+                .map(q -> (Map<String, Object>) q.get("workers")).orElseThrow();
     }
 }

@@ -20,10 +20,13 @@ import io.meridian.taskserver.llm.ChatParameters;
 import io.meridian.taskserver.llm.Completion;
 import io.meridian.taskserver.llm.ToolCall;
 import io.meridian.taskserver.llm.TokenUsage;
+import io.meridian.taskserver.queue.PoolBounds;
 import io.meridian.taskserver.queue.QueueSettings;
 import io.meridian.taskserver.queue.QueueStats;
 import io.meridian.taskserver.queue.Queues;
+import io.meridian.taskserver.queue.RegionLoad;
 import io.meridian.taskserver.queue.Replica;
+import io.meridian.taskserver.queue.ReplicaLoad;
 import io.meridian.taskserver.queue.StoreEpoch;
 import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.queue.TaskQueueContract;
@@ -174,6 +177,37 @@ class RedisStreamsTaskQueueTests extends TaskQueueContract {
         assertThat(b.pausedQueues()).containsExactly(SIMPLE);
         b.setPaused(SIMPLE, false);
         assertThat(a.pausedQueues()).isEmpty();
+    }
+
+    @Test
+    void eachReplicaSeesTheRegionsLoadAsOfItsLastHeartbeat() {
+        RedisStreamsTaskQueue a = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
+        RedisStreamsTaskQueue b = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+        assertThat(a.regionLoad(new ReplicaLoad(1, 10))).isEqualTo(new RegionLoad(1, 10, 1));
+
+        a.reportLoad(new ReplicaLoad(3, 10));
+        a.housekeep();
+        b.reportLoad(new ReplicaLoad(5, 20));
+        b.housekeep();
+        a.housekeep();
+
+        assertThat(a.regionLoad(new ReplicaLoad(4, 10))).isEqualTo(new RegionLoad(9, 30, 2));
+        assertThat(b.regionLoad(new ReplicaLoad(5, 20))).isEqualTo(new RegionLoad(8, 30, 2));
+        assertThat(a.replicas()).filteredOn(r -> r.name().startsWith("replica-b-")).singleElement()
+                .extracting(Replica::load).isEqualTo(new ReplicaLoad(5, 20));
+    }
+
+    @Test
+    void poolBoundsSetThroughOneReplicaAreSeenByAnotherAndMalformedOnesIgnored() {
+        RedisStreamsTaskQueue a = (RedisStreamsTaskQueue) newQueue(TaskFixtures.queues(MAX_DEPTH), RESULT_TTL, clock);
+        RedisStreamsTaskQueue b = replica("replica-b", TaskFixtures.queues(MAX_DEPTH), Duration.ofSeconds(30),
+                Duration.ofSeconds(10));
+        a.setPoolBounds(SIMPLE, new PoolBounds(2, 6));
+        assertThat(b.poolBounds()).containsEntry(SIMPLE, new PoolBounds(2, 6));
+
+        redis.hset(namespace + ":bounds", SIMPLE, "6 2");
+        assertThat(b.poolBounds()).isEmpty();
     }
 
     @Test
