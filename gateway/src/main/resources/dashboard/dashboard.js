@@ -212,6 +212,10 @@
         + (down ? '<span style="color:var(--red)"><b style="color:var(--red)">' + down + '</b> down</span>' : '')
         + '<span><b>' + fmtRate(rps) + '</b> req/s</span>'
         + '<span><b>' + fmtInt(depth) + '</b> queued</span>'
+        + (state.spend ? '<span class="spend spend-' + state.spend.state + '" title="spend rate against the ceiling'
+            + ' (meridian.pricing.ceiling): hold stops the pools growing, over refuses low-priority tenants">spend <b>'
+            + state.spend.perHour + '</b> / ' + state.spend.ceilingPerHour + ' ' + state.spend.currency + '/h '
+            + state.spend.state + '</span>' : '')
         + (state.at ? '<span>updated <b>' + clock(state.at) + '</b> UTC</span>' : '');
   }
 

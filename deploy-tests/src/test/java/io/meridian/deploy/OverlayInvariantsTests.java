@@ -119,11 +119,32 @@ class OverlayInvariantsTests {
         GenericKubernetesResource scaledObject = objects.stream()
                 .filter(o -> o instanceof GenericKubernetesResource r && r.getKind().equals("ScaledObject"))
                 .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
-        List<?> triggers = (List<?>) ((Map<?, ?>) scaledObject.getAdditionalProperties().get("spec")).get("triggers");
+        Map<?, ?> spec = (Map<?, ?>) scaledObject.getAdditionalProperties().get("spec");
+        List<?> all = (List<?>) spec.get("triggers");
+        List<?> triggers = all.stream().filter(t -> "redis-streams".equals(((Map<?, ?>) t).get("type"))).toList();
         List<Object> streams = triggers.stream().map(t -> ((Map<?, ?>) ((Map<?, ?>) t).get("metadata")).get("stream"))
                 .map(Object.class::cast).toList();
         List<Object> groups = triggers.stream()
                 .map(t -> ((Map<?, ?>) ((Map<?, ?>) t).get("metadata")).get("consumerGroup")).map(Object.class::cast).toList();
+        // The spend ceiling bounds the replicas: the formula takes the smaller of the backlog's ask and
+        // the task servers' maxReplicas, read from their actuator port, which KEDA may reach.
+        int management = Integer.parseInt(objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream()
+                .filter(e -> e.getName().equals("MANAGEMENT_SERVER_PORT")).findFirst().orElseThrow().getValue());
+        Map<?, ?> ceiling = (Map<?, ?>) all.stream().filter(t -> "spend_ceiling".equals(((Map<?, ?>) t).get("name")))
+                .findFirst().orElseThrow();
+        assertThat(((Map<?, ?>) ceiling.get("metadata")).get("url"))
+                .isEqualTo("http://meridian-task-server-management:" + management + "/actuator/scaling");
+        assertThat(((Map<?, ?>) ceiling.get("metadata")).get("valueLocation")).isEqualTo("maxReplicas");
+        String formula = String.valueOf(((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) spec.get("advanced"))
+                .get("scalingModifiers"))).get("formula"));
+        assertThat(formula).startsWith("min(").contains("simple_backlog").contains("complex_backlog")
+                .contains("spend_ceiling");
+        assertThat(all).extracting(t -> ((Map<?, ?>) t).get("name"))
+                .allSatisfy(name -> assertThat(formula).contains(String.valueOf(name)));
+        NetworkPaths paths = new NetworkPaths(objects);
+        assertThat(paths.allows(new Pod("keda", Map.of()), new Pod("meridian-" + region,
+                Map.of("app.kubernetes.io/name", "meridian-task-server")), "TCP", management)).isTrue();
         assertThat(streams).containsExactly("meridian:{" + region + "}:stream:simple", "meridian:{" + region + "}:stream:complex");
         assertThat(groups).containsOnly("workers");
         Deployment taskServer = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)

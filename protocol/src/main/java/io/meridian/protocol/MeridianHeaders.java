@@ -68,6 +68,17 @@ public final class MeridianHeaders {
      */
     public static final String CLIENT_IP = "X-Meridian-Client-IP";
 
+    /**
+     * Request header, gateway to task server: {@value #SCALING_HOLD} while the deployment's spend
+     * rate is near its ceiling ({@code meridian.pricing.ceiling.*}), so that the region's worker
+     * pools stop growing for a while ({@code meridian.workers.scaling-hold}); absent otherwise. A
+     * client's copy is dropped before forwarding.
+     */
+    public static final String SCALING = "X-Meridian-Scaling";
+
+    /** The value of {@link #SCALING} that holds the pools. */
+    public static final String SCALING_HOLD = "hold";
+
     private MeridianHeaders() {
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,9 +86,22 @@ public final class DashboardAggregator {
     private final Map<String, Polled> polled = new ConcurrentHashMap<>();
     private volatile DashboardState state;
 
+    private final @Nullable Supplier<DashboardState.@Nullable Spend> spend;
+
     DashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards, RegionMeters meters,
             CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock, RegionClientTls tls,
             @Nullable SharedTotals shared) {
+        this(catalog, health, guards, meters, countries, drains, properties, clock, tls, shared, null);
+    }
+
+    /**
+     * @param spend the deployment's spend rate against its ceiling, for operators; {@code null}
+     *              without a ceiling
+     */
+    DashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards, RegionMeters meters,
+            CountryTraffic countries, RegionDrains drains, DashboardProperties properties, Clock clock, RegionClientTls tls,
+            @Nullable SharedTotals shared, @Nullable Supplier<DashboardState.@Nullable Spend> spend) {
+        this.spend = spend;
         this.drains = drains;
         this.shared = shared;
         this.catalog = catalog;
@@ -139,7 +153,8 @@ public final class DashboardAggregator {
                     polled.values().forEach(target -> failures.addAll(target.failures));
                     failures.sort(Comparator.comparing((RegionFailure failure) -> failure.task().finishedAt(),
                             Comparator.nullsLast(Comparator.reverseOrder())));
-                    return state.withFailures(List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))));
+                    return state.withFailures(List.copyOf(failures.subList(0, Math.min(FAILURES, failures.size()))),
+                            spend == null ? null : spend.get());
                 }));
     }
 
@@ -246,7 +261,7 @@ public final class DashboardAggregator {
             regions.add(regionState(region, polled.get(region.id()), now, totals));
         }
         return new DashboardState(now, properties.pollInterval().toMillis(), List.copyOf(regions), countryCounts(totals),
-                List.of(), totals != null);
+                List.of(), totals != null, null);
     }
 
     private DashboardState.RegionState regionState(Region region, Polled target, long now,

@@ -9,6 +9,9 @@ import io.meridian.gateway.failover.RegionGuards;
 import io.meridian.gateway.health.HealthRegistry;
 import io.meridian.gateway.routing.CountryTraffic;
 import io.meridian.gateway.routing.RegionDrains;
+import io.meridian.gateway.tenant.Pricing;
+import io.meridian.gateway.tenant.PricingProperties;
+import io.meridian.gateway.tenant.SpendCeiling;
 import io.meridian.gateway.tls.RegionClientTls;
 import io.meridian.region.RegionCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,10 +32,16 @@ class DashboardConfiguration {
     @Bean
     DashboardAggregator dashboardAggregator(RegionCatalog catalog, HealthRegistry health, RegionGuards guards,
             MeterRegistry meters, CountryTraffic countries, RegionDrains drains, DashboardProperties properties,
-            Clock clock, RegionClientTls tls, ObjectProvider<SharedRedis> redis, SharedRedisProperties redisProperties) {
+            Clock clock, RegionClientTls tls, ObjectProvider<SharedRedis> redis, SharedRedisProperties redisProperties,
+            ObjectProvider<SpendCeiling> ceilings, PricingProperties pricing) {
         SharedRedis shared = redis.getIfAvailable();
+        SpendCeiling ceiling = ceilings.getIfAvailable();
         return new DashboardAggregator(catalog, health, guards, new RegionMeters(meters), countries, drains,
-                properties, clock, tls, shared == null ? null : new SharedTotals(shared, redisProperties.timeout()));
+                properties, clock, tls, shared == null ? null : new SharedTotals(shared, redisProperties.timeout()),
+                ceiling == null ? null : () -> ceiling.ceilingPerHour() < 0 ? null
+                        : new DashboardState.Spend(pricing.currency(), Pricing.amount(ceiling.ratePerHour()),
+                                Pricing.amount(ceiling.ceilingPerHour()),
+                                ceiling.state().name().toLowerCase(java.util.Locale.ROOT), ceiling.shared()));
     }
 
     /** The first poll after one interval, like the health checks: the regions start alongside. */

@@ -22,18 +22,34 @@ import org.jspecify.annotations.Nullable;
  * @param shared         whether the counts (countries, requests, failovers, duplicates) are every
  *                       gateway's on the shared Redis (true) or this gateway's alone (false: no
  *                       shared Redis, or it is unreachable); latencies are always this gateway's
+ * @param spend          the deployment's spend rate against its ceiling; {@code null} unless asked
+ *                       with the admin token and a ceiling is set ({@code meridian.pricing.ceiling.*})
  */
 public record DashboardState(long at, long pollMillis, List<RegionState> regions, List<CountryCount> countries,
-        List<RegionFailure> failures, boolean shared) {
+        List<RegionFailure> failures, boolean shared, @Nullable Spend spend) {
 
     /** Before the first poll. */
     static DashboardState empty(long pollMillis) {
-        return new DashboardState(0, pollMillis, List.of(), List.of(), List.of(), false);
+        return new DashboardState(0, pollMillis, List.of(), List.of(), List.of(), false, null);
     }
 
-    /** The same state listing these failed tasks. */
-    DashboardState withFailures(List<RegionFailure> failed) {
-        return new DashboardState(at, pollMillis, regions, countries, failed, shared);
+    /** The same state listing these failed tasks and this spend rate, for an operator. */
+    DashboardState withFailures(List<RegionFailure> failed, @Nullable Spend spend) {
+        return new DashboardState(at, pollMillis, regions, countries, failed, shared, spend);
+    }
+
+    /**
+     * The deployment's spend rate against its ceiling.
+     *
+     * @param currency       what the amounts are in
+     * @param perHour        spent over the last window, projected to an hour
+     * @param ceilingPerHour the ceiling
+     * @param state          {@code under}, {@code hold} (pools stop growing) or {@code over} (low-priority
+     *                       tenants refused too)
+     * @param shared         whether the figure is every gateway's (read from the shared Redis)
+     */
+    public record Spend(String currency, java.math.BigDecimal perHour, java.math.BigDecimal ceilingPerHour, String state,
+            boolean shared) {
     }
 
     /**

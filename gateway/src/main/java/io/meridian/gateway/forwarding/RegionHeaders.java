@@ -24,8 +24,8 @@ import reactor.netty.http.server.HttpServerRequest;
  * and the client's address is personal data the region has no use for), the client's credentials
  * ({@code Authorization}, {@code X-API-Key}: the gateway authenticates, and the region learns the
  * tenant from {@code X-Meridian-Tenant}), the gateway's {@code X-Meridian-Tenant},
- * {@code X-Meridian-Allowed-Models} and {@code X-Meridian-Max-Tokens}, which only the gateway
- * writes, and {@code X-Meridian-Client-IP} and {@code X-Meridian-Client-Country}, which are
+ * {@code X-Meridian-Allowed-Models}, {@code X-Meridian-Max-Tokens} and {@code X-Meridian-Scaling},
+ * which only the gateway writes, and {@code X-Meridian-Client-IP} and {@code X-Meridian-Client-Country}, which are
  * gateway-only and never reach a region, whoever wrote them. Back to the client: the region's
  * answer without its hop-by-hop headers.
  *
@@ -54,7 +54,8 @@ final class RegionHeaders {
             AsciiString.cached(MeridianHeaders.CLIENT_COUNTRY.toLowerCase()),
             AsciiString.cached(MeridianHeaders.TENANT.toLowerCase()),
             AsciiString.cached(MeridianHeaders.ALLOWED_MODELS.toLowerCase()),
-            AsciiString.cached(MeridianHeaders.MAX_TOKENS.toLowerCase())};
+            AsciiString.cached(MeridianHeaders.MAX_TOKENS.toLowerCase()),
+            AsciiString.cached(MeridianHeaders.SCALING.toLowerCase())};
 
     private static final @Nullable Class<?> SERVER_REQUEST = serverRequestClass();
 

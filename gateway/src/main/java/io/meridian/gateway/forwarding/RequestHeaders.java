@@ -1,5 +1,6 @@
 package io.meridian.gateway.forwarding;
 
+import io.meridian.gateway.tenant.SpendCeiling;
 import io.meridian.gateway.tenant.Tenant;
 import io.meridian.gateway.tenant.TokenReservation;
 import io.meridian.protocol.MeridianHeaders;
@@ -12,7 +13,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * The headers a region receives: the client's that may cross ({@link RegionHeaders}), then the
  * gateway's own, which replace any the client wrote under those names: the protocol version, the
- * tenant, its allowed models and token cap. Reactor Netty sets Host from the region's URL.
+ * tenant, its allowed models and token cap, and the scaling hold while the deployment's spend rate
+ * is near its ceiling ({@link SpendCeiling}). Reactor Netty sets Host from the region's URL.
  *
  * <p>The client's address and country are not sent: no task server reads them, and the address is
  * personal data that a region has no use for (least of all one in another residency zone, after a
@@ -41,6 +43,9 @@ final class RequestHeaders {
         TokenReservation reservation = exchange.getAttribute(TokenReservation.ATTRIBUTE);
         if (reservation != null && reservation.answerTokens() > 0) {
             headers.set(MeridianHeaders.MAX_TOKENS, Math.min(reservation.answerTokens(), Integer.MAX_VALUE));
+        }
+        if (exchange.getAttribute(SpendCeiling.HOLD_ATTRIBUTE) != null) {
+            headers.set(MeridianHeaders.SCALING, MeridianHeaders.SCALING_HOLD);
         }
         if (request.contentLength >= 0) {
             headers.set(HttpHeaderNames.CONTENT_LENGTH, request.contentLength);

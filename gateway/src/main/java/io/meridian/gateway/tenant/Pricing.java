@@ -42,7 +42,8 @@ public final class Pricing {
 
     /** No prices: every model free. */
     public static Pricing none() {
-        return new Pricing(new PricingProperties("USD", Map.of(), new PricingProperties.ModelPrice(BigDecimal.ZERO, BigDecimal.ZERO)));
+        return new Pricing(new PricingProperties("USD", Map.of(), new PricingProperties.ModelPrice(BigDecimal.ZERO, BigDecimal.ZERO),
+                PricingProperties.Ceiling.NONE));
     }
 
     /** The currency's ISO 4217 code. */

@@ -9,9 +9,17 @@ import org.jspecify.annotations.Nullable;
  * @param id     its name
  * @param limits what it may spend
  * @param zone   the residency zone its requests are confined to, or {@code null}
- * @param models the models it may use; empty: any
+ * @param models   the models it may use; empty: any
+ * @param priority whether it is still served over the deployment's spend-rate ceiling
+ *                 ({@link SpendCeiling}): at or above {@code meridian.pricing.ceiling.protected-priority}
  */
-public record Tenant(String id, TenantProperties.Limits limits, @Nullable String zone, Set<String> models) {
+public record Tenant(String id, TenantProperties.Limits limits, @Nullable String zone, Set<String> models,
+        int priority) {
+
+    /** A tenant of priority 0. */
+    public Tenant(String id, TenantProperties.Limits limits, @Nullable String zone, Set<String> models) {
+        this(id, limits, zone, models, 0);
+    }
 
     /** The name requests without an API key are counted under. */
     public static final String ANONYMOUS_ID = io.meridian.protocol.TenantId.ANONYMOUS;

@@ -2,6 +2,7 @@ package io.meridian.gateway.tenant;
 
 import io.meridian.gateway.redis.SharedRedis;
 import io.meridian.gateway.redis.SharedRedisProperties;
+import io.meridian.boot.PeriodicLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Tenants, their ledger and their filter, present only when there is something to check or count:
@@ -48,10 +50,28 @@ class TenantConfiguration {
     }
 
     @Bean
+    SpendCeiling spendCeiling(UsageLedger ledger, PricingProperties pricing, Clock clock,
+            ObjectProvider<MeterRegistry> registry) {
+        SpendCeiling ceiling = new SpendCeiling(ledger, pricing.ceiling(), clock);
+        if (ceiling.enabled()) {
+            registry.ifAvailable(r -> ceiling.register(r, pricing.currency()));
+        }
+        return ceiling;
+    }
+
+    /** Samples the deployment's spend for the ceiling, when one is set. */
+    @Bean
+    PeriodicLifecycle spendCeilingMeasure(SpendCeiling ceiling, PricingProperties pricing) {
+        return new PeriodicLifecycle("Spend-rate measure", pricing.ceiling().interval(), Schedulers.parallel(),
+                ceiling::measure);
+    }
+
+    @Bean
     TenantFilter tenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties properties,
-            ObjectProvider<MeterRegistry> registry, Clock clock, Pricing pricing) {
+            ObjectProvider<MeterRegistry> registry, Clock clock, Pricing pricing, SpendCeiling ceiling) {
         return new TenantFilter(directory, ledger, properties.global(), clock, properties.reservation(),
-                new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), pricing.currency()), pricing);
+                new TenantMetrics(registry.getIfAvailable(SimpleMeterRegistry::new), pricing.currency()), pricing,
+                ceiling);
     }
 
     /** Whether the configured tenants and limits ask for any check at all. */
@@ -68,7 +88,8 @@ class TenantConfiguration {
                     || binder.bind("meridian.auth.global", TenantProperties.Limits.class).isBound()
                     || binder.bind(PricingProperties.PREFIX + ".models",
                             Bindable.mapOf(String.class, PricingProperties.ModelPrice.class)).isBound()
-                    || binder.bind(PricingProperties.PREFIX + ".default-price", PricingProperties.ModelPrice.class).isBound();
+                    || binder.bind(PricingProperties.PREFIX + ".default-price", PricingProperties.ModelPrice.class).isBound()
+                    || binder.bind(PricingProperties.PREFIX + ".ceiling.per-hour", java.math.BigDecimal.class).isBound();
         }
     }
 }

@@ -72,7 +72,8 @@ public final class TenantDirectory {
                 throw new IllegalArgumentException("meridian.auth.tenants: '" + Tenant.ANONYMOUS_ID
                         + "' is the name of requests without a key; give the tenant another id");
             }
-            Tenant tenant = new Tenant(spec.id(), spec.limits(), spec.zone(), new LinkedHashSet<>(spec.models()));
+            Tenant tenant = new Tenant(spec.id(), spec.limits(), spec.zone(), new LinkedHashSet<>(spec.models()),
+                    spec.priority());
             if (tenants.putIfAbsent(spec.id(), tenant) != null) {
                 throw new IllegalArgumentException("meridian.auth.tenants: the id '" + spec.id()
                         + "' is given to two tenants; give each its own");

@@ -65,6 +65,7 @@ public final class TenantFilter implements GlobalFilter, Ordered {
     private final TenantProperties.Reservation reservation;
     private final TenantMetrics metrics;
     private final Pricing pricing;
+    private final SpendCeiling ceiling;
 
     TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock,
             TenantProperties.Reservation reservation, TenantMetrics metrics) {
@@ -73,6 +74,12 @@ public final class TenantFilter implements GlobalFilter, Ordered {
 
     TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock,
             TenantProperties.Reservation reservation, TenantMetrics metrics, Pricing pricing) {
+        this(directory, ledger, global, clock, reservation, metrics, pricing, SpendCeiling.OFF);
+    }
+
+    TenantFilter(TenantDirectory directory, UsageLedger ledger, TenantProperties.Limits global, Clock clock,
+            TenantProperties.Reservation reservation, TenantMetrics metrics, Pricing pricing, SpendCeiling ceiling) {
+        this.ceiling = ceiling;
         this.pricing = pricing;
         this.reservation = reservation;
         this.metrics = metrics;
@@ -100,6 +107,16 @@ public final class TenantFilter implements GlobalFilter, Ordered {
         Tenant tenant = known.tenant();
         String key = known.key();
         exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
+        if (ceiling.holding()) {
+            if (ceiling.refuses(tenant)) {
+                metrics.refused(tenant.id(), SpendCeiling.FIELD);
+                exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER,
+                        Long.toString(Math.max(1, ceiling.retryAfter().toSeconds())));
+                return ErrorResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "limit_exceeded",
+                        ceiling.refusal(tenant, pricing.currency()), SpendCeiling.FIELD);
+            }
+            exchange.getAttributes().put(SpendCeiling.HOLD_ATTRIBUTE, Boolean.TRUE);
+        }
         if (!tenant.limits().any() && !global.any() && !pricing.priced()) {
             return chain.filter(exchange);
         }

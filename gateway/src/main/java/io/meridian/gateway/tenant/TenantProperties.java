@@ -70,6 +70,9 @@ public record TenantProperties(
      * @param limits      what it may spend
      * @param zone        the residency zone all its requests are confined to, or {@code null}
      * @param models      the models it may use; empty: any
+     * @param priority    its priority when the deployment passes its spend-rate ceiling: tenants
+     *                    below {@code meridian.pricing.ceiling.protected-priority} are refused then;
+     *                    0 by default
      */
     public record TenantSpec(
             @NotNull @Pattern(regexp = TenantId.PATTERN, message = "must be 1 to 63 of a-z, 0-9 and -") String id,
@@ -77,7 +80,8 @@ public record TenantProperties(
             @DefaultValue @NotNull List<@Pattern(regexp = "[0-9a-f]{64}", message = "must be a SHA-256 in lowercase hex") String> revokedKeysSha256,
             @DefaultValue @NotNull @Valid Limits limits,
             @Nullable String zone,
-            @DefaultValue @NotNull List<String> models) {
+            @DefaultValue @NotNull List<String> models,
+            @DefaultValue("0") int priority) {
     }
 
     /**

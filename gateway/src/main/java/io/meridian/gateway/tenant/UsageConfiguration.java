@@ -19,9 +19,9 @@ class UsageConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> usageRoute(ObjectProvider<TenantDirectory> directory, ObjectProvider<UsageLedger> ledger,
-            AdminCredential admin, PricingProperties pricing) {
+            AdminCredential admin, PricingProperties pricing, ObjectProvider<SpendCeiling> ceiling) {
         UsageEndpoint endpoint = new UsageEndpoint(directory.getIfAvailable(), ledger.getIfAvailable(), admin,
-                pricing.currency());
+                pricing.currency(), ceiling.getIfAvailable());
         return RouterFunctions.route(RequestPredicates.path(UsageEndpoint.PATH).or(RequestPredicates.path(UsageEndpoint.PATH + "/")),
                 endpoint::handle);
     }

@@ -54,9 +54,17 @@ final class UsageEndpoint {
     private final @Nullable UsageLedger ledger;
     private final AdminCredential admin;
     private final String currency;
+    private final @Nullable SpendCeiling ceiling;
 
     /** Without a directory or a ledger (no tenants, limits or prices configured) nothing is counted: {@code 404}. */
     UsageEndpoint(@Nullable TenantDirectory directory, @Nullable UsageLedger ledger, AdminCredential admin, String currency) {
+        this(directory, ledger, admin, currency, null);
+    }
+
+    /** With the spend-rate ceiling, which the admin view shows beside the deployment's figures. */
+    UsageEndpoint(@Nullable TenantDirectory directory, @Nullable UsageLedger ledger, AdminCredential admin, String currency,
+            @Nullable SpendCeiling ceiling) {
+        this.ceiling = ceiling;
         this.directory = directory;
         this.ledger = ledger;
         this.admin = admin;
@@ -136,6 +144,12 @@ final class UsageEndpoint {
                     ArrayNode list = document.putArray("tenants");
                     both.getT1().forEach(list::add);
                     ObjectNode deployment = figures(both.getT2());
+                    if (ceiling != null && ceiling.enabled()) {
+                        ObjectNode rate = deployment.putObject("spendRate");
+                        rate.put("perHour", Pricing.amount(ceiling.ratePerHour()));
+                        rate.put("ceilingPerHour", Pricing.amount(ceiling.ceilingPerHour()));
+                        rate.put("state", ceiling.state().name().toLowerCase(java.util.Locale.ROOT));
+                    }
                     document.set("deployment", deployment);
                     document.put("shared", both.getT2().shared());
                     return ok(request, document);

@@ -16,7 +16,8 @@ class PricingTests {
     }
 
     final Pricing pricing = new Pricing(new PricingProperties("EUR",
-            Map.of("qwen3", price("0.15", "0.60"), "qwen3:14b", price("3", "15")), price("0.5", "0.5")));
+            Map.of("qwen3", price("0.15", "0.60"), "qwen3:14b", price("3", "15")), price("0.5", "0.5"),
+            PricingProperties.Ceiling.NONE));
 
     @Test
     void anAnswerIsPricedPromptAndCompletionApartRoundedUpToAMicroUnit() {
@@ -49,7 +50,7 @@ class PricingTests {
     @Test
     void aPriceFinerThanAMicroUnitStopsStartUpNamingTheProperty() {
         assertThatThrownBy(() -> new Pricing(new PricingProperties("USD", Map.of("qwen3", price("0.0000001", "1")),
-                price("0", "0"))))
+                price("0", "0"), PricingProperties.Ceiling.NONE)))
                 .isInstanceOf(GatewayConfigException.class)
                 .hasMessageContaining("meridian.pricing.models[qwen3].input-per-million")
                 .hasMessageContaining("at most 6 decimals").hasMessageContaining("0.0000001");

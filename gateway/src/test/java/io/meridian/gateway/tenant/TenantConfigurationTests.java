@@ -50,7 +50,7 @@ class TenantConfigurationTests {
                 new java.math.BigDecimal("0.0000001"), null);
         TenantProperties properties = new TenantProperties(true, new TenantProperties.Limits(null, null, null, null),
                 java.util.List.of(new TenantProperties.TenantSpec("acme", java.util.List.of("a".repeat(64)), java.util.List.of(),
-                        limits, null, java.util.List.of())),
+                        limits, null, java.util.List.of(), 0)),
                 new TenantProperties.Limits(null, null, null, null),
                 new TenantProperties.Reservation(1024, java.util.Map.of(), java.time.Duration.ofMinutes(15),
                         org.springframework.util.unit.DataSize.ofKilobytes(256)));

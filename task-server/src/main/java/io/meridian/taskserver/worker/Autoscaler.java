@@ -29,6 +29,8 @@ final class Autoscaler {
 
     private final Clock clock;
 
+    private final ScalingHold hold;
+
     private int current;
 
     private @Nullable Instant lowSince;
@@ -36,6 +38,14 @@ final class Autoscaler {
     private int peakWhileLow;
 
     Autoscaler(int min, int max, Duration scaleDownDelay, Clock clock) {
+        this(min, max, scaleDownDelay, clock, ScalingHold.NEVER);
+    }
+
+    /**
+     * @param hold while held, the pool does not grow (see {@link ScalingHold})
+     */
+    Autoscaler(int min, int max, Duration scaleDownDelay, Clock clock, ScalingHold hold) {
+        this.hold = hold;
         check(min, max);
         this.min = min;
         this.max = max;
@@ -53,6 +63,10 @@ final class Autoscaler {
      */
     int resize(int running, int ready) {
         int demand = Math.clamp((long) running + ready, min, max);
+        if (demand > current && current >= min && hold.held()) {
+            // Held at the spend ceiling: no new workers; shrinking goes on as usual below.
+            demand = current;
+        }
         if (demand >= current) {
             current = demand;
             lowSince = null;

@@ -28,16 +28,34 @@ class WorkerConfiguration {
     }
 
     @Bean
+    ScalingHold scalingHold(WorkerProperties workers, Clock clock,
+            org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
+        ScalingHold hold = new ScalingHold(clock, workers.scalingHold());
+        registry.ifAvailable(hold::register);
+        return hold;
+    }
+
+    @Bean
+    ScalingHoldFilter scalingHoldFilter(ScalingHold hold) {
+        return new ScalingHoldFilter(hold);
+    }
+
+    @Bean
+    ScalingEndpoint scalingEndpoint(ScalingHold hold, TaskQueue queue, LoadTracker load) {
+        return new ScalingEndpoint(hold, queue, load);
+    }
+
+    @Bean
     WorkerPools workerPools(Queues queues, TaskQueue queue, ChatBackend backend, ModelTiers tiers,
             WorkerProperties workers, Clock clock, TaskTokens tokens, TaskTracing tracing, TaskLogProperties logging,
-            LoadTracker load) {
+            LoadTracker load, ScalingHold hold) {
         TaskLog taskLog = new TaskLog(logging);
         Dispatcher dispatcher = new Dispatcher();
         RandomGenerator jitter = workers.retryJitterSeed() != null ? new Random(workers.retryJitterSeed())
                 : new Random();
         List<WorkerPool> pools = queues.all().stream()
                 .map(settings -> pool(settings, queue, backendOf(settings, queues, backend, tiers), workers, clock, jitter,
-                        dispatcher, tokens, tracing, taskLog))
+                        dispatcher, tokens, tracing, taskLog, hold))
                 .toList();
         return new WorkerPools(pools, queue, dispatcher, () -> new ReplicaLoad(load.inFlight(), load.capacity()),
                 workers.tick().toMillis(), workers.shutdownGrace());
@@ -56,9 +74,9 @@ class WorkerConfiguration {
 
     private static WorkerPool pool(QueueSettings settings, TaskQueue queue, ChatBackend backend,
             WorkerProperties workers, Clock clock, RandomGenerator jitter, Dispatcher dispatcher, TaskTokens tokens,
-            TaskTracing tracing, TaskLog taskLog) {
+            TaskTracing tracing, TaskLog taskLog, ScalingHold hold) {
         return new WorkerPool(settings, queue, backend,
-                new Autoscaler(settings.minWorkers(), settings.maxWorkers(), workers.scaleDownDelay(), clock),
+                new Autoscaler(settings.minWorkers(), settings.maxWorkers(), workers.scaleDownDelay(), clock, hold),
                 new RetryBackoff(settings.retryDelay(), settings.maxRetryDelay(), jitter),
                 workers.heartbeatInterval(), clock, dispatcher, tokens, tracing, taskLog);
     }

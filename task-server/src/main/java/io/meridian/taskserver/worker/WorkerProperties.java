@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  *                          interrupting them.
  * @param retryJitterSeed   Seed of the random jitter added to retry back-off; unset for a random seed.
  *                          Replicas should not share a seed, or their retries would coincide.
+ * @param scalingHold       How long the pools keep from growing after the last request that carried
+ *                          X-Meridian-Scaling: hold (the gateways send it while the deployment's spend
+ *                          rate is near its ceiling, meridian.pricing.ceiling.*).
  */
 @ConfigurationProperties(WorkerProperties.PREFIX)
 @Validated
@@ -31,7 +34,8 @@ public record WorkerProperties(
         @DefaultValue("30s") @NotNull @DurationMin(millis = 0) Duration scaleDownDelay,
         @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration heartbeatInterval,
         @DefaultValue("10s") @NotNull @DurationMin(millis = 0) Duration shutdownGrace,
-        @Nullable Long retryJitterSeed) {
+        @Nullable Long retryJitterSeed,
+        @DefaultValue("30s") @NotNull @DurationMin(millis = 0) Duration scalingHold) {
 
     /** Prefix of these properties. */
     public static final String PREFIX = "meridian.workers";

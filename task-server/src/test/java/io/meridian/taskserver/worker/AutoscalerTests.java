@@ -29,6 +29,26 @@ class AutoscalerTests {
     }
 
     @Test
+    void aScalingHoldStopsGrowthButNotShrinkingAndLapsesAfterItsTtl() {
+        ScalingHold hold = new ScalingHold(clock, Duration.ofSeconds(45));
+        Autoscaler held = new Autoscaler(2, 8, DELAY, clock, hold);
+        assertThat(held.resize(2, 2)).isEqualTo(4);
+
+        hold.extend();
+        assertThat(hold.held()).isTrue();
+        assertThat(held.resize(4, 100)).isEqualTo(4);
+        assertThat(held.resize(1, 0)).isEqualTo(4);
+        clock.advance(DELAY);
+        assertThat(held.resize(1, 0)).isEqualTo(2);
+        assertThat(held.resize(2, 100)).isEqualTo(2);
+
+        // Not renewed by a request for one TTL (45 s): the pool grows to its backlog again.
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(hold.held()).isFalse();
+        assertThat(held.resize(2, 100)).isEqualTo(8);
+    }
+
+    @Test
     void shrinksOnlyAfterDemandStayedLowForTheDelay() {
         autoscaler.resize(0, 8);
 
