@@ -75,7 +75,7 @@ class SharedStateIT {
         for (String region : List.of("us-east", "eu-central")) {
             for (String replica : List.of("a", "b")) {
                 taskServers.add(JvmReplica.start(region + "-" + replica, region, redis.url(), logs,
-                        "--meridian.model.simulated.latency=200ms"));
+                        "--meridian.model.simulated.latency=200ms", "--meridian.admin.token-sha256=" + sha256(ADMIN_TOKEN)));
             }
         }
         for (JvmReplica server : taskServers) {
@@ -241,6 +241,53 @@ class SharedStateIT {
             assertThat(requestsFrom(states.getFirst(), "DE")).isGreaterThanOrEqualTo(15);
             assertThat(requestsFrom(states.getFirst(), "US")).isGreaterThanOrEqualTo(15);
         });
+    }
+
+    @Test
+    void everyReplicaReportsItsWholeRegionAndTakesPoolBoundsSetThroughAnother() throws Exception {
+        JvmReplica a = taskServers.get(0);
+        JvmReplica b = taskServers.get(1);
+        // Readiness of either us-east replica, whichever a Service would pick, sums both.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            long total = 0;
+            for (JsonNode replica : json(a, "/v1/replicas").path("replicas")) {
+                total += replica.path("load").path("capacity").asLong();
+            }
+            for (JvmReplica replica : List.of(a, b)) {
+                JsonNode region = json(replica, "/actuator/health/readiness").path("components").path("region")
+                        .path("details");
+                assertThat(region.path("replicas").asInt()).as("%s counts both replicas", replica.name).isEqualTo(2);
+                assertThat(region.path("capacity").asLong()).as("%s sums both capacities", replica.name).isEqualTo(total);
+            }
+        });
+
+        HttpResponse<String> resized = send(a, HttpRequest.newBuilder().uri(a.uri("/v1/admin/queues/simple/workers"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"min\": 1, \"max\": 3}")));
+        assertThat(resized.statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(simpleWorkers(b).path("max").asInt()).isEqualTo(3));
+
+        HttpResponse<String> restored = send(b, HttpRequest.newBuilder().uri(b.uri("/v1/admin/queues/simple/workers"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).DELETE());
+        assertThat(restored.statusCode()).isEqualTo(200);
+        int configured = simpleWorkers(b).path("max").asInt();
+        assertThat(configured).isNotEqualTo(3);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(simpleWorkers(a).path("max").asInt()).isEqualTo(configured));
+    }
+
+    private JsonNode json(JvmReplica replica, String path) throws Exception {
+        return JSON.readTree(send(replica, HttpRequest.newBuilder().uri(replica.uri(path)).GET()).body());
+    }
+
+    private JsonNode simpleWorkers(JvmReplica replica) throws Exception {
+        for (JsonNode queue : json(replica, "/v1/queues").path("queues")) {
+            if (queue.path("name").asString().equals("simple")) {
+                return queue.path("workers");
+            }
+        }
+        throw new AssertionError("no simple queue on " + replica.name);
     }
 
     private static long requestsFrom(JsonNode state, String country) {

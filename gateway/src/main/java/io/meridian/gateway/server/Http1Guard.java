@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -18,12 +19,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,20 +41,36 @@ import org.jspecify.annotations.Nullable;
  * the bytes: the first byte of a request starts the header clock, and the header section is
  * scanned for obs-fold, which Netty's decoder silently joins onto the previous value (a proxy
  * behind the gateway might split it differently: request smuggling). {@link #decoded()} sits after
- * the codec and sees the decoded request (headers complete: the clock stops) and the end of each
- * answer (the idle clock starts when no request is left in flight). A slowloris client that
- * trickles a byte at a time never resets either clock. The request body has its own timeout
- * (Reactor Netty's read timeout, between two reads, removed once the body is in), and nothing here
- * runs while the gateway waits on a region or streams its answer.
+ * the codec and sees the decoded request (headers complete: the clock stops), its body (each piece
+ * restarts the body clock, the last stops it) and the end of each answer (the idle clock starts
+ * when no request is left in flight). A slowloris client that trickles a byte at a time never
+ * resets the header clock; a body that stops arriving for the body timeout is failed with Netty's
+ * {@code ReadTimeoutException}, which the error handler answers as a JSON 408. Nothing here runs
+ * while the gateway waits on a region or streams its answer.
  *
- * <p>Cost: a field check per read, a scan of the header bytes only, one timer per idle period.
+ * <p>Performance note: the clocks are one deadline field and at most one scheduled task per
+ * connection, as Netty's {@code IdleStateHandler} keeps them. Arming a clock writes the deadline;
+ * the task, when it wakes, closes the connection if the deadline has passed and otherwise sleeps
+ * again until it, never longer than the shortest timeout, so that a deadline armed meanwhile is
+ * never later than the next wake-up. Scheduling and cancelling a timer per request, and adding and
+ * removing Reactor Netty's read-timeout handler per request, cost about a tenth of the gateway's CPU
+ * (docs/benchmarks.md); here a request costs two field writes and a clock read.
+ *
+ * <p>Cost: a field check per read, a scan of the header bytes only, one wake-up per shortest
+ * timeout while a clock runs.
  */
 final class Http1Guard {
 
-    private enum State { IDLE, HEADERS, ACTIVE, REFUSED }
+    private enum State { IDLE, HEADERS, BODY, ACTIVE, REFUSED }
+
+    /** Why a deadline passed, for the meter and for how the connection ends. */
+    private static final String BODY_TIMEOUT = "body_timeout";
 
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
+    private final long bodyTimeoutNanos;
+    private final long wakeNanos;
+    private final LongSupplier ticker;
     private final ListenerMeters meters;
     private final Raw raw = new Raw();
     private final Decoded decoded = new Decoded();
@@ -60,6 +79,12 @@ final class Http1Guard {
     private int inFlight;
     private @Nullable ScheduledFuture<?> timer;
     private @Nullable ChannelHandlerContext context;
+    private @Nullable ChannelHandlerContext decodedContext;
+
+    // The one running clock: its deadline (ticker nanos), whether it runs, and why it would expire.
+    private boolean armed;
+    private long deadline;
+    private String reason = ListenerMeters.IDLE_TIMEOUT;
 
     // obs-fold scanner over the header section of the current request
     private boolean scanning;
@@ -68,9 +93,22 @@ final class Http1Guard {
     private int lines;
     private boolean folded;
 
-    Http1Guard(long headerTimeoutNanos, long idleTimeoutNanos, ListenerMeters meters) {
+    /**
+     * @param headerTimeoutNanos from a request's first byte to its last header
+     * @param idleTimeoutNanos   from an answer's end (or the connection's opening) to the next request
+     * @param bodyTimeoutNanos   between two pieces of a request's body; 0 leaves bodies to another
+     *                           timeout (Reactor Netty's, on listeners that also speak HTTP/2)
+     * @param ticker             nanosecond clock, {@link System#nanoTime()} outside tests
+     * @param meters             where closed connections are counted
+     */
+    Http1Guard(long headerTimeoutNanos, long idleTimeoutNanos, long bodyTimeoutNanos, LongSupplier ticker,
+            ListenerMeters meters) {
         this.headerTimeoutNanos = headerTimeoutNanos;
         this.idleTimeoutNanos = idleTimeoutNanos;
+        this.bodyTimeoutNanos = bodyTimeoutNanos;
+        this.wakeNanos = Math.max(1, Math.min(Math.min(headerTimeoutNanos, idleTimeoutNanos),
+                bodyTimeoutNanos > 0 ? bodyTimeoutNanos : Long.MAX_VALUE));
+        this.ticker = ticker;
         this.meters = meters;
     }
 
@@ -84,23 +122,56 @@ final class Http1Guard {
         return decoded;
     }
 
-    private void arm(ChannelHandlerContext ctx, long nanos, String reason) {
-        cancel();
-        timer = ctx.executor().schedule(() -> {
-            timer = null;
-            if (ctx.channel().isActive()) {
-                meters.closed(reason);
-                ctx.channel().close();
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
+    /** Starts the clock: the connection is cut {@code nanos} from now unless disarmed or re-armed. */
+    private void arm(ChannelHandlerContext ctx, long nanos, String why) {
+        deadline = ticker.getAsLong() + nanos;
+        reason = why;
+        armed = true;
+        if (timer == null) {
+            wakeIn(ctx, Math.min(nanos, wakeNanos));
+        }
     }
 
+    /** Stops the clock; the scheduled wake-up, if any, finds nothing to do and ends. */
+    private void disarm() {
+        armed = false;
+    }
+
+    /** Stops the clock and its wake-up, when the connection or the handler goes. */
     private void cancel() {
+        armed = false;
         ScheduledFuture<?> running = timer;
         if (running != null) {
             running.cancel(false);
             timer = null;
         }
+    }
+
+    private void wakeIn(ChannelHandlerContext ctx, long nanos) {
+        timer = ctx.executor().schedule(() -> wake(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void wake(ChannelHandlerContext ctx) {
+        timer = null;
+        if (!armed || !ctx.channel().isActive()) {
+            return;
+        }
+        long left = deadline - ticker.getAsLong();
+        if (left > 0) {
+            wakeIn(ctx, Math.min(left, wakeNanos));
+            return;
+        }
+        armed = false;
+        if (BODY_TIMEOUT.equals(reason)) {
+            // As Reactor Netty's read-timeout handler does: the body's reader fails, the error
+            // handler answers 408, and the connection is closed.
+            ChannelHandlerContext body = decodedContext != null ? decodedContext : ctx;
+            body.fireExceptionCaught(ReadTimeoutException.INSTANCE);
+            body.close();
+            return;
+        }
+        meters.closed(reason);
+        ctx.channel().close();
     }
 
     private final class Raw extends ChannelInboundHandlerAdapter implements ByteProcessor {
@@ -115,7 +186,7 @@ final class Http1Guard {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            if (state == State.IDLE && timer == null) {
+            if (state == State.IDLE && !armed) {
                 arm(ctx, idleTimeoutNanos, ListenerMeters.IDLE_TIMEOUT);
             }
             ctx.fireChannelActive();
@@ -180,6 +251,11 @@ final class Http1Guard {
     private final class Decoded extends ChannelDuplexHandler {
 
         @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            decodedContext = ctx;
+        }
+
+        @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (state == State.REFUSED) {
                 ReferenceCountUtil.release(msg); // the rest of a request we already refused
@@ -195,10 +271,30 @@ final class Http1Guard {
                     refuse(ctx, request, problem);
                     return;
                 }
-                cancel();
-                state = State.ACTIVE;
                 inFlight++;
                 scanning = false;
+                if (msg instanceof LastHttpContent || bodyTimeoutNanos <= 0) {
+                    disarm();
+                    state = State.ACTIVE;
+                }
+                else {
+                    state = State.BODY;
+                    arm(ctx, bodyTimeoutNanos, BODY_TIMEOUT);
+                }
+            }
+            else if (state == State.BODY && msg instanceof HttpContent) {
+                if (msg instanceof LastHttpContent && inFlight == 0) {
+                    // Answered before its body was all in: idle from here.
+                    state = State.IDLE;
+                    arm(context != null ? context : ctx, idleTimeoutNanos, ListenerMeters.IDLE_TIMEOUT);
+                }
+                else if (msg instanceof LastHttpContent) {
+                    disarm();
+                    state = State.ACTIVE;
+                }
+                else {
+                    arm(ctx, bodyTimeoutNanos, BODY_TIMEOUT);
+                }
             }
             ctx.fireChannelRead(msg);
         }

@@ -10,11 +10,13 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
 import java.net.SocketAddress;
+import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 import reactor.netty.NettyPipeline;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 
 /**
@@ -24,9 +26,10 @@ import reactor.netty.http.server.HttpServer;
  *
  * <p>Per connection, once: the connection caps, then the HTTP/1.1 guard (deadlines and strict
  * parsing) or the HTTP/2 guard (idle and PING limits), whichever protocol the connection speaks;
- * on a TLS port that offers both, after ALPN has chosen. The request body's read timeout is Reactor
- * Netty's, active only while a body is being received. Nothing runs per request beyond what the
- * guards note (a state change, a timer when a connection falls idle).
+ * on a TLS port that offers both, after ALPN has chosen. The request body's read timeout is the
+ * HTTP/1.1 guard's on listeners that speak only HTTP/1.1, Reactor Netty's on those that also speak
+ * HTTP/2, active only while a body is being received. Nothing runs per request beyond what the
+ * guards note (a state change and a deadline written).
  *
  * <p>Not covered: HTTP/2 over cleartext (h2c), which the gateway's listeners do not offer.
  */
@@ -67,12 +70,21 @@ public final class ListenerSettings {
         System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     }
 
-    /** {@code server} with the connection limits of every listener. */
+    /**
+     * {@code server} with the connection limits of every listener. A listener that speaks HTTP/1.1
+     * only times request bodies in its {@link Http1Guard}, at no cost per request; one that also
+     * speaks HTTP/2 keeps Reactor Netty's read timeout (a handler added and removed around every
+     * request's body), which HTTP/2 streams need.
+     */
     public HttpServer apply(HttpServer server) {
+        boolean http2 = Arrays.stream(server.configuration().protocols())
+                .anyMatch(protocol -> protocol == HttpProtocol.H2 || protocol == HttpProtocol.H2C);
+        long guardBodyNanos = http2 ? 0 : properties.bodyReadTimeout().toNanos();
+        HttpServer timed = http2 ? server.readTimeout(properties.bodyReadTimeout()) : server;
         // The remote address Reactor Netty hands a server's channel initializer is null: the peer is
         // the channel's own.
-        return server.readTimeout(properties.bodyReadTimeout()).doOnChannelInit(
-                (observer, channel, remoteAddress) -> onConnection(channel, channel.remoteAddress()));
+        return timed.doOnChannelInit(
+                (observer, channel, remoteAddress) -> onConnection(channel, channel.remoteAddress(), guardBodyNanos));
     }
 
     /** Connections open on the gateway's listeners now. */
@@ -90,7 +102,7 @@ public final class ListenerSettings {
                 .maxInitialLineLength(maxInitialLineBytes));
     }
 
-    private void onConnection(Channel channel, @Nullable SocketAddress remoteAddress) {
+    private void onConnection(Channel channel, @Nullable SocketAddress remoteAddress, long guardBodyNanos) {
         if (!(channel.parent() instanceof ServerChannel)) {
             return; // an HTTP/2 stream, not a connection
         }
@@ -100,14 +112,16 @@ public final class ListenerSettings {
             return;
         }
         channel.closeFuture().addListener(closed -> limiter.release(admitted));
-        whenProtocolKnown(channel.pipeline(), "meridian.listenerGuards", this::guardHttp11, this::guardHttp2);
+        whenProtocolKnown(channel.pipeline(), "meridian.listenerGuards", pipeline -> guardHttp11(pipeline, guardBodyNanos),
+                this::guardHttp2);
     }
 
-    private void guardHttp11(ChannelPipeline pipeline) {
+    private void guardHttp11(ChannelPipeline pipeline, long bodyNanos) {
         if (pipeline.get(HTTP1_GUARD) != null || pipeline.get(NettyPipeline.H2CUpgradeHandler) != null) {
             return; // HTTP/2 over cleartext may take the connection over: not guarded (see above)
         }
-        Http1Guard guard = new Http1Guard(properties.headerReadTimeout().toNanos(), properties.idleTimeout().toNanos(), meters);
+        Http1Guard guard = new Http1Guard(properties.headerReadTimeout().toNanos(), properties.idleTimeout().toNanos(),
+                bodyNanos, ticker, meters);
         pipeline.addBefore(NettyPipeline.HttpCodec, HTTP1_RAW, guard.raw());
         pipeline.addAfter(NettyPipeline.HttpCodec, HTTP1_GUARD, guard.decoded());
     }

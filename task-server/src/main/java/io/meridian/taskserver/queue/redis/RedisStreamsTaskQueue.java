@@ -27,7 +27,6 @@ import io.meridian.taskserver.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The distributed {@link TaskQueue}: the region's queues and tasks in Redis, shared by every
@@ -71,8 +68,6 @@ import org.slf4j.LoggerFactory;
  * with it: run Redis with AOF.
  */
 final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(RedisStreamsTaskQueue.class);
 
     /** The consumer group of every queue's stream. */
     static final String GROUP = RedisKeys.GROUP;
@@ -209,28 +204,12 @@ final class RedisStreamsTaskQueue implements TaskQueue, AutoCloseable {
     @Override
     public void setPoolBounds(String queue, @Nullable PoolBounds bounds) {
         lane(queue);
-        if (bounds == null) {
-            redis.hdel(keys.bounds(), queue);
-        }
-        else {
-            redis.hset(keys.bounds(), queue, bounds.min() + " " + bounds.max());
-        }
+        SharedPoolBounds.set(redis, keys.bounds(), queue, bounds);
     }
 
     @Override
     public Map<String, PoolBounds> poolBounds() {
-        Map<String, PoolBounds> bounds = new HashMap<>();
-        redis.hgetall(keys.bounds()).forEach((queue, value) -> {
-            String[] parts = value.split(" ");
-            try {
-                bounds.put(queue, new PoolBounds(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
-            }
-            catch (RuntimeException malformed) {
-                log.warn("Ignoring the pool bounds '{}' of queue {} in {}: not '<min> <max>' with 1 <= min <= max",
-                        value, queue, keys.bounds());
-            }
-        });
-        return Map.copyOf(bounds);
+        return SharedPoolBounds.read(redis, keys.bounds());
     }
 
     @Override

@@ -1,0 +1,46 @@
+package io.meridian.taskserver.queue.redis;
+
+import io.lettuce.core.api.sync.RedisCommands;
+import io.meridian.taskserver.queue.PoolBounds;
+import java.util.HashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool bounds an operator set for every replica of the region: the hash {@code :bounds},
+ * queue name to {@code <min> <max>}, read by every replica once per tick. A malformed entry
+ * (written by hand) is ignored with a warning, leaving that queue on its configured bounds.
+ */
+final class SharedPoolBounds {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedPoolBounds.class);
+
+    private SharedPoolBounds() {
+    }
+
+    static void set(RedisCommands<String, String> redis, String key, String queue, @Nullable PoolBounds bounds) {
+        if (bounds == null) {
+            redis.hdel(key, queue);
+        }
+        else {
+            redis.hset(key, queue, bounds.min() + " " + bounds.max());
+        }
+    }
+
+    static Map<String, PoolBounds> read(RedisCommands<String, String> redis, String key) {
+        Map<String, PoolBounds> bounds = new HashMap<>();
+        redis.hgetall(key).forEach((queue, value) -> {
+            String[] parts = value.split(" ");
+            try {
+                bounds.put(queue, new PoolBounds(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+            }
+            catch (RuntimeException malformed) {
+                log.warn("Ignoring the pool bounds '{}' of queue {} in {}: not '<min> <max>' with 1 <= min <= max",
+                        value, queue, key);
+            }
+        });
+        return Map.copyOf(bounds);
+    }
+}
