@@ -2,19 +2,36 @@ package io.meridian.taskserver.health;
 
 import io.meridian.taskserver.testsupport.TestRegion;
 import io.meridian.taskserver.web.RegionHeaderFilter;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
-/** The actuator endpoints a load balancer, Kubernetes and an operator read. */
+/**
+ * The actuator endpoints a load balancer, Kubernetes and an operator read. They are asked over
+ * connections of this class's own, as a probe opens them: the shared client's pool may hand the
+ * first request a kept-alive connection that another test class of the same cached context left
+ * in an unknown state (in two CI runs on a loaded machine, the first request here got no answer
+ * within 30 s while the class's other requests were answered at once).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestRegion.PROPERTY)
-@AutoConfigureWebTestClient
 class HealthEndpointTests {
 
-    @Autowired
+    @LocalServerPort
+    private int port;
+
     private WebTestClient client;
+
+    @BeforeEach
+    void ownConnections() {
+        client = WebTestClient.bindToServer(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+                .baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+    }
 
     @Test
     void healthNamesRegionBackendAndModel() {
