@@ -131,6 +131,47 @@ final class JvmReplica implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * What the replica's threads that serve requests and talk to Redis are doing now, for a test
+     * that waited on it in vain: SIGQUIT makes the JVM print a thread dump into its log, of which
+     * the stacks of its event loops, Redis client, blocking-call threads and worker dispatcher are
+     * returned, a dozen frames each.
+     */
+    String threads() {
+        try {
+            long before = Files.size(log);
+            new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+            String dump = "";
+            while (Instant.now().isBefore(deadline)) {
+                Thread.sleep(500);
+                String written = Files.readString(log).substring((int) Math.min(before, Files.size(log)));
+                int start = written.indexOf("Full thread dump");
+                if (start >= 0 && written.indexOf("JNI global refs", start) > 0) {
+                    dump = written.substring(start);
+                    break;
+                }
+            }
+            StringBuilder picked = new StringBuilder();
+            for (String thread : dump.split("\n\s*\n")) {
+                String first = thread.strip();
+                if (first.startsWith("\"reactor-http") || first.startsWith("\"lettuce") || first.startsWith("\"boundedElastic")
+                        || first.startsWith("\"worker-dispatch") || first.startsWith("\"parallel")) {
+                    first.lines().limit(14).forEach(line -> picked.append(line).append('\n'));
+                    picked.append('\n');
+                }
+            }
+            return picked.isEmpty() ? "(no thread dump in " + log + ")" : picked.toString();
+        }
+        catch (IOException | RuntimeException failed) {
+            return "(no thread dump: " + failed + ")";
+        }
+        catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)";
+        }
+    }
+
     /** SIGKILL: no graceful shutdown, no acknowledgement of what it was running. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -38,9 +38,10 @@ class RegionFailoverIT {
     /**
      * One request: when it was sent and when it was answered, both since the test's origin. Windows
      * of the test select requests by both, so that a request in flight across an event (sent before
-     * the kill, answered after it) is never counted in the window after it.
+     * the kill, answered after it) is never counted in the window after it. A failed request keeps
+     * the start of its error body, which names what failed.
      */
-    record Outcome(long sentNanos, long atNanos, int status, String region, long tookMillis) {
+    record Outcome(long sentNanos, long atNanos, int status, String region, long tookMillis, String error) {
     }
 
     @BeforeAll
@@ -110,12 +111,14 @@ class RegionFailoverIT {
                 .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
             return new Outcome(sent - origin, System.nanoTime() - origin, response.statusCode(),
                     response.headers().firstValue("X-Meridian-Region").orElse("?"),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent),
+                    response.statusCode() == 200 ? "" : body.substring(0, Math.min(body.length(), 400)));
         } catch (Exception ex) {
             return new Outcome(sent - origin, System.nanoTime() - origin, -1, ex.getClass().getSimpleName(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent), String.valueOf(ex.getMessage()));
         }
     }
 

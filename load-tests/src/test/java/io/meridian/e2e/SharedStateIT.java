@@ -354,12 +354,13 @@ class SharedStateIT {
         return answer.statusCode() == 200 ? answer.headers().firstValue("X-Meridian-Region").orElse("") : "";
     }
 
-    private HttpResponse<String> send(JvmReplica gateway, HttpRequest.Builder request) throws IOException,
+    private HttpResponse<String> send(JvmReplica replica, HttpRequest.Builder request) throws IOException,
             InterruptedException {
         try {
             return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException ex) {
-            throw new IOException("gateway " + gateway.name + " did not answer: " + ex, ex);
+            throw new IOException("replica " + replica.name + " did not answer: " + ex + "; its threads:\n"
+                    + replica.threads(), ex);
         }
     }
 
