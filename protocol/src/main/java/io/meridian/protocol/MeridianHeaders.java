@@ -1,5 +1,9 @@
 package io.meridian.protocol;
 
+import java.util.List;
+import java.util.function.ToIntFunction;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every header the gateway and a task server exchange, by name. {@code docs/protocol.md} says for
  * each who sends it, who reads it and its format; the rule is that every header one side sends,
@@ -78,6 +82,42 @@ public final class MeridianHeaders {
 
     /** The value of {@link #SCALING} that holds the pools. */
     public static final String SCALING_HOLD = "hold";
+
+    /**
+     * The request headers that a request may carry at most once. Each is read as one value, and a
+     * second copy leaves it to the reader which one counts: a proxy that keeps the last and a server
+     * that keeps the first would disagree on whose token, tenant or key a request carries. A request
+     * with two copies of one is refused {@code 400 invalid_header} naming it, by the gateway (for the
+     * headers a client may send) and by the task server (for all of them).
+     */
+    public static final List<String> SINGLE_VALUED = List.of("Authorization", IDEMPOTENCY_KEY, TENANT, PROTOCOL,
+            ALLOWED_MODELS, MAX_TOKENS, SCALING);
+
+    /**
+     * The first of {@code names} that a request carries more than once, or {@code null}.
+     *
+     * @param names  the headers to check, e.g. {@link #SINGLE_VALUED}
+     * @param copies how many times the request carries a header, by name
+     * @return the repeated header's name, as spelled in {@code names}
+     */
+    public static @Nullable String repeated(List<String> names, ToIntFunction<String> copies) {
+        for (String name : names) {
+            if (copies.applyAsInt(name) > 1) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The message of the {@code 400 invalid_header} for a repeated header.
+     *
+     * @param name the header
+     * @return the message
+     */
+    public static String repeatedMessage(String name) {
+        return "the request carries more than one " + name + " header; send it once";
+    }
 
     private MeridianHeaders() {
     }

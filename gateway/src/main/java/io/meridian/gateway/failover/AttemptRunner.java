@@ -84,8 +84,8 @@ final class AttemptRunner {
     /** Sends {@code request} along {@code plan} and writes the outcome to the exchange's response. */
     Mono<Void> run(AttemptPlan plan, RegionRequest request) {
         return keyedRequests.open(request.exchange(), plan).flatMap(keyed -> {
-            KeyedRequests.Refusal lost = keyed.lost();
-            return lost != null ? new Run(keyed, request).refused(null, lost) : new Run(keyed, request).attempt(0);
+            KeyedRequests.Refusal refusal = keyed.answerInstead();
+            return refusal != null ? new Run(keyed, request).refused(null, refusal) : new Run(keyed, request).attempt(0);
         });
     }
 

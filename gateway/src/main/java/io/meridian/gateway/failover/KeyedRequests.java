@@ -64,7 +64,15 @@ final class KeyedRequests {
     /** What a request's run has to keep to: for an unkeyed one, nothing but its plan. */
     Mono<Keyed> open(ServerWebExchange exchange, AttemptPlan plan) {
         String method = exchange.getRequest().getMethod().name();
-        String header = exchange.getRequest().getHeaders().getFirst(MeridianHeaders.IDEMPOTENCY_KEY);
+        List<String> headers = exchange.getRequest().getHeaders().get(MeridianHeaders.IDEMPOTENCY_KEY);
+        if (headers != null && headers.size() > 1) {
+            // Which copy names the task would be the reader's choice: refused before any claim.
+            Keyed twice = new Keyed(plan, null, false);
+            twice.refusal = new Refusal(HttpStatus.BAD_REQUEST, ErrorCodes.INVALID_HEADER,
+                    MeridianHeaders.repeatedMessage(MeridianHeaders.IDEMPOTENCY_KEY), MeridianHeaders.IDEMPOTENCY_KEY, false);
+            return Mono.just(twice);
+        }
+        String header = headers == null ? null : headers.getFirst();
         if (header == null || !ResendPolicy.keyed(method, true)) {
             return Mono.just(new Keyed(plan, null, false));
         }
@@ -77,7 +85,7 @@ final class KeyedRequests {
                 .map(owner -> {
                     Keyed keyed = new Keyed(ownersFirst(plan, owner), key, true);
                     keyed.adopt(owner);
-                    keyed.lost = lost(owner);
+                    keyed.refusal = lost(owner);
                     return keyed;
                 })
                 .defaultIfEmpty(new Keyed(plan, key, true));
@@ -146,7 +154,7 @@ final class KeyedRequests {
         private final Set<String> reached = new LinkedHashSet<>();
         private final Set<String> refused = new LinkedHashSet<>();
         private @Nullable KeyOwner owner;
-        private @Nullable Refusal lost;
+        private @Nullable Refusal refusal;
 
         private Keyed(AttemptPlan plan, @Nullable IdempotencyKey key, boolean keyed) {
             this.plan = plan;
@@ -158,9 +166,12 @@ final class KeyedRequests {
             return plan;
         }
 
-        /** The answer when the key's task was lost with its owner's store, else {@code null}. */
-        @Nullable Refusal lost() {
-            return lost;
+        /**
+         * The answer given instead of any attempt, else {@code null}: the key's task was lost with its
+         * owner's store, or the request carries two keys.
+         */
+        @Nullable Refusal answerInstead() {
+            return refusal;
         }
 
         /** Whether the request must claim its key before an attempt at {@code target}. */

@@ -246,6 +246,25 @@ class KeyedFailoverIntegrationTests extends FailoverRegionsTest {
     }
 
     @Test
+    void aRequestCarryingTwoKeysIsRefusedBeforeAnyRegionSeesItOrAnyKeyIsClaimed() {
+        answer("eu-central", ok("eu-central"));
+
+        client.post().uri("/process").header("X-Forwarded-For", GERMANY).header("Idempotency-Key", key, key + "-other")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}").exchange()
+                .expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error").isEqualTo("invalid_header")
+                .jsonPath("$.field").isEqualTo("Idempotency-Key")
+                .jsonPath("$.message").value(message -> assertThat((String) message).contains("more than one Idempotency-Key"));
+
+        assertThat(processed("eu-central") + processed("us-east") + processed("ap-southeast")).isZero();
+        // The key was not claimed for any region: sent alone from the US, it runs where it is sent.
+        answer("us-east", ok("us-east"));
+        post(US).expectStatus().isOk().expectHeader().valueEquals("X-Meridian-Region", "us-east");
+    }
+
+    @Test
     void anUnkeyedPostIsNotTiedToAnyOwner() {
         regions.get("eu-central").stop();
 

@@ -30,8 +30,8 @@ public final class ProtocolVersionFilter implements WebFilter, Ordered {
     /** The version of the gateway-to-region API this server speaks. */
     static final ProtocolVersion VERSION = ProtocolVersion.CURRENT;
 
-    /** After the region header and the canonical path, before the body size limit and any handler. */
-    public static final int ORDER = CanonicalPathFilter.ORDER + 1;
+    /** After the region header, the canonical path and the repeated-header check, before the body size limit and any handler. */
+    public static final int ORDER = SingleValuedHeadersFilter.ORDER + 1;
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

@@ -9,7 +9,8 @@ import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
 /**
- * The error contract, the canonical request path, the request body limit and the region header.
+ * The error contract, the canonical request path, headers sent twice, the request body limit and
+ * the region header.
  *
  * <p>The body limit, {@code meridian.server.max-request-size}, is enforced twice: a declared
  * {@code Content-Length} above it is refused before the body is read ({@link
@@ -45,6 +46,11 @@ class WebConfiguration implements WebFluxConfigurer {
     @Bean
     CanonicalPathFilter canonicalPathFilter() {
         return new CanonicalPathFilter();
+    }
+
+    @Bean
+    SingleValuedHeadersFilter singleValuedHeadersFilter() {
+        return new SingleValuedHeadersFilter();
     }
 
     @Bean

@@ -75,6 +75,24 @@ class QueueAdminTests {
     }
 
     @Test
+    void aSecondAuthorizationHeaderIsRefusedWhicheverCopyCarriesTheToken() {
+        for (java.util.List<String> copies : java.util.List.of(java.util.List.of("Bearer " + TOKEN, "Bearer guess"),
+                java.util.List.of("Bearer guess", "Bearer " + TOKEN))) {
+            WebTestClient.ResponseSpec twice = client.put().uri("/v1/admin/queues/simple/workers")
+                    .header(HttpHeaders.AUTHORIZATION, copies.toArray(String[]::new))
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"min\": 1, \"max\": 1}").exchange();
+            assertThat(assertApiError(twice, 400, "invalid_header", "Authorization")).contains("more than one Authorization");
+        }
+        // One header whose value names the token among others is judged whole: not the token.
+        assertApiError(client.put().uri("/v1/admin/queues/simple/workers")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN + ", Bearer guess")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"min\": 1, \"max\": 1}").exchange(),
+                401, "unauthorized", "Authorization");
+        client.get().uri("/v1/queues").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.queues[0].workers.max").isEqualTo(8);
+    }
+
+    @Test
     void answers404ForAnUnknownQueue() {
         assertThat(assertApiError(admin("/v1/admin/queues/nope/pause", TOKEN), 404, "unknown_queue", "queue"))
                 .contains("'nope'");
