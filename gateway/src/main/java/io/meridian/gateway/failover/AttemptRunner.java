@@ -102,6 +102,8 @@ final class AttemptRunner {
         private final KeyedRequests.Keyed keyed;
         private int attempts;
         private boolean ownerRepeated;
+        /** Whether the next attempt is the repeat to the owner, which goes on a new connection. */
+        private boolean repeatingToOwner;
 
         Run(KeyedRequests.Keyed keyed, RegionRequest request) {
             this.exchange = request.exchange();
@@ -123,6 +125,8 @@ final class AttemptRunner {
                 return keyed.claim(target, index).flatMap(claim -> claim.refusal() != null
                         ? refused(null, claim.refusal()) : attempt(claim.index()));
             }
+            boolean onNewConnection = repeatingToOwner;
+            repeatingToOwner = false;
             Region region = target.region();
             Deadline deadline = deadlines.of(request.kind(), region, target.endpoint());
             AttemptPermits.Grant grant = permits.acquire(region, target.endpoint(), attempts > 0,
@@ -140,9 +144,11 @@ final class AttemptRunner {
                 telemetry.attemptStarted(region, target.endpoint());
             }
             Attempt attempt = new Attempt(target, (Held) grant);
+            Mono<RegionAnswer> send = onNewConnection
+                    ? client.sendOnNewConnection(target.endpoint(), request, deadline)
+                    : client.send(target.endpoint(), request, deadline);
             // Released at once, as a REGION_DOWN failure, when health checks take the endpoint down meanwhile.
-            return AttemptFailure.endedWhenDown(client.send(target.endpoint(), request, deadline),
-                            health.whenDown(target.endpoint()))
+            return AttemptFailure.endedWhenDown(send, health.whenDown(target.endpoint()))
                     .map(Outcome::answered)
                     .onErrorResume(ex -> Mono.just(Outcome.failed(ex)))
                     .doOnCancel(attempt::abandon)
@@ -200,8 +206,11 @@ final class AttemptRunner {
                 // A dropped connection does not say whether the owner died or only this connection
                 // did. Repeating the request to the owner is safe (it de-duplicates by the key): a
                 // living owner answers with the key's task, a dead one refuses the connection and is
-                // then gone, so the request may move to one successor.
+                // then gone, so the request may move to one successor. The repeat opens a connection
+                // of its own: the pool's other connections to a killed owner are reset too, but the
+                // gateway may not have read that yet, and a repeat on one would fail as the first did.
                 ownerRepeated = true;
+                repeatingToOwner = true;
                 return attempt(index);
             }
             if (verdict == ResendPolicy.Verdict.OWNER_ALIVE || verdict == ResendPolicy.Verdict.TWO_REGIONS) {

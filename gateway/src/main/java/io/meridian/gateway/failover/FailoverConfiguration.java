@@ -82,9 +82,11 @@ class FailoverConfiguration {
                 .maxIdleTime(properties.maxIdleTime())
                 .evictInBackground(properties.maxIdleTime())
                 .build();
-        HttpClient client = HttpClient.create(pool)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(properties.connectTimeout().toMillis()));
-        return RegionClient.reactor(client, tls, deadlines::fallback);
+        int connectTimeoutMillis = Math.toIntExact(properties.connectTimeout().toMillis());
+        HttpClient client = HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        // A repeat to a key's owner after a reset goes on a connection of its own (AttemptRunner).
+        HttpClient unpooled = HttpClient.newConnection().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+        return RegionClient.reactor(client, unpooled, tls, deadlines::fallback);
     }
 
     @Bean

@@ -28,7 +28,8 @@ import reactor.netty.http.client.HttpClientResponse;
  * <p>Design note. Each endpoint gets its own client, addressed by host and port once, so that each
  * request names only its path: an absolute URL per request would be parsed again on every attempt.
  * The clients share the pooled client's connection pool; a renewed client certificate clears them,
- * so that new connections are made with it.
+ * so that new connections are made with it. A second set of per-endpoint clients, without a pool,
+ * opens a connection per request for {@link #sendOnNewConnection}.
  *
  * <p>Deadlines are per request ({@link Deadline}), so that one pooled client serves every kind of
  * call. Three clocks run, one after the other: the <em>take</em> deadline from the start of the
@@ -47,15 +48,21 @@ final class ReactorRegionClient implements RegionClient {
     private static final String IDLE_HANDLER = "meridian.answerIdle";
 
     private final HttpClient pooled;
+    private final HttpClient unpooled;
     private final RegionClientTls tls;
     private final Function<CallKind, Deadline> fallback;
     private final Map<URI, HttpClient> endpointClients = new ConcurrentHashMap<>();
+    private final Map<URI, HttpClient> newConnectionClients = new ConcurrentHashMap<>();
 
-    ReactorRegionClient(HttpClient pooled, RegionClientTls tls, Function<CallKind, Deadline> fallback) {
+    ReactorRegionClient(HttpClient pooled, HttpClient unpooled, RegionClientTls tls, Function<CallKind, Deadline> fallback) {
         this.pooled = pooled;
+        this.unpooled = unpooled;
         this.tls = tls;
         this.fallback = fallback;
-        tls.onChange(endpointClients::clear);
+        tls.onChange(() -> {
+            endpointClients.clear();
+            newConnectionClients.clear();
+        });
     }
 
     @Override
@@ -65,15 +72,24 @@ final class ReactorRegionClient implements RegionClient {
 
     @Override
     public Mono<RegionAnswer> send(URI endpoint, RegionRequest request, Deadline deadline) {
+        return send(clientFor(endpoint, endpointClients, pooled), endpoint, request, deadline);
+    }
+
+    @Override
+    public Mono<RegionAnswer> sendOnNewConnection(URI endpoint, RegionRequest request, Deadline deadline) {
+        return send(clientFor(endpoint, newConnectionClients, unpooled), endpoint, request, deadline);
+    }
+
+    private Mono<RegionAnswer> send(HttpClient client, URI endpoint, RegionRequest request, Deadline deadline) {
         Watch watch = new Watch(deadline);
-        return exchange(endpoint, request, watch)
+        return exchange(client, endpoint, request, watch)
                 .timeout(Mono.delay(deadline.take()).flatMap(tick -> watch.taken ? Mono.never() : Mono.just(tick)))
                 .contextWrite(context -> context.put(Watch.class, watch));
     }
 
-    private Mono<RegionAnswer> exchange(URI endpoint, RegionRequest request, Watch watch) {
+    private Mono<RegionAnswer> exchange(HttpClient client, URI endpoint, RegionRequest request, Watch watch) {
         RequestTelemetry telemetry = request.telemetry();
-        return clientFor(endpoint)
+        return client
                 .headers(headers -> {
                     RequestHeaders.write(request, headers);
                     if (telemetry != null) {
@@ -91,19 +107,19 @@ final class ReactorRegionClient implements RegionClient {
                 .singleOrEmpty();
     }
 
-    private HttpClient clientFor(URI endpoint) {
-        HttpClient client = endpointClients.get(endpoint);
-        return client != null ? client : endpointClients.computeIfAbsent(endpoint, this::newClient);
+    private HttpClient clientFor(URI endpoint, Map<URI, HttpClient> clients, HttpClient base) {
+        HttpClient client = clients.get(endpoint);
+        return client != null ? client : clients.computeIfAbsent(endpoint, at -> newClient(at, base));
     }
 
-    private HttpClient newClient(URI endpoint) {
+    private HttpClient newClient(URI endpoint, HttpClient client) {
         boolean secure = "https".equalsIgnoreCase(endpoint.getScheme());
         String host = endpoint.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         int port = endpoint.getPort() >= 0 ? endpoint.getPort() : secure ? 443 : 80;
-        HttpClient base = pooled.host(host).port(port);
+        HttpClient base = client.host(host).port(port);
         return (secure ? tls.secure(base) : base)
                 .doOnRequest((taken, connection) -> {
                     Watch watch = taken.currentContextView().getOrDefault(Watch.class, null);

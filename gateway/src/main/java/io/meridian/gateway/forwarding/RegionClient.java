@@ -30,13 +30,26 @@ public interface RegionClient {
     }
 
     /**
+     * As {@link #send(URI, RegionRequest, Deadline)}, over a connection opened for this attempt
+     * alone rather than one from the pool. For a repeat after the endpoint reset a connection:
+     * whether it is alive or was killed, only a new connection says (a dead one refuses it), while
+     * the pool's other connections to it may have been reset as well without the gateway having
+     * read it yet. A client without a pool (a test's fake) sends as ever.
+     */
+    default Mono<RegionAnswer> sendOnNewConnection(URI endpoint, RegionRequest request, Deadline deadline) {
+        return send(endpoint, request, deadline);
+    }
+
+    /**
      * A client over Reactor Netty, with one client per endpoint addressed once.
      *
      * @param pooled   the client with the connection pool and connect timeout to use
+     * @param unpooled the same client without a pool, a connection per request, for {@link #sendOnNewConnection}
      * @param tls      the client certificate and trust for {@code https} endpoints
      * @param fallback the deadlines of a request sent without its own, by its kind
      */
-    static RegionClient reactor(HttpClient pooled, RegionClientTls tls, Function<CallKind, Deadline> fallback) {
-        return new ReactorRegionClient(pooled, tls, fallback);
+    static RegionClient reactor(HttpClient pooled, HttpClient unpooled, RegionClientTls tls,
+            Function<CallKind, Deadline> fallback) {
+        return new ReactorRegionClient(pooled, unpooled, tls, fallback);
     }
 }
