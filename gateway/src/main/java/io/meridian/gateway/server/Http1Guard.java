@@ -42,8 +42,10 @@ import org.jspecify.annotations.Nullable;
  * scanned for obs-fold, which Netty's decoder silently joins onto the previous value (a proxy
  * behind the gateway might split it differently: request smuggling). {@link #decoded()} sits after
  * the codec and sees the decoded request (headers complete: the clock stops), its body (each piece
- * restarts the body clock, the last stops it) and the end of each answer (the idle clock starts
- * when no request is left in flight). A slowloris client that trickles a byte at a time never
+ * restarts the body clock, the last stops it; where Reactor Netty times bodies, no clock runs, but
+ * the body is followed all the same, so that its bytes after an early answer are never taken for
+ * the next request's headers) and the end of each answer (the idle clock starts when no request is
+ * left in flight and its body is in). A slowloris client that trickles a byte at a time never
  * resets the header clock; a body that stops arriving for the body timeout is failed with Netty's
  * {@code ReadTimeoutException}, which the error handler answers as a JSON 408. Nothing here runs
  * while the gateway waits on a region or streams its answer.
@@ -129,6 +131,16 @@ final class Http1Guard {
         armed = true;
         if (timer == null) {
             wakeIn(ctx, Math.min(nanos, wakeNanos));
+        }
+    }
+
+    /** Restarts the body clock, or, where bodies are timed elsewhere, leaves no clock running. */
+    private void timeBody(ChannelHandlerContext ctx) {
+        if (bodyTimeoutNanos > 0) {
+            arm(ctx, bodyTimeoutNanos, BODY_TIMEOUT);
+        }
+        else {
+            disarm();
         }
     }
 
@@ -273,13 +285,15 @@ final class Http1Guard {
                 }
                 inFlight++;
                 scanning = false;
-                if (msg instanceof LastHttpContent || bodyTimeoutNanos <= 0) {
+                if (msg instanceof LastHttpContent) {
                     disarm();
                     state = State.ACTIVE;
                 }
                 else {
+                    // The body is followed whether or not it is timed here: its bytes, arriving
+                    // after an early answer (a 401 before the body is read), are no next request.
                     state = State.BODY;
-                    arm(ctx, bodyTimeoutNanos, BODY_TIMEOUT);
+                    timeBody(ctx);
                 }
             }
             else if (state == State.BODY && msg instanceof HttpContent) {
@@ -293,7 +307,7 @@ final class Http1Guard {
                     state = State.ACTIVE;
                 }
                 else {
-                    arm(ctx, bodyTimeoutNanos, BODY_TIMEOUT);
+                    timeBody(ctx);
                 }
             }
             ctx.fireChannelRead(msg);
