@@ -14,11 +14,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.meridian.protocol.OllamaErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -88,6 +90,13 @@ class RoutingConfiguration {
         return RouterFunctions.route().GET(ApiPaths.OLLAMA_VERSION, request -> ServerResponse.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"version\":\"" + OllamaErrors.API_VERSION + "\"}")).build();
+    }
+
+    /** Meridian's route handed to its filters without WebFlux's dispatch (see the class). */
+    @Bean
+    DirectRouteFilter directRouteFilter(RouteLocator routes, FilteringWebHandler filteringWebHandler,
+            Environment environment) {
+        return new DirectRouteFilter(routes, filteringWebHandler, environment);
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,22 +26,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DyingRegion implements AutoCloseable {
 
     private final String id;
-    private final ServerSocket listener;
+    private final int port;
+    private volatile ServerSocket listener;
+    private volatile Thread acceptor;
     private final long answerDelayMillis;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final AtomicBoolean dieOnNextSubmit = new AtomicBoolean();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final AtomicInteger submits = new AtomicInteger();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final long origin = System.nanoTime();
 
     DyingRegion(String id, long answerDelayMillis) throws IOException {
         this.id = id;
         this.answerDelayMillis = answerDelayMillis;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().name("dying-region-accept").start(this::accept);
+        this.port = listener.getLocalPort();
+        this.acceptor = Thread.ofPlatform().daemon().name("dying-region-accept").start(this::accept);
     }
 
     int port() {
-        return listener.getLocalPort();
+        return port;
+    }
+
+    /** Started again on the same port, as a restarted process would be, with no connection and no events. */
+    void revive() throws IOException {
+        if (!dead.get()) {
+            return;
+        }
+        close();
+        connections.clear();
+        events.clear();
+        ServerSocket again = new ServerSocket();
+        again.setReuseAddress(true);
+        again.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        listener = again;
+        dead.set(false);
+        acceptor = Thread.ofPlatform().daemon().name("dying-region-accept").start(this::accept);
     }
 
     /** Connections the gateway opened so far. */
@@ -59,10 +81,12 @@ final class DyingRegion implements AutoCloseable {
     }
 
     private void accept() {
-        while (!listener.isClosed()) {
+        ServerSocket accepting = listener;
+        while (!accepting.isClosed()) {
             try {
-                Socket socket = listener.accept();
+                Socket socket = accepting.accept();
                 connections.add(socket);
+                note("accepted :" + socket.getPort());
                 Thread.ofVirtual().start(() -> serve(socket));
             } catch (IOException closed) {
                 return;
@@ -79,6 +103,7 @@ final class DyingRegion implements AutoCloseable {
                 if (head == null) {
                     return;
                 }
+                note(":" + socket.getPort() + " " + head.lines().findFirst().orElse("") + (dead.get() ? " (dead: reset)" : ""));
                 if (dead.get()) {
                     reset(socket);
                     return;
@@ -89,7 +114,8 @@ final class DyingRegion implements AutoCloseable {
                     submits.incrementAndGet();
                     if (dieOnNextSubmit.compareAndSet(true, false)) {
                         dead.set(true);
-                        listener.close();
+                        stopListening();
+                        note("died; nothing listens");
                         reset(socket);
                         return;
                     }
@@ -105,6 +131,25 @@ final class DyingRegion implements AutoCloseable {
         } catch (IOException | InterruptedException gone) {
             // The gateway closed the connection, or the test ended.
         }
+    }
+
+    /**
+     * Closes the listening socket and waits until nothing listens: a socket closed while another
+     * thread waits in {@code accept} lives on in the kernel until that call returns, and would
+     * complete a connection meanwhile, which a killed process never does.
+     */
+    private void stopListening() throws IOException, InterruptedException {
+        listener.close();
+        acceptor.join(Duration.ofSeconds(10));
+    }
+
+    /** What happened, in order, with milliseconds since the region started: for a test's failure message. */
+    String events() {
+        return String.join("\n", events);
+    }
+
+    private void note(String event) {
+        events.add((System.nanoTime() - origin) / 1_000_000 + " ms " + event);
     }
 
     /** Closes with a reset (RST) rather than an orderly FIN, as the kernel does for a killed process. */
@@ -141,7 +186,11 @@ final class DyingRegion implements AutoCloseable {
     @Override
     public void close() throws IOException {
         dead.set(true);
-        listener.close();
+        try {
+            stopListening();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket socket : connections) {
             socket.close();
         }

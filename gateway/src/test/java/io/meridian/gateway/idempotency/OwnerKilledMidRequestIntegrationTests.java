@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -102,8 +102,9 @@ class OwnerKilledMidRequestIntegrationTests {
     @Autowired
     MeterRegistry meters;
 
-    @Test
-    void aKeyedRequestInARegionKilledUnderItMovesToTheNextRegionOnce() {
+    @RepeatedTest(5)
+    void aKeyedRequestInARegionKilledUnderItMovesToTheNextRegionOnce() throws IOException {
+        euCentral.revive();
         others.resetToHealthy();
         for (Region region : catalog.regions()) {
             guards.circuit(region).reset();
@@ -123,10 +124,12 @@ class OwnerKilledMidRequestIntegrationTests {
 
         euCentral.dieOnNextSubmit();
         int submitsBefore = euCentral.submits();
-        client.post().uri("/process").header("X-Forwarded-For", GERMANY).header("Idempotency-Key", "order-" + UUID.randomUUID())
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}").exchange()
-                .expectStatus().isOk()
-                .expectHeader().valueEquals("X-Meridian-Region", "us-east");
+        WebTestClient.ResponseSpec answer = client.post().uri("/process").header("X-Forwarded-For", GERMANY)
+                .header("Idempotency-Key", "order-" + UUID.randomUUID())
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"hi\"}").exchange();
+        String body = answer.returnResult(String.class).getResponseBody().collectList().block(Duration.ofSeconds(30))
+                .stream().reduce("", String::concat);
+        assertThat(body).as("what eu-central saw:%n%s", euCentral.events()).contains("\"region\":\"us-east\"");
 
         assertThat(euCentral.submits() - submitsBefore).as("submits eu-central received: the one it died in").isEqualTo(1);
         assertThat(others.get("us-east").findAll(postRequestedFor(urlEqualTo("/process")))).hasSize(1);
@@ -138,7 +141,7 @@ class OwnerKilledMidRequestIntegrationTests {
     private static int submit(WebTestClient client, String key) {
         return client.post().uri("/process").header("X-Forwarded-For", GERMANY).header("Idempotency-Key", key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"warm\"}").exchange()
-                .returnResult(String.class).getStatus().value();
+                .expectBody(String.class).returnResult().getStatus().value();
     }
 
     private double duplicates() {
