@@ -315,8 +315,9 @@ final class Http1Guard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse response
-                    && response.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+            boolean answered = msg instanceof LastHttpContent && !(msg instanceof HttpResponse response
+                    && response.status().codeClass() == HttpStatusClass.INFORMATIONAL);
+            if (answered) {
                 if (inFlight > 0) {
                     inFlight--;
                 }
@@ -327,6 +328,13 @@ final class Http1Guard {
                 }
             }
             ctx.write(msg, promise);
+            if (answered) {
+                // Reactor Netty (1.3.7 and earlier) can drain its queue of pipelined requests without
+                // asking for the next read (its issue 4361): the connection's next request would
+                // never be read. Asked once more after each answer, a read already pending is not
+                // doubled, and the stall cannot happen.
+                ctx.executor().execute(ctx::read);
+            }
         }
     }
 

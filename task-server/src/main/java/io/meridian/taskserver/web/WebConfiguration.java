@@ -1,12 +1,15 @@
 package io.meridian.taskserver.web;
 
 import io.meridian.taskserver.TaskServerProperties;
+import io.netty.channel.ChannelPipeline;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
+import reactor.netty.NettyPipeline;
 
 /**
  * The error contract, the canonical request path, headers sent twice, the request body limit and
@@ -36,6 +39,17 @@ class WebConfiguration implements WebFluxConfigurer {
     @ConditionalOnMissingBean(ErrorWebExceptionHandler.class)
     ApiErrorWebExceptionHandler apiErrorWebExceptionHandler() {
         return new ApiErrorWebExceptionHandler(server.maxRequestBytes());
+    }
+
+    /** Every HTTP/1.1 connection asks for its next read after each answer ({@link ReadAfterAnswer}). */
+    @Bean
+    NettyServerCustomizer readAfterAnswer() {
+        return server -> server.doOnChannelInit((observer, channel, remoteAddress) -> {
+            ChannelPipeline pipeline = channel.pipeline();
+            if (pipeline.get(NettyPipeline.HttpCodec) != null && pipeline.get(ReadAfterAnswer.NAME) == null) {
+                pipeline.addAfter(NettyPipeline.HttpCodec, ReadAfterAnswer.NAME, ReadAfterAnswer.INSTANCE);
+            }
+        });
     }
 
     @Bean
