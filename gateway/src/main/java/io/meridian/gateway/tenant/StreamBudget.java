@@ -96,16 +96,22 @@ public final class StreamBudget {
                 streamed.addAndGet(chunks);
                 sink.next(buffers.wrap(complete));
             });
+            // Settled as the stream's end passes, before the writer hears of it: once the writer has
+            // the end the request may finish, and a request that finishes unsettled pays its whole
+            // reservation.
+            AtomicBoolean ended = new AtomicBoolean();
+            Runnable settle = () -> {
+                if (!ended.compareAndSet(false, true) || reported.get() || once != null) {
+                    return;
+                }
+                if (reservation != null) {
+                    reservation.settle(streamed.get());
+                } else if (streamed.get() > 0) {
+                    ledger.record(tenant, streamed.get());
+                }
+            };
             return metered.concatWith(Mono.fromSupplier(lines::rest).filter(rest -> rest.length > 0).map(buffers::wrap))
-                    .doFinally(signal -> {
-                        if (!reported.get() && once == null) {
-                            if (reservation != null) {
-                                reservation.settle(streamed.get());
-                            } else if (streamed.get() > 0) {
-                                ledger.record(tenant, streamed.get());
-                            }
-                        }
-                    });
+                    .doOnTerminate(settle).doOnCancel(settle);
         });
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -88,6 +89,52 @@ class TokenMeteringTests {
                 "{\"message\":{\"role\":\"assistant\",\"content\":\"b\"},\"done\":false}\n");
 
         assertThat(recorded).containsExactly("record acme 2");
+    }
+
+    @Test
+    void aStreamWithoutAReportIsSettledToItsPiecesBeforeItsRequestCanFinish() {
+        // The tenant filter finishes the request (unsettled: its whole reservation) as soon as the writer
+        // has the stream's end; that may be before anything after the end signal runs.
+        UsageLedger.Hold hold = new UsageLedger.Hold("hold-1", "acme", null, 60, 0,
+                new Usage(1, 0, 0, 0, 0, 0), null, true);
+        TokenReservation reservation = new TokenReservation(new RecordingLedger(), hold,
+                new TenantMetrics(new SimpleMeterRegistry()));
+        reservation.sent();
+        MockServerWebExchange exchange = exchange("/api/generate", ACME);
+        exchange.getAttributes().put(TokenReservation.ATTRIBUTE, reservation);
+        Flux<DataBuffer> body = Flux.just("{\"response\":\"a\",\"done\":false}\n", "{\"response\":\"b\",\"done\":false}\n")
+                .map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8)));
+
+        metering.meter(exchange, 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")::get, true, body,
+                        DefaultDataBufferFactory.sharedInstance)
+                .doOnNext(DataBufferUtils::release)
+                .doOnComplete(reservation::finish)
+                .blockLast(WAIT);
+
+        assertThat(recorded).containsExactly("settle acme 2");
+    }
+
+    @Test
+    void aStreamTheClientLeavesIsSettledToThePiecesItWasSent() {
+        UsageLedger.Hold hold = new UsageLedger.Hold("hold-2", "acme", null, 60, 0,
+                new Usage(1, 0, 0, 0, 0, 0), null, true);
+        TokenReservation reservation = new TokenReservation(new RecordingLedger(), hold,
+                new TenantMetrics(new SimpleMeterRegistry()));
+        reservation.sent();
+        MockServerWebExchange exchange = exchange("/api/generate", ACME);
+        exchange.getAttributes().put(TokenReservation.ATTRIBUTE, reservation);
+        Flux<DataBuffer> body = Flux.just("{\"response\":\"a\",\"done\":false}\n", "{\"response\":\"b\",\"done\":false}\n")
+                .concatWith(Flux.never())
+                .map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8)));
+
+        metering.meter(exchange, 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")::get, true, body,
+                        DefaultDataBufferFactory.sharedInstance)
+                .doOnNext(DataBufferUtils::release)
+                .take(2)
+                .doOnComplete(reservation::finish)
+                .blockLast(WAIT);
+
+        assertThat(recorded).containsExactly("settle acme 2");
     }
 
     @Test
