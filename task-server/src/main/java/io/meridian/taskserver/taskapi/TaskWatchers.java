@@ -5,6 +5,7 @@ import io.meridian.taskserver.queue.TaskQueue;
 import io.meridian.taskserver.task.Task;
 import io.meridian.taskserver.task.TaskId;
 import io.meridian.taskserver.task.TaskScope;
+import io.meridian.taskserver.web.ConnectionLoop;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Who waits for which task's changes: one queue subscription for all of them, so a change costs
@@ -96,8 +96,9 @@ final class TaskWatchers {
         // Subscribing reads the task from the backend: off the event loop if that may block (Redis).
         return reactive.subscribed(states)
                 // Changes arrive on the thread that made them, maybe under the queue's lock: hand them
-                // to another thread before anything (an HTTP write) runs downstream.
-                .publishOn(Schedulers.parallel())
+                // to another thread before anything (an HTTP write) runs downstream, the request's
+                // connection's event loop when there is one (ConnectionLoop).
+                .transformDeferredContextual((subscribed, context) -> subscribed.publishOn(ConnectionLoop.of(context)))
                 .transform(TaskWatchers::newerOnly)
                 .takeUntil(task -> task.status().isTerminal());
     }

@@ -12,8 +12,8 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import reactor.netty.NettyPipeline;
 
 /**
- * The error contract, the canonical request path, headers sent twice, the request body limit and
- * the region header.
+ * The error contract, the canonical request path, headers sent twice, the request body limit, the
+ * region header and the connection's event loop for what is handed to an answer ({@link ConnectionLoop}).
  *
  * <p>The body limit, {@code meridian.server.max-request-size}, is enforced twice: a declared
  * {@code Content-Length} above it is refused before the body is read ({@link
@@ -70,6 +70,11 @@ class WebConfiguration implements WebFluxConfigurer {
     @Bean
     ProtocolVersionFilter protocolVersionFilter() {
         return new ProtocolVersionFilter();
+    }
+
+    @Bean
+    ConnectionLoop connectionLoop() {
+        return new ConnectionLoop();
     }
 
     @Bean
