@@ -23,6 +23,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded {@link TaskQueue}: every queue and task of the region in this JVM's memory.
@@ -39,10 +41,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Trade-off: nothing survives the JVM. Tasks accepted by a replica that stops are gone with it,
  * and a replica's queues are its own; the Redis Streams backend removes both limits. Finished
- * tasks are held for the whole result TTL, so memory grows with throughput times TTL; the bound
- * on waiting tasks ({@code max-depth}) does not bound them.
+ * tasks are held for the result TTL but never more than {@code maxFinished} of them: held for the
+ * TTL alone, memory would grow with throughput times TTL (at 8,000 tasks/s, 29 million tasks in
+ * the default hour), which no heap holds. Beyond the bound the oldest finished task is forgotten
+ * early, with its idempotency key, exactly as if its TTL had passed; each such task is counted in
+ * {@link #forgottenEarly()}. The bound on waiting tasks ({@code max-depth}) is separate.
  */
 final class InMemoryTaskQueue implements TaskQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(InMemoryTaskQueue.class);
 
     private final ReentrantLock lock = new ReentrantLock();
 
@@ -59,6 +66,11 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private final Duration resultTtl;
 
+    private final int maxFinished;
+
+    /** Finished tasks forgotten before their TTL because {@link #maxFinished} were held; guarded by {@link #lock}. */
+    private long forgottenEarly;
+
     private final Map<String, Lane> lanes = new LinkedHashMap<>();
 
     private final Map<TaskId, Task> tasks = new HashMap<>();
@@ -74,8 +86,16 @@ final class InMemoryTaskQueue implements TaskQueue {
     private final StoreEpoch epoch;
 
     InMemoryTaskQueue(Queues queues, Duration resultTtl, Clock clock) {
+        this(queues, resultTtl, DEFAULT_MAX_FINISHED_IN_MEMORY, clock);
+    }
+
+    InMemoryTaskQueue(Queues queues, Duration resultTtl, int maxFinished, Clock clock) {
+        if (maxFinished < 1) {
+            throw new IllegalArgumentException("at least one finished task must be kept, but the bound was " + maxFinished);
+        }
         this.clock = clock;
         this.resultTtl = resultTtl;
+        this.maxFinished = maxFinished;
         this.startedAt = clock.instant();
         this.epoch = StoreEpoch.begin(startedAt, io.meridian.protocol.ReadinessDetails.STORE_MEMORY,
                 RandomGenerator.getDefault());
@@ -370,7 +390,31 @@ final class InMemoryTaskQueue implements TaskQueue {
 
     private Task finish(Task task) {
         finished.add(new Due(task.finishedAt(), task.id()));
-        return change(task);
+        Task changed = change(task);
+        while (finished.size() > maxFinished) {
+            // Oldest first, as expiry would; an entry whose task was already forgotten costs nothing.
+            TaskId oldest = finished.poll().id();
+            Task held = tasks.get(oldest);
+            if (held != null && held.finishedAt() != null) {
+                forget(oldest);
+                if (forgottenEarly++ == 0) {
+                    log.warn("The in-memory queues hold {} finished tasks, their most ({}); from now on the oldest "
+                            + "are forgotten before their result TTL ({}), counted by meridian.tasks.forgotten",
+                            maxFinished, "meridian.tasks.max-finished-in-memory", resultTtl);
+                }
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * How many finished tasks were forgotten before their result TTL because the bound on finished
+     * tasks was reached.
+     *
+     * @return the count since this backend was made
+     */
+    long forgottenEarly() {
+        return locked(() -> forgottenEarly);
     }
 
     private Task change(Task task) {

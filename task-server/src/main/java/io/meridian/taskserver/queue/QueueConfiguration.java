@@ -4,6 +4,8 @@ import io.meridian.taskserver.llm.ChatBackend;
 import io.meridian.taskserver.llm.ModelProperties;
 import io.meridian.taskserver.llm.ModelTiers;
 import io.meridian.taskserver.task.TaskProperties;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +46,27 @@ class QueueConfiguration {
     @ConditionalOnProperty(prefix = QueuesProperties.PREFIX, name = "backend", havingValue = "memory",
             matchIfMissing = true)
     TaskQueue inMemoryTaskQueue(Queues queues, TaskProperties tasks, Clock clock) {
-        TaskQueue queue = TaskQueue.inMemory(queues, tasks.resultTtl(), clock);
+        TaskQueue queue = TaskQueue.inMemory(queues, tasks.resultTtl(), tasks.maxFinishedInMemory(), clock);
         log.warn("Queues in memory (store epoch {}): tasks and their answers do not survive a restart or kill "
                 + "of this task server; set {}.backend=redis and {}.url to keep them", queue.epoch().id(),
                 QueuesProperties.PREFIX, RedisQueueProperties.PREFIX);
         return queue;
+    }
+
+    /**
+     * {@code meridian.tasks.forgotten} (tag {@code reason=capacity}): finished tasks the in-memory
+     * queues forgot before their result TTL because they held {@code meridian.tasks.max-finished-in-memory}.
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = QueuesProperties.PREFIX, name = "backend", havingValue = "memory",
+            matchIfMissing = true)
+    MeterBinder inMemoryForgottenTasks(TaskQueue queue) {
+        return registry -> {
+            if (queue instanceof InMemoryTaskQueue memory) {
+                FunctionCounter.builder("meridian.tasks.forgotten", memory, InMemoryTaskQueue::forgottenEarly)
+                        .description("Finished tasks forgotten before their result TTL")
+                        .tag("reason", "capacity").register(registry);
+            }
+        };
     }
 }

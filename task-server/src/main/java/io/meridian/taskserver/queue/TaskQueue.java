@@ -49,8 +49,12 @@ import java.util.function.Consumer;
  */
 public interface TaskQueue {
 
+    /** The most finished tasks the embedded backend keeps unless told otherwise ({@code meridian.tasks.max-finished-in-memory}). */
+    int DEFAULT_MAX_FINISHED_IN_MEMORY = 100_000;
+
     /**
-     * The embedded backend: every queue and task in this JVM's memory, lost when it stops.
+     * The embedded backend: every queue and task in this JVM's memory, lost when it stops; at most
+     * {@link #DEFAULT_MAX_FINISHED_IN_MEMORY} finished tasks are kept.
      *
      * @param queues    the queues it holds
      * @param resultTtl how long a finished task is kept
@@ -58,7 +62,21 @@ public interface TaskQueue {
      * @return an empty backend
      */
     static TaskQueue inMemory(Queues queues, Duration resultTtl, Clock clock) {
-        return new InMemoryTaskQueue(queues, resultTtl, clock);
+        return inMemory(queues, resultTtl, DEFAULT_MAX_FINISHED_IN_MEMORY, clock);
+    }
+
+    /**
+     * The embedded backend, keeping at most {@code maxFinished} finished tasks: beyond that, the
+     * oldest are forgotten before their result TTL.
+     *
+     * @param queues      the queues it holds
+     * @param resultTtl   how long a finished task is kept at most
+     * @param maxFinished the most finished tasks kept
+     * @param clock       the clock of retry times and expiry
+     * @return an empty backend
+     */
+    static TaskQueue inMemory(Queues queues, Duration resultTtl, int maxFinished, Clock clock) {
+        return new InMemoryTaskQueue(queues, resultTtl, maxFinished, clock);
     }
 
     /**
