@@ -95,19 +95,9 @@ class TokenMeteringTests {
     void aStreamWithoutAReportIsSettledToItsPiecesBeforeItsRequestCanFinish() {
         // The tenant filter finishes the request (unsettled: its whole reservation) as soon as the writer
         // has the stream's end; that may be before anything after the end signal runs.
-        UsageLedger.Hold hold = new UsageLedger.Hold("hold-1", "acme", null, 60, 0,
-                new Usage(1, 0, 0, 0, 0, 0), null, true);
-        TokenReservation reservation = new TokenReservation(new RecordingLedger(), hold,
-                new TenantMetrics(new SimpleMeterRegistry()));
-        reservation.sent();
-        MockServerWebExchange exchange = exchange("/api/generate", ACME);
-        exchange.getAttributes().put(TokenReservation.ATTRIBUTE, reservation);
-        Flux<DataBuffer> body = Flux.just("{\"response\":\"a\",\"done\":false}\n", "{\"response\":\"b\",\"done\":false}\n")
-                .map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8)));
+        TokenReservation reservation = sentReservation("hold-1");
 
-        metering.meter(exchange, 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")::get, true, body,
-                        DefaultDataBufferFactory.sharedInstance)
-                .doOnNext(DataBufferUtils::release)
+        meterGenerateStream(reservation, Flux.empty())
                 .doOnComplete(reservation::finish)
                 .blockLast(WAIT);
 
@@ -116,25 +106,35 @@ class TokenMeteringTests {
 
     @Test
     void aStreamTheClientLeavesIsSettledToThePiecesItWasSent() {
-        UsageLedger.Hold hold = new UsageLedger.Hold("hold-2", "acme", null, 60, 0,
-                new Usage(1, 0, 0, 0, 0, 0), null, true);
-        TokenReservation reservation = new TokenReservation(new RecordingLedger(), hold,
-                new TenantMetrics(new SimpleMeterRegistry()));
-        reservation.sent();
-        MockServerWebExchange exchange = exchange("/api/generate", ACME);
-        exchange.getAttributes().put(TokenReservation.ATTRIBUTE, reservation);
-        Flux<DataBuffer> body = Flux.just("{\"response\":\"a\",\"done\":false}\n", "{\"response\":\"b\",\"done\":false}\n")
-                .concatWith(Flux.never())
-                .map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8)));
+        TokenReservation reservation = sentReservation("hold-2");
 
-        metering.meter(exchange, 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")::get, true, body,
-                        DefaultDataBufferFactory.sharedInstance)
-                .doOnNext(DataBufferUtils::release)
+        meterGenerateStream(reservation, Flux.never())
                 .take(2)
                 .doOnComplete(reservation::finish)
                 .blockLast(WAIT);
 
         assertThat(recorded).containsExactly("settle acme 2");
+    }
+
+    private TokenReservation sentReservation(String holdId) {
+        UsageLedger.Hold hold = new UsageLedger.Hold(holdId, "acme", null, 60, 0,
+                new Usage(1, 0, 0, 0, 0, 0), null, true);
+        TokenReservation reservation = new TokenReservation(new RecordingLedger(), hold,
+                new TenantMetrics(new SimpleMeterRegistry()));
+        reservation.sent();
+        return reservation;
+    }
+
+    /** Two streamed {@code /api/generate} pieces without a done line, then {@code after}, metered for acme. */
+    private Flux<DataBuffer> meterGenerateStream(TokenReservation reservation, Flux<String> after) {
+        MockServerWebExchange exchange = exchange("/api/generate", ACME);
+        exchange.getAttributes().put(TokenReservation.ATTRIBUTE, reservation);
+        Flux<DataBuffer> body = Flux.just("{\"response\":\"a\",\"done\":false}\n", "{\"response\":\"b\",\"done\":false}\n")
+                .concatWith(after)
+                .map(part -> DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8)));
+        return metering.meter(exchange, 200, Map.of(HttpHeaders.CONTENT_TYPE, "application/x-ndjson")::get, true, body,
+                        DefaultDataBufferFactory.sharedInstance)
+                .doOnNext(DataBufferUtils::release);
     }
 
     @Test
