@@ -1,6 +1,9 @@
 package io.meridian.gateway.dashboard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.meridian.boot.AdminCredential;
+import io.meridian.gateway.routing.RawHttp;
 import io.meridian.gateway.routing.RegionsIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -27,7 +30,18 @@ class ActuatorAccessIntegrationTests extends RegionsIntegrationTest {
 
     @Test
     void theHashIsTheTokens() {
-        org.assertj.core.api.Assertions.assertThat(AdminCredential.hash(TOKEN)).isEqualTo(HASH);
+        assertThat(AdminCredential.hash(TOKEN)).isEqualTo(HASH);
+    }
+
+    @Test
+    void theManagementPortGuardsItsConnectionsAsTheServerPortDoes() throws Exception {
+        // A folded header line is refused by the listener guard (ListenerSettings), which a port of
+        // the management context only has when it is given the server port's customizers.
+        String folded = "GET /actuator/health/liveness HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\nConnection: close\r\n\r\n";
+
+        assertThat(RawHttp.exchange(managementPort, folded)).startsWith("HTTP/1.1 400").contains("malformed_request");
+        assertThat(RawHttp.exchange(port, folded)).startsWith("HTTP/1.1 400").contains("malformed_request");
+        assertThat(RawHttp.exchange(managementPort, folded.replace("\r\n c", ""))).startsWith("HTTP/1.1 200");
     }
 
     @Test
