@@ -1,16 +1,13 @@
 package io.meridian.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /**
  * A clock that stands still until a test moves it, so TTLs, back-off, circuit-breaker waits and
  * health thresholds are tested by advancing time instead of sleeping. Always UTC.
  */
-public final class MutableClock extends Clock {
+public final class MutableClock extends UtcClock {
 
     /** Where clocks made without a start begin. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -38,15 +35,5 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 }

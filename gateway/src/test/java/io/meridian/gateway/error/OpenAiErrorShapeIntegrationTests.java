@@ -14,12 +14,14 @@ import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import io.meridian.gateway.WindowClock;
 import io.meridian.gateway.routing.RegionsIntegrationTest;
 import io.meridian.gateway.tenant.ApiKeys;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -29,6 +31,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * official OpenAI Java SDK reads into its exception's code, param and type; the same errors on
  * Meridian's own endpoints keep Meridian's shape.
  */
+@Import(WindowClock.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.enabled=false",

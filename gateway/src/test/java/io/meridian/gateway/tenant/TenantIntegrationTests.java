@@ -8,10 +8,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.gateway.WindowClock;
 import io.meridian.gateway.routing.RegionsIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
@@ -26,6 +28,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * counters live as long as the application context.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Import(WindowClock.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "meridian.client.trusted-proxies=127.0.0.0/8",
         "meridian.health.enabled=false",
