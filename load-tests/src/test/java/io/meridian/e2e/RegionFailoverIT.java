@@ -87,8 +87,13 @@ class RegionFailoverIT {
 
     /** How many requests {@code region} has answered. */
     static long answeredBy(List<Outcome> outcomes, String region) {
+        return answeredBy(outcomes, region, Long.MIN_VALUE);
+    }
+
+    /** How many requests sent after {@code after} {@code region} has answered. */
+    static long answeredBy(List<Outcome> outcomes, String region, long after) {
         synchronized (outcomes) {
-            return outcomes.stream().filter(o -> o.region().equals(region)).count();
+            return outcomes.stream().filter(o -> o.sentNanos() > after && o.region().equals(region)).count();
         }
     }
 
@@ -157,10 +162,13 @@ class RegionFailoverIT {
             long restartAt = System.nanoTime() - origin;
             assertThat(stack.run("start", "eu-central")).contains("eu-central ready");
             long readyAt = System.nanoTime() - origin;
-            // Back in rotation once a health check has seen it (1 s apart, longer on a busy machine).
-            long backAt = await().atMost(Duration.ofSeconds(60)).until(() -> firstSentTo(outcomes, "eu-central", readyAt),
-                    sent -> sent >= 0);
-            TimeUnit.SECONDS.sleep(2);
+            // Back in rotation once a health check has seen it (1 s apart, longer on a busy machine). If
+            // its circuit opened during the kill (failures counted before the health checks marked it
+            // down, as on a loaded machine), its half-open probes go there first while other requests
+            // still go elsewhere; when they have answered, it is closed.
+            long backAt = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> probesAnsweredAt(outcomes, "eu-central", readyAt), at -> at >= 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> answeredBy(outcomes, "eu-central", backAt) >= 8);
             running.set(false);
             clients.shutdown();
             assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
