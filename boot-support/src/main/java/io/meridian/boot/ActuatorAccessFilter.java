@@ -1,5 +1,6 @@
 package io.meridian.boot;
 
+import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -44,7 +45,11 @@ public final class ActuatorAccessFilter implements WebFilter, Ordered {
         if (!rule.needsToken(exchange.getRequest().getPath().pathWithinApplication().value())) {
             return chain.filter(exchange);
         }
-        String reason = credential.refusal(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        List<String> authorization = exchange.getRequest().getHeaders().getValuesAsList(HttpHeaders.AUTHORIZATION);
+        // Two copies are refused whichever carries the token: a proxy in front may judge by the other.
+        String reason = authorization.size() > 1
+                ? "send one Authorization header, not " + authorization.size()
+                : credential.refusal(authorization.isEmpty() ? null : authorization.get(0));
         if (reason == null) {
             return chain.filter(exchange);
         }

@@ -54,6 +54,9 @@ class ActuatorAccessIntegrationTests extends RegionsIntegrationTest {
         }
         management().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN).exchange()
                 .expectStatus().isOk();
+        // A second copy is refused whichever carries the token.
+        management().get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN, "Bearer guess")
+                .exchange().expectStatus().isUnauthorized().expectBody().jsonPath("$.field").isEqualTo("Authorization");
         // The main port answers the probes' other paths and serves no actuator at all.
         client.get().uri("/readyz").exchange().expectStatus().isOk();
         client.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TOKEN).exchange().expectStatus().isNotFound();
